@@ -120,19 +120,34 @@ func malformed(format string, args ...any) error {
 // ParseAuthorization parses
 // "TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=a;b, Signature=HEX".
 // It checks the form only; whether content-type and host are signed is the caller's rule.
+//
+// Whitespace: §1.4 documents the separators as a comma and one space, and the official
+// SDKs always send exactly that, but nothing documents that other spacing is refused.
+// So the parser follows the HTTP authentication syntax (RFC 7235): the algorithm and the
+// first element are separated by one or more SP, and optional whitespace (SP or HTAB,
+// any amount, none included) may surround each comma-separated element, as may the whole
+// value. Whitespace anywhere else (around '=', inside a value) is malformed, as are
+// empty elements. Accepting more spacing never fails a conforming client, and the
+// harness, which signs with Sign, always sends the documented form.
+//
+// Beyond the form of §1.4 it requires: the three elements exactly once each, with these
+// exact (case-sensitive) names, in any order; a SecretId and a service of visible ASCII;
+// a real YYYY-MM-DD date; SignedHeaders a non-empty ';'-list of lower-case HTTP header
+// names (order and repetition are not checked: Verify uses the list as given); a
+// Signature of 64 hex digits.
 func ParseAuthorization(h string) (Authorization, error) {
 	var a Authorization
-	alg, rest, ok := strings.Cut(h, " ")
+	alg, rest, ok := strings.Cut(strings.Trim(h, ows), " ")
 	if !ok || alg != Algorithm {
 		return a, malformed("algorithm is not %s", Algorithm)
 	}
 	parts := strings.Split(rest, ",")
 	if len(parts) != 3 {
-		return a, malformed("want Credential, SignedHeaders and Signature")
+		return a, malformed("want exactly Credential, SignedHeaders and Signature")
 	}
 	fields := map[string]string{}
 	for _, p := range parts {
-		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		k, v, ok := strings.Cut(strings.Trim(p, ows), "=")
 		if !ok {
 			return a, malformed("element without '='")
 		}
@@ -145,11 +160,14 @@ func ParseAuthorization(h string) (Authorization, error) {
 	signed, ok2 := fields["SignedHeaders"]
 	sig, ok3 := fields["Signature"]
 	if !ok1 || !ok2 || !ok3 {
-		return a, malformed("want Credential, SignedHeaders and Signature")
+		return a, malformed("want exactly Credential, SignedHeaders and Signature")
 	}
 	scope := strings.Split(cred, "/")
-	if len(scope) != 4 || scope[0] == "" || scope[3] != "tc3_request" {
+	if len(scope) != 4 || scope[3] != "tc3_request" {
 		return a, malformed("Credential is not SecretId/Date/service/tc3_request")
+	}
+	if !visibleASCII(scope[0]) || !visibleASCII(scope[2]) {
+		return a, malformed("Credential SecretId or service is empty or not visible ASCII")
 	}
 	if _, err := time.Parse("2006-01-02", scope[1]); err != nil {
 		return a, malformed("credential date is not YYYY-MM-DD")
@@ -159,8 +177,8 @@ func ParseAuthorization(h string) (Authorization, error) {
 	}
 	names := strings.Split(signed, ";")
 	for _, n := range names {
-		if n == "" || n != strings.ToLower(n) {
-			return a, malformed("SignedHeaders must be lower-case names joined by ';'")
+		if !lowerToken(n) {
+			return a, malformed("SignedHeaders must be lower-case header names joined by ';'")
 		}
 	}
 	if len(sig) != 64 {
@@ -170,6 +188,33 @@ func ParseAuthorization(h string) (Authorization, error) {
 		return a, malformed("Signature is not hex")
 	}
 	return Authorization{SecretID: scope[0], Date: scope[1], Service: scope[2], SignedHeaders: names, Signature: sig}, nil
+}
+
+// ows is HTTP optional whitespace.
+const ows = " \t"
+
+// visibleASCII reports whether s is non-empty and only of the characters 0x21-0x7e.
+func visibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// lowerToken reports whether s is an HTTP header name (an RFC 7230 token) without
+// upper-case letters.
+func lowerToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // RequestHeader looks headers up in an *http.Request, taking "host" from r.Host
@@ -195,10 +240,21 @@ func PayloadHash(header HeaderLookup, body []byte) string {
 	return HashHex(body)
 }
 
+// CanonicalQuery is the CanonicalQueryString of r (§1.1): r.URL.RawQuery exactly as
+// sent for GET, and "" for every other method (the doc: "always an empty string for
+// POST requests").
+func CanonicalQuery(r *http.Request) string {
+	if r.Method != http.MethodGet {
+		return ""
+	}
+	return r.URL.RawQuery
+}
+
 // Sign signs r (whose body is body, read or not) with cred for service at timestamp,
-// over signedHeaders (sorted and lower-cased here; nil means content-type;host). It sets
-// X-TC-Timestamp, X-TC-Token (for a temporary key) and Authorization. Headers to be
-// signed must be set before; the query is signed as r.URL.RawQuery stands.
+// over signedHeaders (lower-cased and sorted here, the caller's slice is left alone;
+// nil means content-type;host). It sets X-TC-Timestamp, X-TC-Token (for a temporary
+// key) and Authorization. Headers to be signed must be set before; the query is
+// CanonicalQuery(r): a GET is signed over r.URL.RawQuery as it stands, a POST over "".
 func Sign(r *http.Request, body []byte, cred Credential, service string, timestamp int64, signedHeaders []string) {
 	if signedHeaders == nil {
 		signedHeaders = DefaultSignedHeaders
@@ -214,7 +270,7 @@ func Sign(r *http.Request, body []byte, cred Credential, service string, timesta
 	}
 	lookup := RequestHeader(r)
 	date := Date(timestamp)
-	canonical := CanonicalRequest(r.Method, r.URL.RawQuery, lookup, names, PayloadHash(lookup, body))
+	canonical := CanonicalRequest(r.Method, CanonicalQuery(r), lookup, names, PayloadHash(lookup, body))
 	sig := Signature(cred.SecretKey, date, service, StringToSign(timestamp, CredentialScope(date, service), canonical))
 	r.Header.Set("Authorization", Authorization{
 		SecretID: cred.SecretID, Date: date, Service: service, SignedHeaders: names, Signature: sig,
@@ -225,12 +281,8 @@ func Sign(r *http.Request, body []byte, cred Credential, service string, timesta
 // canonical query (the raw query for GET, "" for POST), the signed headers and the raw
 // body. The comparison is constant-time.
 func Verify(r *http.Request, body []byte, secretKey string, auth Authorization, timestamp int64) bool {
-	query := r.URL.RawQuery
-	if r.Method != http.MethodGet {
-		query = ""
-	}
 	lookup := RequestHeader(r)
-	canonical := CanonicalRequest(r.Method, query, lookup, auth.SignedHeaders, PayloadHash(lookup, body))
+	canonical := CanonicalRequest(r.Method, CanonicalQuery(r), lookup, auth.SignedHeaders, PayloadHash(lookup, body))
 	want := Signature(secretKey, auth.Date, auth.Service, StringToSign(timestamp, CredentialScope(auth.Date, auth.Service), canonical))
 	return hmac.Equal([]byte(want), []byte(auth.Signature))
 }

@@ -9,6 +9,7 @@ import (
 	"hash"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -58,4 +59,36 @@ func VerifyV1(secretKey, method, host, path string, params url.Values) bool {
 		return false
 	}
 	return hmac.Equal([]byte(want), []byte(params.Get("Signature")))
+}
+
+// SignV1Params signs params with signature v1 for a request to method host path, as the
+// official Go SDK does: it sets SecretId, Timestamp, Nonce, SignatureMethod and Token,
+// then Signature, over every other parameter already in params (Action, Version,
+// Region, the business parameters...). An empty signatureMethod means HmacSHA1 and
+// leaves SignatureMethod out, as the doc allows; an empty cred.Token leaves Token out.
+// A SignatureMethod, Token or Signature already in params is replaced or removed, so the
+// result always matches the arguments (Signature is never part of what is signed). Only an unknown signatureMethod is an error.
+func SignV1Params(params url.Values, cred Credential, method, host, path, signatureMethod string, timestamp int64, nonce int) error {
+	if _, err := SignV1("", signatureMethod, ""); err != nil {
+		return err
+	}
+	params.Set("SecretId", cred.SecretID)
+	params.Set("Timestamp", strconv.FormatInt(timestamp, 10))
+	params.Set("Nonce", strconv.Itoa(nonce))
+	setOrDel(params, "SignatureMethod", signatureMethod)
+	setOrDel(params, "Token", cred.Token)
+	sig, err := SignV1(cred.SecretKey, signatureMethod, V1StringToSign(method, host, path, params))
+	if err != nil {
+		return err
+	}
+	params.Set("Signature", sig)
+	return nil
+}
+
+func setOrDel(params url.Values, key, value string) {
+	if value == "" {
+		params.Del(key)
+		return
+	}
+	params.Set(key, value)
 }
