@@ -1,0 +1,217 @@
+Feature: Authentication with TC3-HMAC-SHA256
+  Every request is signed as the API 3.0 signature v3 describes; the endpoint verifies the
+  signature over the raw query and body it received, the timestamp, the credential scope,
+  the key and, for a temporary key, the token (contract rows A1-A8).
+
+  @A1
+  Scenario: A request signed over content-type;host is accepted
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "content-type;host"
+    When the request is sent
+    Then the response is a success
+
+  @A1
+  Scenario: A request signed over content-type;host;x-tc-action is accepted
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "content-type;host;x-tc-action"
+    When the request is sent
+    Then the response is a success
+
+  @A1
+  Scenario: A request signed over content-type;host;x-tc-region;x-tc-version is accepted
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "content-type;host;x-tc-region;x-tc-version"
+    When the request is sent
+    Then the response is a success
+
+  @A1
+  Scenario: A body in the Python SDK's style, with spaces after ':' and ',', is verified over its raw bytes
+    Given a ListJobs request for the user store under test
+    And the body is exactly:
+      """
+      {"UserStoreId": "{{user store}}", "JobIds": []}
+      """
+    When the request is sent
+    Then the response is a success
+
+  @A1
+  Scenario: A GET query in the Python SDK's order, not sorted, is verified over its raw string
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly "UserStoreId={{user store}}&JobIds.0={{known job 2}}&JobIds.1={{known job 1}}"
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1 and 2
+
+  @A2
+  Scenario: A request signed with a wrong SecretKey gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is signed with a wrong SecretKey
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2
+  Scenario: A body altered after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the body is replaced after signing by `{"UserStoreId":"{{user store}}","JobIds":["tampered"]}`
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2
+  Scenario: A body altered after signing only by white space gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the body is replaced after signing by `{"UserStoreId": "{{user store}}"}`
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2
+  Scenario: A GET query altered after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is replaced after signing by "JobIds.0=tampered&UserStoreId={{user store}}"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2
+  Scenario: A signed Content-Type altered after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the header "Content-Type" is changed to "application/json; charset=utf-8" after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2
+  Scenario: A signed X-TC-Region altered after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "content-type;host;x-tc-region"
+    And the X-TC-Region is changed to another Tencent Cloud region after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A3
+  Scenario Outline: An X-TC-Timestamp 400 s in the <direction> gets AuthFailure.SignatureExpire
+    Given a ListJobs request for the user store under test
+    And the request's timestamp is 400 seconds in the <direction>
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureExpire"
+
+    Examples:
+      | direction |
+      | past      |
+      | future    |
+
+  @A3
+  Scenario Outline: 60 s of clock skew in the <direction> is accepted
+    Given a ListJobs request for the user store under test
+    And the request's timestamp is 60 seconds in the <direction>
+    When the request is sent
+    Then the response is a success
+
+    Examples:
+      | direction |
+      | past      |
+      | future    |
+
+  @A4
+  Scenario: An unknown SecretId gets AuthFailure.SecretIdNotFound
+    Given a ListJobs request for the user store under test
+    And the request is signed with an unknown SecretId
+    When the request is sent
+    Then the response is the error "AuthFailure.SecretIdNotFound"
+
+  @A5 @assumed
+  Scenario: A request without an Authorization header gets AuthFailure.InvalidAuthorization
+    Given a ListJobs request for the user store under test
+    And the request carries no Authorization header
+    When the request is sent
+    Then the response is the error "AuthFailure.InvalidAuthorization"
+
+  @A5 @assumed
+  Scenario Outline: A malformed Authorization header (<form>) gets AuthFailure.InvalidAuthorization
+    Given a ListJobs request for the user store under test
+    And the Authorization header is replaced by "<value>"
+    When the request is sent
+    Then the response is the error "AuthFailure.InvalidAuthorization"
+
+    Examples:
+      | form                     | value                                                                                                        |
+      | empty                    |                                                                                                              |
+      | another scheme           | Basic QUtJRGV4YW1wbGU6c2VjcmV0                                                                                |
+      | algorithm only           | TC3-HMAC-SHA256                                                                                              |
+      | another algorithm        | HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}} |
+      | no SignedHeaders         | TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam/tc3_request, Signature={{signature}}                   |
+      | no Signature             | TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host           |
+      | no Credential            | TC3-HMAC-SHA256 SignedHeaders=content-type;host, Signature={{signature}}                                     |
+      | Credential without scope | TC3-HMAC-SHA256 Credential={{SecretId}}, SignedHeaders=content-type;host, Signature={{signature}}            |
+      | scope without tc3_request | TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam, SignedHeaders=content-type;host, Signature={{signature}} |
+
+  @A6 @assumed
+  Scenario Outline: A credential scope dated one day <direction> the timestamp's UTC date gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the credential scope date is one day <direction> the timestamp's UTC date
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | direction |
+      | before    |
+      | after     |
+
+  @A6 @assumed
+  Scenario: A credential scope for the service "cvm" gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the credential scope service is "cvm"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A7 @signature-v1
+  Scenario Outline: A GET signed with signature v1 and <method> is accepted
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the request is signed with signature v1 and "<method>"
+    When the request is sent
+    Then the response is a success
+
+    Examples:
+      | method     |
+      | HmacSHA1   |
+      | HmacSHA256 |
+
+  @A7 @signature-v1
+  Scenario: A form-encoded POST signed with signature v1 and HmacSHA256 is accepted
+    Given a ListJobs request for the user store under test
+    And the request is signed with signature v1 and "HmacSHA256"
+    When the request is sent
+    Then the response is a success
+
+  @A7 @A2 @signature-v1
+  Scenario: A signature v1 made with a wrong SecretKey gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the request is signed with signature v1 and "HmacSHA256"
+    And the request is signed with a wrong SecretKey
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A8 @token @fixture
+  Scenario: A temporary key with its X-TC-Token is accepted
+    Given a ListJobs request for the fixture user store "varied"
+    And the request uses the fixture credential "temporary"
+    When the request is sent
+    Then the response is a success
+
+  @A8 @token @fixture
+  Scenario: A temporary key without X-TC-Token is refused with an AuthFailure
+    Given a ListJobs request for the fixture user store "varied"
+    And the request uses the fixture credential "temporary"
+    And the request carries no X-TC-Token
+    When the request is sent
+    Then the response is an error with a code under "AuthFailure"
+
+  @A8 @token @fixture
+  Scenario: A temporary key with a wrong X-TC-Token gets AuthFailure.TokenFailure
+    Given a ListJobs request for the fixture user store "varied"
+    And the request uses the fixture credential "temporary"
+    And the request carries the X-TC-Token "not-the-token-of-this-key"
+    When the request is sent
+    Then the response is the error "AuthFailure.TokenFailure"

@@ -1,0 +1,157 @@
+Feature: Transport and response envelope
+  ListJobs is called as an API 3.0 action: POST / with a JSON body or GET / with a query,
+  common parameters in X-TC-* headers, and every processed request answered with the
+  {"Response": {...}} envelope that carries a RequestId (contract rows T1-T10).
+
+  @T1
+  Scenario Outline: POST / with a JSON object body and Content-Type "<content type>" is accepted
+    Given a ListJobs request for the user store under test
+    And the header "Content-Type" is "<content type>"
+    When the request is sent
+    Then the response is a success
+
+    Examples:
+      | content type                    |
+      | application/json                |
+      | application/json; charset=utf-8 |
+
+  @T2
+  Scenario: GET / with UserStoreId, JobIds.0 and JobIds.1 in the query returns exactly those jobs
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the JobIds are known jobs 1 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1 and 2
+
+  @T2
+  Scenario: GET / with only UserStoreId in the query returns every job of the user store
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly the known jobs
+
+  @T3
+  Scenario Outline: A <method> request gets the error UnsupportedProtocol
+    Given a ListJobs request for the user store under test
+    And the request method is "<method>"
+    When the request is sent
+    Then the response is the error "UnsupportedProtocol"
+
+    Examples:
+      | method |
+      | PUT    |
+      | DELETE |
+      | PATCH  |
+
+  @T4
+  Scenario: Unknown extra X-TC-* headers (X-TC-RequestClient, X-TC-TraceId) are ignored
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-RequestClient" is "SDK_GO_1.3.166: conformance-harness"
+    And the header "X-TC-TraceId" is "3f1e6a3c-5b8e-4f7a-9d2c-8e1b0a4c6d7f"
+    When the request is sent
+    Then the response is a success
+
+  @T4
+  Scenario Outline: The optional X-TC-Language header "<language>" is accepted
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Language" is "<language>"
+    When the request is sent
+    Then the response is a success
+
+    Examples:
+      | language |
+      | zh-CN    |
+      | en-US    |
+
+  @T5 @assumed
+  Scenario: A successful ListJobs is answered with HTTP 200 and Content-Type application/json
+    Given a ListJobs request for the user store under test
+    When the request is sent
+    Then the HTTP status is 200
+    And the Content-Type of the response is application/json
+    And the response is a success
+
+  @T5 @assumed
+  Scenario Outline: A request refused with <code> is answered with HTTP 200 and Content-Type application/json
+    Given a ListJobs request for the user store under test
+    And <change>
+    When the request is sent
+    Then the HTTP status is 200
+    And the Content-Type of the response is application/json
+    And the response is the error "<code>"
+
+    Examples:
+      | code                         | change                                         |
+      | AuthFailure.SignatureFailure | the request is signed with a wrong SecretKey   |
+      | InvalidAction                | the header "X-TC-Action" is "NoSuchAction"     |
+      | MissingParameter             | the parameter "UserStoreId" is removed         |
+
+  @T6
+  Scenario: A success is {"Response": {"JobSet": [...], "RequestId": "..."}}
+    Given the user store under test holds at least 1 job
+    When the jobs of the user store under test are listed
+    Then the response is a success
+    And the JobSet is an array
+    And the response carries a non-empty RequestId
+
+  @T7
+  Scenario Outline: An error is {"Response": {"Error": {"Code", "Message"}, "RequestId"}} with a non-empty Message (<code>)
+    Given a ListJobs request for the user store under test
+    And <change>
+    When the request is sent
+    Then the response is the error "<code>"
+
+    Examples:
+      | code                             | change                                   |
+      | MissingParameter                 | the parameter "UserStoreId" is removed   |
+      | AuthFailure.SecretIdNotFound     | the request is signed with an unknown SecretId |
+      | InvalidAction                    | the header "X-TC-Action" is "ListJob"    |
+
+  @T8
+  Scenario: A success carries a non-empty RequestId, different for every request
+    Given a ListJobs request for the user store under test
+    When the request is sent twice
+    Then both responses are successes
+    And both responses carry non-empty RequestIds that differ
+
+  @T8
+  Scenario: An error carries a non-empty RequestId, different for every request
+    Given a ListJobs request for the user store under test
+    And the parameter "UserStoreId" is removed
+    When the request is sent twice
+    Then both responses are the error "MissingParameter"
+    And both responses carry non-empty RequestIds that differ
+
+  @T9 @assumed
+  Scenario: The RequestId of a success has the UUID form
+    Given a ListJobs request for the user store under test
+    When the request is sent
+    Then the response is a success
+    And the response carries a RequestId in UUID form
+
+  @T9 @assumed
+  Scenario: The RequestId of an error has the UUID form
+    Given a ListJobs request for the user store under test
+    And the request is signed with a wrong SecretKey
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+    And the response carries a RequestId in UUID form
+
+  @T10 @assumed
+  Scenario: A POST body over 10 MB gets the error RequestSizeLimitExceeded
+    Given a ListJobs request for the user store under test
+    And the JobIds pad the body beyond 10 MB
+    When the request is sent
+    Then the response is the error "RequestSizeLimitExceeded"
+
+  @T10 @assumed
+  Scenario: A GET URL over 32 KB gets the error RequestSizeLimitExceeded
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the JobIds pad the URL beyond 32 KB
+    When the request is sent
+    Then the response is the error "RequestSizeLimitExceeded"

@@ -1,0 +1,110 @@
+Feature: Filtering by JobIds
+  With JobIds, ListJobs returns exactly the listed jobs of the user store, each once;
+  unknown ids are left out; filtered listings compose as sets (contract rows S2, S3, S8).
+
+  @S2
+  Scenario: A JobIds of two jobs returns exactly those two jobs
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1 and 2
+
+  @S2
+  Scenario: A JobIds of one job returns exactly that job
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known job 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known job 2
+
+  @S2 @assumed
+  Scenario: A job listed twice in JobIds comes back once
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1, 1, 2 and 1
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1 and 2
+    And no Id is returned twice
+
+  @S2 @fixture
+  Scenario: JobIds naming some jobs of a known user store returns exactly those jobs
+    Given a ListJobs request for the fixture user store "varied"
+    And the JobIds are known jobs 1, 3 and 5
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1, 3 and 5
+    And no Id is returned twice
+
+  @S3 @assumed
+  Scenario: An id that matches no job is left out of JobSet, without an error
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the JobIds are known job 1 and the unknown id "no-such-job-00000000"
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known job 1
+
+  @S8
+  Scenario: A filtered listing is a subset of the full listing
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 3
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are a subset of the known jobs
+
+  @S8
+  Scenario: The listing of a ∪ b is the union of the listings of a and of b
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are remembered as "a"
+    Given the JobIds are known jobs 2 and 3
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are remembered as "b"
+    Given the JobIds are known jobs 1, 2 and 3
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are the union of those remembered as "a" and "b"
+
+  @S8
+  Scenario: The order of JobIds does not change the set returned
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1, 2 and 3
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are remembered as "forward"
+    Given the JobIds are known jobs 3, 1 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are the same set as those remembered as "forward"
+
+  @S8
+  Scenario: Duplicates in JobIds do not change the set returned
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are remembered as "plain"
+    Given the JobIds are known jobs 2, 1, 2 and 2
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are the same set as those remembered as "plain"
+
+  @S8 @S7 @assumed
+  Scenario: A second identical filtered request returns the same Ids
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent twice
+    Then both responses are successes
+    And both responses return the same Ids

@@ -1,0 +1,161 @@
+Feature: Routing and parameters
+  The endpoint routes on X-TC-Action, X-TC-Version and X-TC-Region, and checks the two
+  ListJobs parameters: UserStoreId (a string, required) and JobIds (an array of strings)
+  (contract rows P1-P10).
+
+  @P1
+  Scenario Outline: X-TC-Action "<action>" gets the error InvalidAction
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Action" is "<action>"
+    When the request is sent
+    Then the response is the error "InvalidAction"
+
+    Examples:
+      | action       |
+      | ListJob      |
+      | NoSuchAction |
+
+  @P2 @assumed
+  Scenario Outline: X-TC-Version "<version>" gets the error NoSuchVersion
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Version" is "<version>"
+    When the request is sent
+    Then the response is the error "NoSuchVersion"
+
+    Examples:
+      | version    |
+      | 2021-01-01 |
+      | 2022-03-30 |
+
+  @P3 @assumed
+  Scenario: A request without X-TC-Region gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Region" is absent
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P3 @assumed
+  Scenario: A region that is not a Tencent Cloud region gets the error UnsupportedRegion
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Region" is "xx-nowhere-1"
+    When the request is sent
+    Then the response is the error "UnsupportedRegion"
+
+  @P3 @assumed
+  Scenario Outline: The Tencent Cloud region <region> is accepted
+    Given a ListJobs request for the user store under test
+    And the header "X-TC-Region" is "<region>"
+    When the request is sent
+    Then the response is a success or an error other than "UnsupportedRegion"
+
+    Examples:
+      | region       |
+      | ap-guangzhou |
+      | ap-shanghai  |
+      | ap-singapore |
+      | eu-frankfurt |
+
+  @P4
+  Scenario: A body without UserStoreId gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the parameter "UserStoreId" is removed
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P4
+  Scenario: A body with JobIds but without UserStoreId gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the JobIds are empty
+    And the parameter "UserStoreId" is removed
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P4 @T2
+  Scenario: A GET query without UserStoreId gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the parameter "UserStoreId" is removed
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P5
+  Scenario Outline: <parameter> sent as <value> gets the error InvalidParameter
+    Given a ListJobs request for the user store under test
+    And the parameter "<parameter>" is `<value>`
+    When the request is sent
+    Then the response is the error "InvalidParameter"
+
+    Examples:
+      | parameter   | value        |
+      | UserStoreId | 123          |
+      | UserStoreId | true         |
+      | UserStoreId | ["x"]        |
+      | UserStoreId | {"Id": "x"}  |
+      | JobIds      | "x"          |
+      | JobIds      | [1]          |
+      | JobIds      | {"0": "x"}   |
+      | JobIds      | [["x"]]      |
+
+  @P6
+  Scenario Outline: The undefined body parameter <parameter> gets the error UnknownParameter
+    Given a ListJobs request for the user store under test
+    And the parameter "<parameter>" is `<value>`
+    When the request is sent
+    Then the response is the error "UnknownParameter"
+
+    Examples:
+      | parameter | value |
+      | Foo       | "bar" |
+      | DryRun    | true  |
+      | Limit     | 10    |
+
+  @P7 @assumed
+  Scenario Outline: A body that is not a JSON object (<body>) gets the error InvalidParameter
+    Given a ListJobs request for the user store under test
+    And the body is exactly `<body>`
+    When the request is sent
+    Then the response is the error "InvalidParameter"
+
+    Examples:
+      | body              |
+      | []                |
+      | "x"               |
+      | null              |
+      | {"UserStoreId":   |
+      | {"UserStoreId" "x"} |
+
+  @P7 @P4 @assumed
+  Scenario: An empty body is a request without parameters: MissingParameter
+    Given a ListJobs request for the user store under test
+    And the body is empty
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P8 @assumed
+  Scenario: A UserStoreId that does not exist gets the error FailedOperation.InvalidUserStore
+    Given a ListJobs request for a user store that does not exist
+    When the request is sent
+    Then the response is the error "FailedOperation.InvalidUserStore"
+
+  @P9 @assumed
+  Scenario: UserStoreId "" names no user store: FailedOperation.InvalidUserStore
+    Given a ListJobs request for the user store under test
+    And the parameter "UserStoreId" is `""`
+    When the request is sent
+    Then the response is the error "FailedOperation.InvalidUserStore"
+
+  @P10 @assumed
+  Scenario: "JobIds": null counts as absent and lists every job
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the parameter "JobIds" is `null`
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly the known jobs
+
+  @P10 @P4 @assumed
+  Scenario: "UserStoreId": null counts as absent: MissingParameter
+    Given a ListJobs request for the user store under test
+    And the parameter "UserStoreId" is `null`
+    When the request is sent
+    Then the response is the error "MissingParameter"

@@ -1,0 +1,165 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+)
+
+// Status is the outcome of one scenario.
+type Status string
+
+// Scenario outcomes. Under strict mode an undefined or pending step fails the run.
+const (
+	StatusPassed    Status = "passed"
+	StatusFailed    Status = "failed"
+	StatusSkipped   Status = "skipped"
+	StatusUndefined Status = "undefined"
+	StatusPending   Status = "pending"
+)
+
+// Failing tells whether the status fails the run (strict mode).
+func (s Status) Failing() bool {
+	return s == StatusFailed || s == StatusUndefined || s == StatusPending
+}
+
+// ScenarioResult is what one scenario did.
+type ScenarioResult struct {
+	Feature  string   // feature file, e.g. "filter.feature"
+	Name     string   // scenario title (an outline row has its outline's title)
+	Line     int64    // line of the scenario (or outline example row) in Feature; 0 if unknown
+	Tags     []string // every tag, with '@', as written on the feature and scenario
+	Rows     []string // the contract rows among Tags, without '@': "S2", "T8"
+	Status   Status
+	Error    string // the failing step's error (secrets removed), "" when passed
+	Duration time.Duration
+}
+
+// rowTagRe is a contract row tag: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3.
+var rowTagRe = regexp.MustCompile(`^@([TAPSJR])([1-9][0-9]?)$`)
+
+// rowLess orders row ids the way CONTRACT.md lists them: T, A, P, S, J, R, then by number.
+func rowLess(a, b string) bool {
+	const sections = "TAPSJR"
+	sa, sb := strings.IndexByte(sections, a[0]), strings.IndexByte(sections, b[0])
+	if sa != sb {
+		return sa < sb
+	}
+	na, _ := strconv.Atoi(a[1:])
+	nb, _ := strconv.Atoi(b[1:])
+	return na < nb
+}
+
+// RowsOf returns the contract rows among tags ("@S2" gives "S2"), in contract order.
+func RowsOf(tags []string) []string {
+	var rows []string
+	for _, t := range tags {
+		if rowTagRe.MatchString(t) {
+			rows = append(rows, t[1:])
+		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
+	return rows
+}
+
+// classify turns the error godog hands to an After hook into a status.
+func classify(err error, sawSkip bool) Status {
+	switch {
+	case err == nil && sawSkip:
+		return StatusSkipped
+	case err == nil:
+		return StatusPassed
+	case errors.Is(err, godog.ErrUndefined):
+		return StatusUndefined
+	case errors.Is(err, godog.ErrPending):
+		return StatusPending
+	case errors.Is(err, godog.ErrSkip):
+		return StatusSkipped
+	default:
+		return StatusFailed
+	}
+}
+
+// recorder collects one result per scenario from hooks that run after the steps'
+// own hooks. It belongs to one run: concurrent scenarios write to it under mu.
+type recorder struct {
+	red  *redactor
+	mu   sync.Mutex
+	byID map[string]ScenarioResult
+}
+
+func newRecorder(red *redactor) *recorder {
+	return &recorder{red: red, byID: map[string]ScenarioResult{}}
+}
+
+// hook registers the recorder on a scenario. It must be called after the steps'
+// InitializeScenario, so its After hooks run last and see the steps' hook errors and
+// attachments.
+func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64) {
+	start := time.Now()
+	sawSkip := false
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
+		r.red.attachments(ctx)
+		// A step that returns godog.ErrSkip ends the scenario, but godog then hands
+		// the After hook a nil error: remember it here.
+		if errors.Is(err, godog.ErrSkip) {
+			sawSkip = true
+		}
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+		r.red.attachments(ctx)
+		res := ScenarioResult{
+			Feature:  p.Uri,
+			Name:     p.Name,
+			Line:     lines[p.Id],
+			Status:   classify(err, sawSkip),
+			Duration: time.Since(start),
+		}
+		for _, t := range p.Tags {
+			res.Tags = append(res.Tags, t.Name)
+		}
+		res.Rows = RowsOf(res.Tags)
+		if err != nil {
+			res.Error = r.red.string(err.Error())
+		}
+		r.add(p.Id, res)
+		return ctx, nil
+	})
+}
+
+// add keeps one result per scenario; should godog call the hook twice, a failing
+// result wins over a passing one.
+func (r *recorder) add(id string, res ScenarioResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if old, ok := r.byID[id]; ok && old.Status.Failing() {
+		return
+	}
+	r.byID[id] = res
+}
+
+// results returns the recorded results in the order of selected, the scenarios the
+// run selected; a selected scenario that no hook recorded (a scenario without steps
+// never reaches its hooks) is reported undefined.
+func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]ScenarioResult, 0, len(selected))
+	for _, s := range selected {
+		res, ok := r.byID[s.id]
+		if !ok {
+			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: RowsOf(s.tags),
+				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)"}
+		}
+		out = append(out, res)
+	}
+	return out
+}

@@ -1,0 +1,503 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/emulator"
+	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/steps"
+)
+
+// Exit codes of a run.
+const (
+	ExitPassed = 0 // every selected scenario passed (or was skipped)
+	ExitFailed = 1 // a scenario failed, or had an undefined or pending step
+	ExitUsage  = 2 // the run could not start: configuration, endpoint, no scenario selected
+)
+
+// probeTimeout bounds the reachability probe made before the run.
+const probeTimeout = 5 * time.Second
+
+// Result is the outcome of Run.
+type Result struct {
+	ExitCode int
+	// Err says why the run did not start (ExitCode 2), or is nil.
+	Err error
+	// Endpoint is the URL the suite ran against (the embedded emulator's when started).
+	Endpoint string
+	// Seed is the seed of the scenario order, 0 when not shuffled.
+	Seed int64
+	// Scenarios holds one result per selected scenario, in feature-file order.
+	Scenarios []ScenarioResult
+	// Interrupted is true when ctx was cancelled during the run.
+	Interrupted bool
+	// Reports lists the report files written.
+	Reports  []string
+	Duration time.Duration
+}
+
+// Failed returns the scenarios that failed the run.
+func (r Result) Failed() []ScenarioResult {
+	var out []ScenarioResult
+	for _, s := range r.Scenarios {
+		if s.Status.Failing() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// FailedRows maps every contract row with a failing scenario to those scenarios' names.
+func (r Result) FailedRows() map[string][]string {
+	out := map[string][]string{}
+	for _, s := range r.Failed() {
+		for _, row := range s.Rows {
+			out[row] = append(out[row], s.Name)
+		}
+	}
+	return out
+}
+
+// usageError is a problem found before anything ran: exit 2.
+func usageError(format string, args ...any) error { return fmt.Errorf(format, args...) }
+
+// Run runs the suite as cfg says, writes godog's output and the summary to stdout and
+// problems to stderr (secrets removed from both and from the report files), and
+// returns the exit code with one result per scenario.
+func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
+	start := time.Now()
+	s, err := prepare(cfg)
+	secrets := []string{cfg.SecretKey, cfg.Token}
+	if s != nil && s.fx != nil {
+		// Fixture secrets too: a step may print a fixture key (another account's, a
+		// temporary token), and it is no more printable than the user's.
+		for _, c := range s.fx.Credentials {
+			secrets = append(secrets, c.SecretKey, c.Token)
+		}
+	}
+	red := newRedactor(secrets...)
+	out, errOut := newLineWriter(stdout, red), newLineWriter(stderr, red)
+	defer out.Flush()
+	defer errOut.Flush()
+
+	var res Result
+	if err != nil {
+		res = Result{ExitCode: ExitUsage, Err: err}
+	} else {
+		res = s.run(ctx, red, out, errOut)
+	}
+	res.Duration = time.Since(start)
+	if res.Err != nil {
+		fmt.Fprintf(errOut, "conformance: %v\n", res.Err)
+		return res
+	}
+	printSummary(out, res)
+	return res
+}
+
+// session is a validated run, ready to start.
+type session struct {
+	cfg      Config
+	fx       *fixture.Fixture
+	cred     signing.Credential
+	store    string
+	reports  []report
+	selected []selectedScenario
+	features fs.FS
+}
+
+// selectedScenario is a scenario the tag filter selects, known before the run.
+type selectedScenario struct {
+	id, feature, name string
+	line              int64
+	tags              []string
+}
+
+func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writer) Result {
+	cfg := s.cfg
+	seed := cfg.Seed
+	if seed == -1 {
+		seed = randomSeed()
+	}
+	endpoint := cfg.Endpoint
+	if endpoint == "" {
+		var emuSeed uint64
+		if seed > 0 {
+			emuSeed = uint64(seed)
+		}
+		srv, err := emulator.Start(emulator.Config{Fixture: s.fx, RateLimit: emulator.DefaultRateLimit, Seed: emuSeed})
+		if err != nil {
+			return Result{ExitCode: ExitUsage, Err: usageError("embedded emulator: %v", err)}
+		}
+		defer func() {
+			if err := srv.Close(); err != nil {
+				fmt.Fprintf(stderr, "conformance: stopping the embedded emulator: %v\n", err)
+			}
+		}()
+		endpoint = srv.URL
+	} else {
+		endpoint, _ = parseEndpoint(endpoint) // validated by prepare
+	}
+	res := Result{Endpoint: endpoint, Seed: seed}
+
+	client := newClient(cfg.Timeout)
+	if err := probe(ctx, client, endpoint, min(cfg.Timeout, probeTimeout)); err != nil {
+		res.ExitCode, res.Err = ExitUsage, err
+		return res
+	}
+
+	target := steps.Target{
+		BaseURL:          endpoint,
+		Region:           cfg.Region,
+		Credential:       s.cred,
+		UserStoreID:      s.store,
+		Fixture:          s.fx,
+		Client:           client,
+		EmbeddedEmulator: cfg.Endpoint == "",
+	}
+	newScenarios := cfg.newScenarios
+	if newScenarios == nil {
+		newScenarios = func(t steps.Target) (func(*godog.ScenarioContext), error) {
+			suite, err := steps.NewSuite(t)
+			if err != nil {
+				return nil, err
+			}
+			return suite.InitializeScenario, nil
+		}
+	}
+	initScenario, err := newScenarios(target)
+	if err != nil {
+		res.ExitCode, res.Err = ExitUsage, usageError("target: %v", err)
+		return res
+	}
+
+	for _, r := range s.reports {
+		if r.path == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(r.path), 0o755); err != nil {
+			res.ExitCode, res.Err = ExitUsage, usageError("report %s: %v", r.path, err)
+			return res
+		}
+		res.Reports = append(res.Reports, r.path)
+	}
+
+	rec := newRecorder(red)
+	lines := map[string]int64{}
+	for _, sc := range s.selected {
+		lines[sc.id] = sc.line
+	}
+	opts := godog.Options{
+		Format:         godogFormat(s.reports),
+		Tags:           cfg.Tags,
+		Strict:         true,
+		Concurrency:    cfg.Concurrency,
+		Randomize:      seed,
+		FS:             s.features,
+		Paths:          []string{"."},
+		Output:         stdout,
+		NoColors:       !isTerminal(stdout),
+		DefaultContext: ctx,
+		TestingT:       cfg.TestingT,
+	}
+	suite := godog.TestSuite{
+		Name: "listjobs-conformance",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			initScenario(sc)
+			rec.hook(sc, lines)
+		},
+		Options: &opts,
+	}
+	code := suite.Run()
+
+	for _, p := range res.Reports {
+		if err := red.file(p); err != nil {
+			fmt.Fprintf(stderr, "conformance: redacting %s: %v\n", p, err)
+			code = max(code, ExitFailed)
+		}
+	}
+	res.Scenarios = rec.results(s.selected)
+	res.ExitCode = exitCode(code, res.Scenarios)
+	if code == ExitUsage {
+		res.Err = usageError("godog refused the options (see above)")
+	}
+	if ctx.Err() != nil {
+		// Interrupted: scenarios cut short failed with "context canceled".
+		res.Interrupted, res.ExitCode = true, max(res.ExitCode, ExitFailed)
+	}
+	return res
+}
+
+// exitCode combines godog's code with the recorded results: godog alone would exit 0
+// with the events formatter, or with a scenario that has no steps.
+func exitCode(godogCode int, results []ScenarioResult) int {
+	if godogCode == ExitUsage {
+		return ExitUsage
+	}
+	for _, r := range results {
+		if r.Status.Failing() {
+			return ExitFailed
+		}
+	}
+	if godogCode != ExitPassed {
+		return ExitFailed
+	}
+	return ExitPassed
+}
+
+// prepare validates the configuration and resolves the fixture, credentials, user
+// store, reports and the selected scenarios. Every error is one line, for exit 2.
+func prepare(cfg Config) (*session, error) {
+	s := &session{cfg: cfg, features: cfg.features}
+	if s.features == nil {
+		s.features = features.FS
+	}
+	if err := ValidateTags(cfg.Tags); err != nil {
+		return nil, err
+	}
+	embedded := cfg.Endpoint == ""
+	if !embedded {
+		if _, err := parseEndpoint(cfg.Endpoint); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
+		return nil, usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
+	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
+		return nil, usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
+	case cfg.Timeout <= 0:
+		return nil, usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
+	case cfg.Seed < -1:
+		return nil, usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
+	}
+	reports, err := parseFormats(cfg.Format, cfg.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	s.reports = reports
+
+	switch {
+	case cfg.Fixture != nil:
+		if err := cfg.Fixture.Validate(); err != nil {
+			return nil, usageError("fixture: %v", err)
+		}
+		s.fx = cfg.Fixture
+	case cfg.FixturePath != "":
+		fx, err := fixture.Load(cfg.FixturePath)
+		if err != nil {
+			return nil, usageError("--fixture: %v", err)
+		}
+		s.fx = fx
+	case embedded:
+		fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+		if err != nil {
+			return nil, usageError("embedded fixture: %v", err)
+		}
+		s.fx = fx
+	}
+
+	if s.cred, err = credential(cfg, s.fx, embedded); err != nil {
+		return nil, err
+	}
+	if s.store, err = userStore(cfg, s.fx, embedded); err != nil {
+		return nil, err
+	}
+	if s.selected, err = selectScenarios(s.features, cfg.Tags); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// credential resolves the key of ordinary requests.
+func credential(cfg Config, fx *fixture.Fixture, embedded bool) (signing.Credential, error) {
+	idSet, keySet := cfg.SecretID != "", cfg.SecretKey != ""
+	if idSet != keySet {
+		return signing.Credential{}, usageError("set both %s and %s, or neither", EnvSecretID, EnvSecretKey)
+	}
+	if !embedded {
+		if !idSet {
+			return signing.Credential{}, usageError("--endpoint %s needs credentials: set %s and %s (and %s for a temporary key)", cfg.Endpoint, EnvSecretID, EnvSecretKey, EnvToken)
+		}
+		return signing.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.Token}, nil
+	}
+	if !idSet {
+		c, ok := fx.Credential(DefaultCredentialRole)
+		if !ok {
+			return signing.Credential{}, usageError("the fixture has no %q credential for the embedded emulator: add one, or set %s and %s", DefaultCredentialRole, EnvSecretID, EnvSecretKey)
+		}
+		return signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token}, nil
+	}
+	// Keys from the environment meant for a real endpoint would fail every scenario
+	// against the embedded emulator: say so instead.
+	for _, c := range fx.Credentials {
+		if c.SecretID == cfg.SecretID && c.SecretKey == cfg.SecretKey {
+			token := cfg.Token
+			if token == "" {
+				token = c.Token
+			}
+			return signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: token}, nil
+		}
+	}
+	return signing.Credential{}, usageError("%s/%s are not a key of the embedded emulator's fixture: unset them to use its %q key, or give --endpoint", EnvSecretID, EnvSecretKey, DefaultCredentialRole)
+}
+
+// userStore resolves the user store of data-agnostic scenarios.
+func userStore(cfg Config, fx *fixture.Fixture, embedded bool) (string, error) {
+	id := cfg.UserStoreID
+	if id == "" {
+		if fx == nil {
+			return "", usageError("--endpoint %s needs a user store that holds jobs: give --user-store (%s) or a --fixture with a %q store", cfg.Endpoint, EnvUserStore, DefaultUserStoreRole)
+		}
+		st, ok := fx.UserStore(DefaultUserStoreRole)
+		if !ok {
+			return "", usageError("the fixture has no %q user store: give --user-store (%s)", DefaultUserStoreRole, EnvUserStore)
+		}
+		id = st.ID
+	}
+	if fx == nil {
+		return id, nil
+	}
+	for _, st := range fx.UserStores {
+		if st.ID == id {
+			if len(st.Jobs) == 0 {
+				return "", usageError("--user-store %s holds no job in the fixture: data-agnostic scenarios need one with jobs", id)
+			}
+			return id, nil
+		}
+	}
+	if embedded {
+		return "", usageError("--user-store %s is not in the embedded emulator's fixture", id)
+	}
+	return "", usageError("--user-store %s is not in the fixture %s: the fixture must describe the endpoint's data", id, cfg.FixturePath)
+}
+
+// selectScenarios parses the features with godog's own parser and tag filter, so the
+// count is exactly what godog will run, and fails when nothing is selected (godog would
+// print "No scenarios" and exit 0).
+func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, error) {
+	suite := godog.TestSuite{Options: &godog.Options{FS: fsys, Paths: []string{"."}, Tags: tags}}
+	feats, err := suite.RetrieveFeatures()
+	if err != nil {
+		return nil, usageError("features: %v", err)
+	}
+	var out []selectedScenario
+	for _, ft := range feats {
+		lines := map[string]int64{}
+		for _, child := range ft.GherkinDocument.Feature.Children {
+			if child.Scenario != nil {
+				lines[child.Scenario.Id] = child.Scenario.Location.Line
+				for _, ex := range child.Scenario.Examples {
+					for _, row := range ex.TableBody {
+						lines[row.Id] = row.Location.Line
+					}
+				}
+			}
+			if child.Rule != nil {
+				for _, rc := range child.Rule.Children {
+					if rc.Scenario != nil {
+						lines[rc.Scenario.Id] = rc.Scenario.Location.Line
+						for _, ex := range rc.Scenario.Examples {
+							for _, row := range ex.TableBody {
+								lines[row.Id] = row.Location.Line
+							}
+						}
+					}
+				}
+			}
+		}
+		for _, p := range ft.Pickles {
+			sc := selectedScenario{id: p.Id, feature: p.Uri, name: p.Name}
+			// An outline row's pickle points at the scenario and then the row.
+			if n := len(p.AstNodeIds); n > 0 {
+				sc.line = lines[p.AstNodeIds[n-1]]
+			}
+			for _, t := range p.Tags {
+				sc.tags = append(sc.tags, t.Name)
+			}
+			out = append(out, sc)
+		}
+	}
+	if len(out) == 0 {
+		if tags == "" {
+			return nil, usageError("the feature files hold no scenario")
+		}
+		return nil, usageError("no scenario matches --tags %q", tags)
+	}
+	return out, nil
+}
+
+// newClient is the HTTP client of the suite. It does not follow redirects: a redirect
+// is an answer to check, and following it would send a signed request elsewhere.
+func newClient(timeout time.Duration) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 32
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// probe makes one plain, unsigned POST / so an unreachable endpoint is a clear exit 2
+// instead of every scenario failing. Any HTTP answer will do; an unsigned request
+// does not count against the rate limit (R3).
+func probe(ctx context.Context, client *http.Client, endpoint string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", http.NoBody)
+	if err != nil {
+		return usageError("endpoint %s could not be reached: %v", endpoint, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return usageError("endpoint %s could not be reached: %v", endpoint, err)
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	return nil
+}
+
+func randomSeed() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
+}
+
+// isTerminal tells whether w is a character device, where colours help.
+func isTerminal(w io.Writer) bool {
+	if lw, ok := w.(*lineWriter); ok {
+		w = lw.w
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,411 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/tidwall/gjson"
+
+	"github.com/ciam-harness/listjobs/signing"
+)
+
+// The rate-limit scenarios (R1-R3) send bursts with dedicated keys whose owners nothing
+// else uses, holding Suite.rateLimit so no other rate-limit scenario spends the same
+// owners' budget meanwhile. They bypass the pacers on purpose.
+
+// burstAttempts is how often a burst that straddled a second boundary is fired again,
+// rather than weakening the check.
+const burstAttempts = 3
+
+// boundaryMargin is how far past a local second boundary a burst starts.
+const boundaryMargin = 100 * time.Millisecond
+
+// shot is one request of a burst.
+type shot struct {
+	role string
+	cred signing.Credential
+	bad  bool // signed with a wrong key (R3)
+}
+
+// outcome is what one shot got back.
+type outcome struct {
+	shot
+	code     string // "" for a success
+	problem  string // neither a success nor a well-formed error
+	sent     time.Time
+	received time.Time
+}
+
+func (o outcome) succeeded() bool { return o.code == "" && o.problem == "" }
+
+// burst is the record of the last rate-limit step.
+type burst struct {
+	outcomes []outcome
+	attempts int
+	span     time.Duration
+}
+
+func (b *burst) summary() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "%d requests, attempt %d, first sent to last answered: %s\n", len(b.outcomes), b.attempts, b.span.Round(time.Microsecond))
+	for _, line := range b.tally() {
+		sb.WriteString(line + "\n")
+	}
+	return sb.String()
+}
+
+// tally counts outcomes per credential role and result, sorted.
+func (b *burst) tally() []string {
+	count := map[string]int{}
+	for _, o := range b.outcomes {
+		kind := "success"
+		switch {
+		case o.problem != "":
+			kind = "malformed response: " + o.problem
+		case o.code != "":
+			kind = o.code
+		}
+		role := o.role
+		if o.bad {
+			role += " (badly signed)"
+		}
+		count[role+": "+kind]++
+	}
+	var out []string
+	for k, n := range count {
+		out = append(out, fmt.Sprintf("  %s × %d", k, n))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// describe is the tally with the burst's timing, for failure messages.
+func (b *burst) describe() string {
+	first, last := b.outcomes[0].sent, b.outcomes[0].received
+	for _, o := range b.outcomes {
+		if o.sent.Before(first) {
+			first = o.sent
+		}
+		if o.received.After(last) {
+			last = o.received
+		}
+	}
+	return fmt.Sprintf("  (attempt %d; first sent at %s, last answered at %s, local time)\n%s",
+		b.attempts, first.Format("15:04:05.000"), last.Format("15:04:05.000"), strings.Join(b.tally(), "\n"))
+}
+
+// rateLimitStore is the user store rate-limit requests list: the fixture's "varied"
+// store when it belongs to the key's account, else any store of that account.
+func (st *scenario) rateLimitStore(role string) (string, error) {
+	fx, err := st.fixture()
+	if err != nil {
+		return "", err
+	}
+	c, ok := fx.Credential(role)
+	if !ok {
+		return "", fmt.Errorf("the fixture has no credential with the role %q (the rate-limit scenarios need dedicated keys)", role)
+	}
+	if s, ok := fx.UserStore("varied"); ok && s.Account == c.Account {
+		return s.ID, nil
+	}
+	for _, s := range fx.UserStores {
+		if s.Account == c.Account {
+			if _, faulty := fx.FaultFor(c.SecretID, s.ID); !faulty {
+				return s.ID, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("the fixture has no user store of the account of %q", role)
+}
+
+// prepare signs every shot of the groups at time now.
+func (st *scenario) prepare(ctx context.Context, groups [][]shot, now time.Time) ([][]*http.Request, error) {
+	out := make([][]*http.Request, len(groups))
+	for g, group := range groups {
+		for _, s := range group {
+			store, err := st.rateLimitStore(s.role)
+			if err != nil {
+				return nil, err
+			}
+			spec := st.newSpec(store, s.cred)
+			spec.wrongKey = s.bad
+			r, _, err := st.build(ctx, spec, now)
+			if err != nil {
+				return nil, err
+			}
+			out[g] = append(out[g], r)
+		}
+	}
+	return out, nil
+}
+
+// fire sends the groups one after the other, the requests of a group all at once.
+func (st *scenario) fire(groups [][]shot, reqs [][]*http.Request) []outcome {
+	var out []outcome
+	for g, group := range groups {
+		results := make([]outcome, len(group))
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range group {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-start
+				ex := st.suite.do(reqs[g][i], nil)
+				results[i] = classify(group[i], ex)
+			}(i)
+		}
+		close(start)
+		wg.Wait()
+		out = append(out, results...)
+	}
+	return out
+}
+
+func classify(s shot, ex *exchange) outcome {
+	o := outcome{shot: s, sent: ex.sent, received: ex.received}
+	switch {
+	case ex.err != nil:
+		o.problem = "no response: " + ex.err.Error()
+	case !gjson.ValidBytes(ex.body):
+		o.problem = "not JSON: " + shorten(string(ex.body), 80)
+	default:
+		root := gjson.ParseBytes(ex.body)
+		if e := root.Get("Response.Error"); e.Exists() {
+			if c := e.Get("Code"); c.Type == gjson.String && c.Str != "" {
+				o.code = c.Str
+			} else {
+				o.problem = "an Error without a Code"
+			}
+		} else if !root.Get("Response.JobSet").Exists() || root.Get("Response.RequestId").Type != gjson.String {
+			o.problem = "neither a success nor an error envelope"
+		}
+	}
+	return o
+}
+
+// waitPastBoundary sleeps until boundaryMargin past the next local second boundary.
+func waitPastBoundary(ctx context.Context) error {
+	now := time.Now()
+	next := now.Truncate(time.Second).Add(time.Second + boundaryMargin)
+	t := time.NewTimer(next.Sub(now))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// withinOneSecond fires the groups so that every request is sent and answered within one
+// local second, retrying a burst that straddled a boundary (at most burstAttempts times).
+func (st *scenario) withinOneSecond(ctx context.Context, groups [][]shot) error {
+	st.suite.rateLimit.Lock()
+	defer st.suite.rateLimit.Unlock()
+	for attempt := 1; attempt <= burstAttempts; attempt++ {
+		// Each attempt starts in a fresh second, so no earlier request shares its window.
+		if err := waitPastBoundary(ctx); err != nil {
+			return err
+		}
+		reqs, err := st.prepare(ctx, groups, time.Now())
+		if err != nil {
+			return err
+		}
+		out := st.fire(groups, reqs)
+		first, last := out[0].sent, out[0].received
+		for _, o := range out {
+			if o.sent.Before(first) {
+				first = o.sent
+			}
+			if o.received.After(last) {
+				last = o.received
+			}
+		}
+		st.burst = &burst{outcomes: out, attempts: attempt, span: last.Sub(first)}
+		if first.Unix() == last.Unix() {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
+		st.label(), burstAttempts, st.burst.span.Round(time.Millisecond))
+}
+
+func (st *scenario) burstTable(ctx context.Context, table *godog.Table) error {
+	if len(table.Rows) < 2 {
+		return errors.New("harness error: the table needs a header row and at least one row")
+	}
+	var group []shot
+	for _, row := range table.Rows[1:] {
+		if len(row.Cells) != 2 {
+			return errors.New("harness error: want the columns credential | requests")
+		}
+		role := row.Cells[0].Value
+		n, err := strconv.Atoi(row.Cells[1].Value)
+		if err != nil || n < 1 || n > 200 {
+			return fmt.Errorf("harness error: requests %q: want 1-200", row.Cells[1].Value)
+		}
+		cred, err := st.fixtureCredential(role)
+		if err != nil {
+			return err
+		}
+		for range n {
+			group = append(group, shot{role: role, cred: cred})
+		}
+	}
+	return st.withinOneSecond(ctx, [][]shot{group})
+}
+
+func (st *scenario) badThenGood(ctx context.Context, bad, good int, role string) error {
+	cred, err := st.fixtureCredential(role)
+	if err != nil {
+		return err
+	}
+	groups := [][]shot{make([]shot, bad), make([]shot, good)}
+	for i := range groups[0] {
+		groups[0][i] = shot{role: role, cred: cred, bad: true}
+	}
+	for i := range groups[1] {
+		groups[1][i] = shot{role: role, cred: cred}
+	}
+	return st.withinOneSecond(ctx, groups)
+}
+
+// steady sends n requests at perSecond, one after the other, from a fresh second (R2).
+func (st *scenario) steady(ctx context.Context, n int, role string, perSecond int) error {
+	if perSecond < 1 || n < 1 {
+		return errors.New("harness error: want at least one request and a positive rate")
+	}
+	cred, err := st.fixtureCredential(role)
+	if err != nil {
+		return err
+	}
+	store, err := st.rateLimitStore(role)
+	if err != nil {
+		return err
+	}
+	st.suite.rateLimit.Lock()
+	defer st.suite.rateLimit.Unlock()
+	if err := waitPastBoundary(ctx); err != nil {
+		return err
+	}
+	interval := time.Second / time.Duration(perSecond)
+	start := time.Now()
+	b := &burst{attempts: 1}
+	st.burst = b
+	for i := range n {
+		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(d):
+			}
+		}
+		r, _, err := st.build(ctx, st.newSpec(store, cred), time.Now())
+		if err != nil {
+			return err
+		}
+		s := shot{role: role, cred: cred}
+		b.outcomes = append(b.outcomes, classify(s, st.suite.do(r, nil)))
+	}
+	b.span = b.outcomes[len(b.outcomes)-1].received.Sub(b.outcomes[0].sent)
+	return nil
+}
+
+func (st *scenario) lastBurst() (*burst, error) {
+	if st.burst == nil || len(st.burst.outcomes) == 0 {
+		return nil, errors.New("harness error: no burst was sent")
+	}
+	return st.burst, nil
+}
+
+func (st *scenario) exactlySucceed(n int) error {
+	b, err := st.lastBurst()
+	if err != nil {
+		return err
+	}
+	ok := 0
+	for _, o := range b.outcomes {
+		if o.succeeded() {
+			ok++
+		}
+	}
+	if ok != n {
+		return fmt.Errorf("%s: %d of %d requests sent and answered within one second succeeded; want exactly %d:\n%s", st.label(), ok, len(b.outcomes), n, b.describe())
+	}
+	return nil
+}
+
+func (st *scenario) othersLimited(code string) error {
+	b, err := st.lastBurst()
+	if err != nil {
+		return err
+	}
+	limited := CodeUnder(code)
+	for _, o := range b.outcomes {
+		if o.succeeded() {
+			continue
+		}
+		if o.problem != "" || !strings.HasPrefix(o.code+".", code+".") {
+			return fmt.Errorf("%s: a refused request got %s; want %s:\n%s", st.label(), firstNonEmpty(o.problem, strconv.Quote(o.code)), limited.Want, b.describe())
+		}
+	}
+	return nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (st *scenario) allSucceed(n int) error {
+	b, err := st.lastBurst()
+	if err != nil {
+		return err
+	}
+	return st.allOf(b.outcomes, n, false, "", "succeed")
+}
+
+// allOf checks that the n outcomes whose bad flag is bad all got code ("" = success).
+func (st *scenario) allOf(outcomes []outcome, n int, bad bool, code, what string) error {
+	total, good := 0, 0
+	for _, o := range outcomes {
+		if o.bad != bad {
+			continue
+		}
+		total++
+		if (code == "" && o.succeeded()) || (code != "" && o.code == code) {
+			good++
+		}
+	}
+	if total != n || good != n {
+		return fmt.Errorf("%s: %d of %d requests %s; want all %d:\n%s", st.label(), good, total, what, n, st.burst.describe())
+	}
+	return nil
+}
+
+func (st *scenario) badGetError(n int, code string) error {
+	b, err := st.lastBurst()
+	if err != nil {
+		return err
+	}
+	return st.allOf(b.outcomes, n, true, code, "got "+code)
+}
+
+func (st *scenario) goodSucceed(n int) error {
+	b, err := st.lastBurst()
+	if err != nil {
+		return err
+	}
+	return st.allOf(b.outcomes, n, false, "", "succeed")
+}

@@ -1,0 +1,247 @@
+// Package steps holds the godog step definitions of the ListJobs conformance suite: a
+// request builder that signs (or deliberately mis-signs) ListJobs calls, response checks
+// that name the contract row, the JSON path, what came back and what the contract wants,
+// and the paced and exclusive senders that keep the suite within the rate limit.
+//
+// A Suite holds only what scenarios may share (compiled schemas, pacers, a mutex); every
+// scenario gets fresh state from InitializeScenario.
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"golang.org/x/time/rate"
+
+	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/schemas"
+	"github.com/ciam-harness/listjobs/signing"
+)
+
+// Target is the endpoint under test and what the harness knows of it.
+type Target struct {
+	BaseURL          string             // "http://127.0.0.1:9000" (no trailing slash); requests go to BaseURL + "/"
+	Region           string             // X-TC-Region of ordinary requests (default ap-guangzhou)
+	Credential       signing.Credential // key of ordinary requests (TENCENTCLOUD_SECRET_ID/KEY, else the fixture's "primary")
+	UserStoreID      string             // the user store data-agnostic scenarios list (it must hold jobs)
+	Fixture          *fixture.Fixture   // known data of the target; nil = unknown: @fixture scenarios then fail with a clear message
+	Client           *http.Client       // the runner sets timeouts / transport
+	EmbeddedEmulator bool               // true when the target is the emulator the runner started (informational only)
+}
+
+// DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
+const DefaultRegion = "ap-guangzhou"
+
+// PacerRate is the pace of ordinary requests per credential owner: below the documented
+// 20 per second (R1), so the suite never trips the limit by itself, whatever the phase of
+// the server's one-second windows.
+const PacerRate = 18
+
+// Suite is what every scenario shares. It is safe for concurrent scenarios.
+type Suite struct {
+	target  Target
+	baseURL *url.URL
+	schemas *schemas.Set
+	// owners maps a SecretId to its pacer key: the fixture's owner, else the key itself.
+	owners map[string]string
+	// pacers space the ordinary requests of each owner (golang.org/x/time/rate is safe for concurrent use).
+	pacers map[string]*rate.Limiter
+	// rateLimit gives a rate-limit scenario exclusive use of its owners' budget.
+	rateLimit sync.Mutex
+	// patterns are the step patterns, compiled once (godog would compile a string
+	// pattern again for every scenario).
+	patterns map[string]*regexp.Regexp
+}
+
+// NewSuite validates the target, compiles the schemas once and builds one pacer per owner.
+func NewSuite(t Target) (*Suite, error) {
+	t.BaseURL = strings.TrimRight(strings.TrimSpace(t.BaseURL), "/")
+	u, err := url.Parse(t.BaseURL)
+	switch {
+	case t.BaseURL == "":
+		return nil, errors.New("steps: Target.BaseURL is empty")
+	case err != nil:
+		return nil, fmt.Errorf("steps: Target.BaseURL %q: %v", t.BaseURL, err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("steps: Target.BaseURL %q: want an http or https URL", t.BaseURL)
+	case u.Host == "":
+		return nil, fmt.Errorf("steps: Target.BaseURL %q has no host", t.BaseURL)
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("steps: Target.BaseURL %q: want scheme://host[:port] only (requests go to /)", t.BaseURL)
+	case t.Credential.SecretID == "" || t.Credential.SecretKey == "":
+		return nil, errors.New("steps: Target.Credential needs a SecretID and a SecretKey")
+	case t.UserStoreID == "":
+		return nil, errors.New("steps: Target.UserStoreID is empty: name a user store that holds jobs")
+	}
+	if t.Region == "" {
+		t.Region = DefaultRegion
+	}
+	if t.Client == nil {
+		t.Client = &http.Client{Timeout: 60 * time.Second}
+	}
+	set, err := schemas.Compile()
+	if err != nil {
+		return nil, err
+	}
+	s := &Suite{target: t, baseURL: u, schemas: set, owners: map[string]string{}, pacers: map[string]*rate.Limiter{},
+		patterns: map[string]*regexp.Regexp{}}
+	(&scenario{}).bind(func(pattern string, _ any) { s.patterns[pattern] = regexp.MustCompile(pattern) })
+	if t.Fixture != nil {
+		for _, c := range t.Fixture.Credentials {
+			s.owners[c.SecretID] = "owner:" + c.Owner
+		}
+	}
+	if _, ok := s.owners[t.Credential.SecretID]; !ok {
+		s.owners[t.Credential.SecretID] = "key:" + t.Credential.SecretID
+	}
+	for _, key := range s.owners {
+		if s.pacers[key] == nil {
+			s.pacers[key] = rate.NewLimiter(PacerRate, 1)
+		}
+	}
+	return s, nil
+}
+
+// pace waits for the turn of the owner of secretID.
+func (s *Suite) pace(ctx context.Context, secretID string) error {
+	p := s.pacers[s.owners[secretID]]
+	if p == nil {
+		return fmt.Errorf("internal: no pacer for the key %s", secretID)
+	}
+	return p.Wait(ctx)
+}
+
+var rowTag = regexp.MustCompile(`^@([TAPSJR][0-9]+)$`)
+
+// InitializeScenario is a godog ScenarioInitializer: it registers the steps on fresh
+// per-scenario state.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	st := &scenario{suite: s, remembered: map[string][]string{}}
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		st.tags = map[string]bool{}
+		for _, t := range p.Tags {
+			st.tags[t.Name] = true
+			if m := rowTag.FindStringSubmatch(t.Name); m != nil && !slices.Contains(st.rows, m[1]) {
+				st.rows = append(st.rows, m[1])
+			}
+		}
+		if st.tags["@fixture"] && s.target.Fixture == nil {
+			return ctx, errors.New("this @fixture scenario needs the target's known data, and no fixture was given: pass the target's fixture, or leave @fixture scenarios out (tags ~@fixture)")
+		}
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
+		if status == godog.StepFailed {
+			ctx = st.attach(ctx)
+		}
+		return ctx, nil
+	})
+	st.bind(func(pattern string, fn any) { sc.Step(s.patterns[pattern], fn) })
+}
+
+// bind hands every step pattern, with the method of st that implements it, to step.
+func (st *scenario) bind(step func(pattern string, fn any)) {
+	// Request building (request.go).
+	step(`^a ListJobs request for the user store under test$`, st.requestForTarget)
+	step(`^a ListJobs request for the fixture user store "([^"]*)"$`, st.requestForFixtureStore)
+	step(`^a ListJobs request for the fault user store of "([^"]*)"$`, st.requestForFaultStore)
+	step(`^a ListJobs request for a user store that does not exist$`, st.requestForUnknownStore)
+	step(`^the user store under test holds at least (\d+) jobs?$`, st.targetHoldsJobs)
+	step(`^the request is sent as GET$`, st.sentAsGET)
+	step(`^the request method is "([A-Z]+)"$`, st.methodIs)
+	step(`^the request uses the fixture credential "([^"]*)"$`, st.usesFixtureCredential)
+	step(`^the JobIds are empty$`, st.jobIDsEmpty)
+	step(`^the JobIds are known jobs? (\d+(?:(?:, | and )\d+)*)$`, st.jobIDsKnown)
+	step(`^the JobIds are known job (\d+) and the unknown id "([^"]*)"$`, st.jobIDsKnownAndUnknown)
+	step(`^the JobIds are the unknown ids "([^"]*)" and "([^"]*)"$`, st.jobIDsUnknown)
+	step(`^the JobIds are the ids of the jobs of the fixture user store "([^"]*)"$`, st.jobIDsOfFixtureStore)
+	step(`^the JobIds pad the body beyond 10 MB$`, st.padBody)
+	step(`^the JobIds pad the URL beyond 32 KB$`, st.padURL)
+	step("^the parameter \"([^\"]*)\" is `(.*)`$", st.parameterIs)
+	step(`^the parameter "([^"]*)" is removed$`, st.parameterRemoved)
+	step("^the body is exactly `(.*)`$", st.bodyIsExactly)
+	step(`^the body is exactly:$`, st.bodyIsDocString)
+	step(`^the body is empty$`, st.bodyIsEmpty)
+	step(`^the query is exactly "([^"]*)"$`, st.queryIsExactly)
+	step(`^the header "([^"]*)" is "([^"]*)"$`, st.headerIs)
+	step(`^the header "([^"]*)" is absent$`, st.headerAbsent)
+
+	// Signing and deliberate breaks (request.go).
+	step(`^the request signs the headers "([^"]*)"$`, st.signsHeaders)
+	step(`^the request is signed with a wrong SecretKey$`, st.wrongKey)
+	step(`^the request is signed with an unknown SecretId$`, st.unknownSecretID)
+	step(`^the request's timestamp is (\d+) seconds in the (past|future)$`, st.timestampSkew)
+	step(`^the credential scope date is one day (before|after) the timestamp's UTC date$`, st.scopeDateOff)
+	step(`^the credential scope service is "([^"]*)"$`, st.scopeService)
+	step(`^the request carries no Authorization header$`, st.noAuthorization)
+	step(`^the Authorization header is replaced by "([^"]*)"$`, st.authorizationReplaced)
+	step("^the body is replaced after signing by `(.*)`$", st.bodyReplacedAfterSigning)
+	step(`^the query is replaced after signing by "([^"]*)"$`, st.queryReplacedAfterSigning)
+	step(`^the header "([^"]*)" is changed to "([^"]*)" after signing$`, st.headerChangedAfterSigning)
+	step(`^the X-TC-Region is changed to another Tencent Cloud region after signing$`, st.regionChangedAfterSigning)
+	step(`^the request is signed with signature v1 and "(HmacSHA1|HmacSHA256)"$`, st.signV1)
+	step(`^the request carries no X-TC-Token$`, st.noToken)
+	step(`^the request carries the X-TC-Token "([^"]*)"$`, st.tokenIs)
+
+	// Sending.
+	step(`^the request is sent$`, st.sendOnce)
+	step(`^the request is sent twice$`, st.sendTwice)
+	step(`^the jobs of the user store under test are listed$`, st.listTarget)
+	step(`^the jobs of the fixture user store "([^"]*)" are listed$`, st.listFixtureStore)
+
+	// Response checks (response.go).
+	step(`^the response is a success$`, st.isSuccess)
+	step(`^the response is the error "([^"]*)"$`, st.isError)
+	step(`^the response is an error with a code under "([^"]*)"$`, st.isErrorUnder)
+	step(`^the response is a success or an error other than "([^"]*)"$`, st.isNotError)
+	step(`^the HTTP status is 200$`, st.status200)
+	step(`^the Content-Type of the response is application/json$`, st.contentTypeJSON)
+	step(`^the response carries a non-empty RequestId$`, st.hasRequestID)
+	step(`^the response carries a RequestId in UUID form$`, st.requestIDIsUUID)
+	step(`^both responses are successes$`, st.bothSuccesses)
+	step(`^both responses are the error "([^"]*)"$`, st.bothErrors)
+	step(`^both responses carry non-empty RequestIds that differ$`, st.requestIDsDiffer)
+	step(`^both responses return the same Ids$`, st.bothSameIDs)
+	step(`^the JobSet is an array$`, st.jobSetIsArray)
+	step(`^the JobSet is empty$`, st.jobSetIsEmpty)
+	step(`^the returned Ids are exactly the known jobs$`, st.idsAreKnown)
+	step(`^the returned Ids are exactly known jobs? (\d+(?:(?:, | and )\d+)*)$`, st.idsAreKnownJobs)
+	step(`^the returned Ids are a subset of the known jobs$`, st.idsSubsetOfKnown)
+	step(`^no Id is returned twice$`, st.noIDTwice)
+	step(`^the returned Ids are remembered as "([^"]*)"$`, st.remember)
+	step(`^the returned Ids are the same set as those remembered as "([^"]*)"$`, st.sameAsRemembered)
+	step(`^the returned Ids are the union of those remembered as "([^"]*)" and "([^"]*)"$`, st.unionOfRemembered)
+	step(`^the returned Ids include none of the jobs of the fixture user store "([^"]*)"$`, st.noneOfFixtureStore)
+	step(`^the response shows none of the jobs of the fixture user store "([^"]*)"$`, st.showsNoneOfFixtureStore)
+
+	// Job checks (jobs.go).
+	step(`^every returned job has an Id that is a non-empty string$`, st.everyJobJ1)
+	step(`^every returned job has a Status among PENDING, PROCESSING, COMPLETED and FAILED$`, st.everyJobJ2)
+	step(`^every returned job has a Type among IMPORT_USER and EXPORT_USER$`, st.everyJobJ3)
+	step(`^every returned job has a CreatedDate that is an integer of epoch milliseconds$`, st.everyJobJ4)
+	step(`^every returned job has a Format that is NDJSON, CSV or null$`, st.everyJobJ5)
+	step(`^every returned job has a Location that is a string or null$`, st.everyJobJ6)
+	step(`^every returned job has ErrorDetails that are absent, null or an array of \{UserId, Error\}$`, st.everyJobJ7)
+	step(`^every returned job has FailedUsers that are absent, null or an array of \{FailedUserIdentification, FailedReason\}$`, st.everyJobJ8)
+	step(`^every returned job matches the Job schema, whatever other fields it carries$`, st.everyJobSchema)
+	step(`^the returned jobs are those of the fixture user store "([^"]*)", field for field$`, st.fieldForField)
+
+	// Rate limit (ratelimit.go).
+	step(`^these requests arrive within one second:$`, st.burstTable)
+	step(`^(\d+) requests of the fixture credential "([^"]*)" are sent at (\d+) per second$`, st.steady)
+	step(`^(\d+) badly signed and then (\d+) good requests of the fixture credential "([^"]*)" arrive within one second$`, st.badThenGood)
+	step(`^exactly (\d+) of them succeed$`, st.exactlySucceed)
+	step(`^the others get the error "([^"]*)" or one of its sub-codes$`, st.othersLimited)
+	step(`^all (\d+) of them succeed$`, st.allSucceed)
+	step(`^the (\d+) badly signed requests get the error "([^"]*)"$`, st.badGetError)
+	step(`^all (\d+) good requests succeed$`, st.goodSucceed)
+}
