@@ -96,16 +96,18 @@ func TestRunErrors(t *testing.T) {
 }
 
 // lineWriter hands the first line written to it to a channel.
+// Only run's goroutine touches buf and sent; line is never reassigned.
 type lineWriter struct {
 	buf  bytes.Buffer
+	sent bool
 	line chan string
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
 	w.buf.Write(p)
-	if i := bytes.IndexByte(w.buf.Bytes(), '\n'); i >= 0 && w.line != nil {
+	if i := bytes.IndexByte(w.buf.Bytes(), '\n'); i >= 0 && !w.sent {
 		w.line <- w.buf.String()[:i]
-		w.line = nil
+		w.sent = true
 	}
 	return len(p), nil
 }
@@ -163,7 +165,7 @@ func TestBinary(t *testing.T) {
 			defer func() { _ = cmd.Process.Kill() }()
 			lines := bufio.NewReader(stdout)
 			line, err := lines.ReadString('\n')
-			require.NoError(t, err, stderr.String())
+			require.NoError(t, err, "no URL line") // stderr is read only after Wait
 			m := regexp.MustCompile(`^ciam-emulator listening on (http://127\.0\.0\.1:\d+)\n$`).FindStringSubmatch(line)
 			require.NotNil(t, m, line)
 			res := listJobs(t, m[1], fx, "varied")
@@ -174,7 +176,8 @@ func TestBinary(t *testing.T) {
 
 			require.NoError(t, cmd.Process.Signal(sig))
 			rest, _ := io.ReadAll(lines)
-			require.NoError(t, cmd.Wait(), "exit status; stderr %s", stderr.String())
+			err = cmd.Wait()
+			require.NoError(t, err, "exit status; stderr %s", stderr.String())
 			assert.Empty(t, strings.TrimSpace(string(rest)))
 			assert.Empty(t, stderr.String())
 		})
