@@ -10,7 +10,6 @@ require (
 	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.212
 	github.com/tidwall/gjson v1.20.2
 	github.com/xeipuuv/gojsonschema v1.2.0
-	golang.org/x/time v0.16.0
 )
 
 require (

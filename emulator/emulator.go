@@ -53,6 +53,10 @@ type Quirks struct {
 	SkipSignatureCheck bool                     // accept any signature (breaks A2)
 	IgnoreFilter       bool                     // JobIds ignored, all jobs returned (breaks S2)
 	RewriteResponse    func(body []byte) []byte // applied to every JSON response body before it is written
+	// Middleware, when set, wraps the emulator's own handler: every request goes through
+	// the handler it returns, which may rewrite the request before calling next, or the
+	// response next wrote (request-aware mutants; see package mutants). It is called once, in New.
+	Middleware func(next http.Handler) http.Handler
 
 	SkipTimestampCheck      bool   // accept any X-TC-Timestamp, however old or new (breaks A3)
 	SkipScopeCheck          bool   // do not check the credential-scope date and service (breaks A6)
@@ -88,6 +92,7 @@ type Emulator struct {
 	ctJSON    []string
 	hasFaults bool
 	fixedID   [36]byte
+	wrapped   http.Handler // Quirks.Middleware around serveHTTP; nil without it
 	// onPanic, when set (tests), is told about a recovered panic.
 	onPanic func(v any)
 }
@@ -221,11 +226,26 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.Quirks.FixedRequestID {
 		e.fixedID = [36]byte([]byte("00000000-0000-4000-8000-000000000000"))
 	}
+	if cfg.Quirks.Middleware != nil {
+		e.wrapped = cfg.Quirks.Middleware(http.HandlerFunc(e.serveHTTP))
+		if e.wrapped == nil {
+			return nil, errors.New("emulator: Quirks.Middleware returned a nil handler")
+		}
+	}
 	return e, nil
 }
 
 // ServeHTTP answers one API request. Every answer is the JSON envelope of T5-T7.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e.wrapped != nil {
+		e.wrapped.ServeHTTP(w, r)
+		return
+	}
+	e.serveHTTP(w, r)
+}
+
+// serveHTTP is ServeHTTP without the Middleware quirk.
+func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	now := e.clock()
 	sc := e.pool.Get().(*scratch)
 	defer e.release(sc)

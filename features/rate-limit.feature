@@ -1,40 +1,40 @@
 Feature: Rate limit
   At most 20 ListJobs requests per second pass, counted per credential owner by server
-  arrival time; the others get RequestLimitExceeded (contract rows R1-R3). These scenarios
-  use dedicated keys whose owners nothing else uses, and take those owners' budget alone.
+  arrival time; the others get RequestLimitExceeded (contract rows R1-R3). Each scenario
+  has keys of its own, whose owners nothing else uses, and takes those owners' budget alone.
 
   @R1 @rate-limit @fixture
   Scenario: Of 30 requests of one owner within one second, exactly 20 pass and the others get RequestLimitExceeded
     When these requests arrive within one second:
-      | credential | requests |
-      | rate-limit | 30       |
+      | credential           | requests |
+      | rate-limit-one-owner | 30       |
     Then exactly 20 of them succeed
     And the others get the error "RequestLimitExceeded" or one of its sub-codes
 
   @R1 @rate-limit @fixture
   Scenario: Two keys of the same owner share one budget of 20 requests per second
     When these requests arrive within one second:
-      | credential            | requests |
-      | rate-limit            | 15       |
-      | rate-limit-same-owner | 15       |
+      | credential                   | requests |
+      | rate-limit-shared            | 15       |
+      | rate-limit-shared-same-owner | 15       |
     Then exactly 20 of them succeed
     And the others get the error "RequestLimitExceeded" or one of its sub-codes
 
   @R1 @rate-limit @fixture
   Scenario: Another owner has a budget of its own
     When these requests arrive within one second:
-      | credential             | requests |
-      | rate-limit             | 20       |
-      | rate-limit-other-owner | 20       |
+      | credential                   | requests |
+      | rate-limit-apart             | 20       |
+      | rate-limit-apart-other-owner | 20       |
     Then all 40 of them succeed
 
   @R2 @rate-limit @fixture
   Scenario: Requests at half the limit are never throttled
-    When 20 requests of the fixture credential "rate-limit" are sent at 10 per second
+    When 20 requests of the fixture credential "rate-limit-steady" are sent at 10 per second
     Then all 20 of them succeed
 
   @R3 @rate-limit @fixture @assumed
   Scenario: Requests refused for authentication do not count against the limit
-    When 25 badly signed and then 20 good requests of the fixture credential "rate-limit" arrive within one second
+    When 25 badly signed and then 20 good requests of the fixture credential "rate-limit-auth" arrive within one second
     Then the 25 badly signed requests get the error "AuthFailure.SignatureFailure"
     And all 20 good requests succeed

@@ -1,15 +1,16 @@
 // Package mutants names deliberate breaks of the ListJobs contract: each is the
-// reference emulator with one contract row broken. The harness must fail on every one
-// of them, and the failing scenarios must carry the broken row's tag; the runner's
-// tests prove it.
+// reference emulator with one contract row broken, built as a behaviour switch of the
+// emulator (emulator.Quirks), a response rewriter (Quirks.RewriteResponse) or a
+// request-aware middleware in front of it (Quirks.Middleware), never as a copy of it.
+// The suite must fail on every one of them, and the failing scenarios must carry the
+// broken row's tag; package mutation and the runner's tests prove it.
+//
+// The catalogue also holds equivalent mutants: changes that the contract allows (a
+// sorted JobSet, "JobSet": null for an empty result, extra Job fields...). The suite
+// must pass on those: failing there would mean it asserts what the contract does not say.
 package mutants
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-	"fmt"
-
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 )
@@ -19,6 +20,10 @@ type Mutant struct {
 	Name  string // short id, e.g. "filter-ignored"
 	Row   string // the contract row it breaks, e.g. "S2"
 	Break string // what the broken emulator does, one sentence
+	How   string // how it is built: "quirk IgnoreFilter", "rewriter", "middleware", "config"
+	// Equivalent, when set, says why the mutant conforms to the contract: the suite
+	// must pass on it. Row is then the row that allows the change.
+	Equivalent string
 	// RateLimit is true when only the rate-limit scenarios can see the break: a test
 	// then runs those (slow) scenarios, and may skip them for the other mutants.
 	RateLimit bool
@@ -26,7 +31,8 @@ type Mutant struct {
 }
 
 // Config is the embedded emulator's configuration (fx, the documented rate limit)
-// with the break applied.
+// with the break applied. Every call builds fresh state (a stateful middleware's
+// memory), so two emulators of one mutant share nothing.
 func (m Mutant) Config(fx *fixture.Fixture) emulator.Config {
 	cfg := emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}
 	m.apply(&cfg)
@@ -38,114 +44,65 @@ func (m Mutant) Start(fx *fixture.Fixture) (*emulator.Server, error) {
 	return emulator.Start(m.Config(fx))
 }
 
-// All returns every mutant, in contract-row order.
-func All() []Mutant {
-	return []Mutant{
-		{Name: "requestid-missing", Row: "T8", Break: `responses carry no "RequestId"`,
-			apply: func(c *emulator.Config) { c.Quirks.RewriteResponse = DropRequestID }},
-		{Name: "signature-unchecked", Row: "A2", Break: "any signature is accepted",
-			apply: func(c *emulator.Config) { c.Quirks.SkipSignatureCheck = true }},
-		{Name: "filter-ignored", Row: "S2", Break: "JobIds is ignored: every job is returned",
-			apply: func(c *emulator.Config) { c.Quirks.IgnoreFilter = true }},
-		{Name: "jobset-null", Row: "S5", Break: `"JobSet" is null even when jobs exist`,
-			apply: func(c *emulator.Config) { c.Quirks.RewriteResponse = NullJobSet }},
-		{Name: "createddate-seconds", Row: "J4", Break: "CreatedDate is in seconds, not milliseconds",
-			apply: func(c *emulator.Config) { c.Quirks.RewriteResponse = CreatedDateSeconds }},
-		{Name: "rate-limit-off", Row: "R1", Break: "no request is ever throttled", RateLimit: true,
-			apply: func(c *emulator.Config) { c.RateLimit = 0 }},
+// Catalogue returns every mutant, equivalent ones included, in contract-row order.
+func Catalogue() []Mutant { return catalogue() }
+
+// Breaking returns every mutant that breaks the contract (the suite must fail on
+// each), in contract-row order.
+func Breaking() []Mutant {
+	var out []Mutant
+	for _, m := range catalogue() {
+		if m.Equivalent == "" {
+			out = append(out, m)
+		}
 	}
+	return out
 }
 
-// ByName returns the mutant called name.
+// smokeNames are one breaking mutant per area of the contract, the rate limit included.
+func smokeNames() []string {
+	return []string{"requestid-missing", "signature-unchecked", "unknown-parameter-accepted", "filter-ignored",
+		"jobset-null", "filter-union-broken", "createddate-seconds", "rate-limit-off"}
+}
+
+// Smoke returns a representative subset of the breaking mutants: one per area of the
+// contract (envelope, authentication, parameters, semantics, the S8 relations, the Job
+// object, the rate limit), cheap enough to run all at once in a unit test.
+func Smoke() []Mutant {
+	var out []Mutant
+	for _, n := range smokeNames() {
+		if m, ok := ByName(n); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// All returns the Smoke subset.
+//
+// Deprecated: the runner's TestMutants runs every mutant of All at once; with the
+// whole catalogue that saturates a 2-core machine. Use Smoke for that test, Breaking
+// for every mutant that breaks the contract, Catalogue for every mutant.
+func All() []Mutant { return Smoke() }
+
+// Equivalents returns the mutants that conform to the contract (the suite must pass
+// on each).
+func Equivalents() []Mutant {
+	var out []Mutant
+	for _, m := range catalogue() {
+		if m.Equivalent != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ByName returns the mutant of the catalogue called name.
 func ByName(name string) (Mutant, bool) {
-	for _, m := range All() {
+	for _, m := range catalogue() {
 		if m.Name == name {
 			return m, true
 		}
 	}
 	return Mutant{}, false
-}
-
-// DropRequestID removes "RequestId" from a response body (breaks T8).
-func DropRequestID(body []byte) []byte {
-	return rewriteResponse(body, func(resp map[string]json.RawMessage) error {
-		delete(resp, "RequestId")
-		return nil
-	})
-}
-
-// NullJobSet turns a non-empty "JobSet" array into null (breaks S5: an empty result
-// may be null, a result with jobs may not).
-func NullJobSet(body []byte) []byte {
-	return rewriteResponse(body, func(resp map[string]json.RawMessage) error {
-		var jobs []json.RawMessage
-		if err := json.Unmarshal(resp["JobSet"], &jobs); err != nil || len(jobs) == 0 {
-			return errUnchanged
-		}
-		resp["JobSet"] = json.RawMessage("null")
-		return nil
-	})
-}
-
-// CreatedDateSeconds divides every job's integer "CreatedDate" by 1000 (breaks J4:
-// the unit is milliseconds).
-func CreatedDateSeconds(body []byte) []byte {
-	return rewriteResponse(body, func(resp map[string]json.RawMessage) error {
-		var jobs []map[string]json.RawMessage
-		if err := json.Unmarshal(resp["JobSet"], &jobs); err != nil || len(jobs) == 0 {
-			return errUnchanged
-		}
-		for _, job := range jobs {
-			var ms int64
-			if err := json.Unmarshal(job["CreatedDate"], &ms); err != nil {
-				continue
-			}
-			job["CreatedDate"] = json.RawMessage(fmt.Sprint(ms / 1000))
-		}
-		b, err := json.Marshal(jobs)
-		if err != nil {
-			return err
-		}
-		resp["JobSet"] = b
-		return nil
-	})
-}
-
-var errUnchanged = errors.New("unchanged")
-
-// rewriteResponse applies edit to the object under "Response" and re-encodes the
-// body; a body it cannot read, or an edit that fails, is returned unchanged.
-func rewriteResponse(body []byte, edit func(resp map[string]json.RawMessage) error) []byte {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return body
-	}
-	var resp map[string]json.RawMessage
-	if err := json.Unmarshal(top["Response"], &resp); err != nil || resp == nil {
-		return body
-	}
-	if err := edit(resp); err != nil {
-		return body
-	}
-	r, err := marshal(resp)
-	if err != nil {
-		return body
-	}
-	top["Response"] = r
-	out, err := marshal(top)
-	if err != nil {
-		return body
-	}
-	return out
-}
-
-// marshal encodes without HTML escaping, as the emulator does.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -2,8 +2,19 @@ package mutants
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -11,6 +22,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
 )
 
 const (
@@ -37,35 +49,640 @@ func TestCreatedDateSeconds(t *testing.T) {
 	assert.Equal(t, failure, string(CreatedDateSeconds([]byte(failure))))
 }
 
+func TestRewriters(t *testing.T) {
+	uuid := `{"Response":{"JobSet":[],"RequestId":"3f1e6a3c-5b8e-4f7a-9d2c-8e1b0a4c6d7f"}}`
+	assert.JSONEq(t, `{"Response":{"JobSet":[],"RequestId":69399863909263}}`, string(NumericRequestID([]byte(uuid))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[],"RequestId":"3f1e6a3c5b8e4f7a9d2c8e1b0a4c6d7f"}}`, string(RequestIDWithoutHyphens([]byte(uuid))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[],"RequestId":"3F1E6A3C-5B8E-4F7A-9D2C-8E1B0A4C6D7F"}}`, string(RequestIDUpperCase([]byte(uuid))))
+	assert.JSONEq(t, `{"Error":{"Code":"InvalidParameter","Message":"m"},"Response":{"RequestId":"r-3"}}`, string(ErrorOutsideResponse([]byte(failure))))
+	assert.Equal(t, success, string(ErrorOutsideResponse([]byte(success))))
+	assert.JSONEq(t, `{"Response":{"Error":{"Code":"InvalidParameter","Message":""},"RequestId":"r-3"}}`, string(EmptyMessage([]byte(failure))))
+	assert.NotContains(t, string(RewordedMessage([]byte(failure))), `"m"`)
+	assert.JSONEq(t, `{"Response":{"Error":{"Code":"X","Message":"m"},"RequestId":"r-3"}}`, string(recode("InvalidParameter", "X")([]byte(failure))))
+	assert.Equal(t, failure, string(recode("Other", "X")([]byte(failure))))
+	assert.JSONEq(t, `{"Response":{"Jobs":[],"RequestId":"r-2"}}`, string(RenameJobSet([]byte(empty))))
+	assert.JSONEq(t, `{"Response":{"JobSet":{"a":{"Id":"a","CreatedDate":1715156770024,"Location":"<x>"},"b":{"Id":"b","CreatedDate":1715156770999}},"RequestId":"r-1"}}`,
+		string(JobSetObject([]byte(success))))
+	assert.JSONEq(t, `{"Response":{"RequestId":"r-2"}}`, string(DropEmptyJobSet([]byte(empty))))
+	assert.Equal(t, success, string(DropEmptyJobSet([]byte(success))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","CreatedDate":1715156770024,"Location":"<x>"}],"RequestId":"r-1"}}`, string(truncateJobSet(1)([]byte(success))))
+	assert.Equal(t, success, string(truncateJobSet(2)([]byte(success))))
+	reversed := `{"Response":{"JobSet":[{"Id":"b"},{"Id":"a"}],"RequestId":"r"}}`
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a"},{"Id":"b"}],"RequestId":"r"}}`, string(SortJobSet([]byte(reversed))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","CreatedDate":"1715156770024","Location":"<x>"},{"Id":"b","CreatedDate":"1715156770999"}],"RequestId":"r-1"}}`,
+		string(createdDateString([]byte(success))))
+	nested := `{"Response":{"JobSet":[{"Id":"a","Format":null,"ErrorDetails":[{"UserId":null,"Error":"e"}],"FailedUsers":[{"FailedUserIdentification":"u","FailedReason":"r"}]}],"RequestId":"r"}}`
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","ErrorDetails":[{"UserId":null,"Error":"e"}],"FailedUsers":[{"FailedUserIdentification":"u","FailedReason":"r"}]}],"RequestId":"r"}}`,
+		string(dropNullField("Format")([]byte(nested))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","Format":null,"ErrorDetails":{"UserId":null,"Error":"e"},"FailedUsers":[{"FailedUserIdentification":"u","FailedReason":"r"}]}],"RequestId":"r"}}`,
+		string(firstElement("ErrorDetails")([]byte(nested))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","Format":null,"ErrorDetails":[{"UserId":null,"Error":"e"}],"FailedUsers":["r"]}],"RequestId":"r"}}`,
+		string(nestedField("FailedUsers", "FailedReason")([]byte(nested))))
+	assert.JSONEq(t, `{"Response":{"JobSet":[{"Id":"a","Format":null,"ErrorDetails":[{"UserId":null,"ErrorMessage":"e"}],"FailedUsers":[{"FailedUserIdentification":"u","FailedReason":"r"}]}],"RequestId":"r"}}`,
+		string(renameNested("ErrorDetails", "Error", "ErrorMessage")([]byte(nested))))
+	assert.Contains(t, string(ExtraJobFields([]byte(success))), `"Progress":100`)
+}
+
 func TestRewritesLeaveUnreadableBodiesAlone(t *testing.T) {
-	for _, body := range []string{"", "not json", `[]`, `{"Response":"x"}`, `{"Other":{}}`} {
-		for name, f := range map[string]func([]byte) []byte{"DropRequestID": DropRequestID, "NullJobSet": NullJobSet, "CreatedDateSeconds": CreatedDateSeconds} {
+	rewriters := map[string]func([]byte) []byte{"DropRequestID": DropRequestID, "NullJobSet": NullJobSet, "CreatedDateSeconds": CreatedDateSeconds,
+		"NumericRequestID": NumericRequestID, "ErrorOutsideResponse": ErrorOutsideResponse, "JobSetObject": JobSetObject,
+		"DropEmptyJobSet": DropEmptyJobSet, "SortJobSet": SortJobSet, "EmptyMessage": EmptyMessage}
+	for _, body := range []string{"", "not json", `[]`, `{"Response":"x"}`, `{"Other":{}}`, `null`} {
+		for name, f := range rewriters {
 			assert.Equal(t, body, string(f([]byte(body))), "%s(%q)", name, body)
 		}
 	}
 }
 
-func TestAllMutants(t *testing.T) {
-	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+func TestJSONHelpers(t *testing.T) {
+	b, ok := dropMember([]byte(`{"UserStoreId": "x", "JobIds": ["a"], "Z": {"k": [1, 2]}}`), "JobIds")
+	require.True(t, ok)
+	assert.Equal(t, `{"UserStoreId":"x","Z":{"k":[1,2]}}`, string(b), "order kept, compact")
+	_, ok = dropMember([]byte(`{"UserStoreId":"x"}`), "JobIds")
+	assert.False(t, ok)
+	_, ok = dropMember([]byte(`[1]`), "JobIds")
+	assert.False(t, ok)
+	b, ok = replaceMember([]byte(`{"A":1,"B":2}`), "A", json.RawMessage(`"1"`))
+	require.True(t, ok)
+	assert.Equal(t, `{"A":"1","B":2}`, string(b))
+
+	for in, want := range map[string]string{`123`: "123", `true`: "true", `["x", 1]`: "x", `{"Id": "x"}`: "x", `"s"`: "s"} {
+		got, ok := literalString(json.RawMessage(in))
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{`null`, `[]`, `{}`, ``} {
+		_, ok := literalString(json.RawMessage(in))
+		assert.False(t, ok, in)
+	}
+	for in, want := range map[string]string{`"x"`: `["x"]`, `[1]`: `["1"]`, `{"0": "x"}`: `["x"]`, `[["x"]]`: `["x"]`} {
+		got, ok := jobIDsAsStrings(json.RawMessage(in))
+		assert.True(t, ok, in)
+		assert.Equal(t, want, string(got), in)
+	}
+	for _, in := range []string{`["a","b"]`, `null`, `[]`} {
+		_, ok := jobIDsAsStrings(json.RawMessage(in))
+		assert.False(t, ok, in)
+	}
+	_, ok = storeIDAsString(json.RawMessage(`"x"`))
+	assert.False(t, ok)
+	got, ok := storeIDAsString(json.RawMessage(`123`))
+	assert.True(t, ok)
+	assert.Equal(t, `"123"`, string(got))
+	assert.Equal(t, "JobIds.0=b&JobIds.1=a&UserStoreId=x", sortedQuery("UserStoreId=x&JobIds.1=a&JobIds.0=b"))
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`, newRequestID())
+}
+
+// ---- mutants against the emulator ----
+
+var defaultFixture = sync.OnceValues(func() (*fixture.Fixture, error) {
+	return fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+})
+
+// smallFixture is the default fixture without its 3000-job store: emulators build
+// quicker on it under -race.
+var smallFixture = sync.OnceValues(func() (*fixture.Fixture, error) {
+	full, err := defaultFixture()
+	if err != nil {
+		return nil, err
+	}
+	small := *full
+	small.UserStores = slices.DeleteFunc(slices.Clone(full.UserStores), func(s fixture.UserStore) bool { return s.Role == "many" })
+	return &small, nil
+})
+
+func loadSmallFixture(t *testing.T) *fixture.Fixture {
+	t.Helper()
+	fx, err := smallFixture()
 	require.NoError(t, err)
+	return fx
+}
+
+func loadFixture(t *testing.T) *fixture.Fixture {
+	t.Helper()
+	fx, err := defaultFixture()
+	require.NoError(t, err)
+	return fx
+}
+
+func key(t *testing.T, fx *fixture.Fixture, role string) signing.Credential {
+	t.Helper()
+	c, ok := fx.Credential(role)
+	require.True(t, ok, role)
+	return signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token}
+}
+
+// req is one request to send to the reference and to a mutant.
+type req struct {
+	method  string // POST by default
+	body    string
+	query   string
+	cred    signing.Credential
+	skew    int64             // seconds added to the timestamp
+	headers map[string]string // set before signing ("" removes)
+	signed  []string
+	service string // credential scope service, default ciam
+	after   func(r *http.Request, body *string)
+	v1      bool // signature v1 GET of query
+}
+
+const host = "ciam.tencentcloudapi.com"
+
+func (q req) build(t *testing.T) *http.Request {
+	t.Helper()
+	method := q.method
+	if method == "" {
+		method = http.MethodPost
+	}
+	if q.v1 {
+		v, err := url.ParseQuery(q.query)
+		require.NoError(t, err)
+		for k, val := range map[string]string{"Action": "ListJobs", "Version": "2022-03-31", "Region": "ap-guangzhou",
+			"Timestamp": strconv.FormatInt(time.Now().Unix(), 10), "Nonce": "42", "SecretId": q.cred.SecretID, "SignatureMethod": "HmacSHA256"} {
+			v.Set(k, val)
+		}
+		sig, err := signing.SignV1(q.cred.SecretKey, "HmacSHA256", signing.V1StringToSign(method, host, "/", v))
+		require.NoError(t, err)
+		v.Set("Signature", sig)
+		r := httptest.NewRequest(method, "/?"+v.Encode(), nil)
+		r.Host = host
+		return r
+	}
+	target := "/"
+	if q.query != "" {
+		target += "?" + q.query
+	}
+	body := q.body
+	if method == http.MethodGet {
+		body = ""
+	}
+	r := httptest.NewRequest(method, target, strings.NewReader(body))
+	r.Host = host
+	ct := "application/json"
+	if method == http.MethodGet {
+		ct = "application/x-www-form-urlencoded"
+	}
+	r.Header.Set("Content-Type", ct)
+	r.Header.Set("X-TC-Action", "ListJobs")
+	r.Header.Set("X-TC-Version", "2022-03-31")
+	r.Header.Set("X-TC-Region", "ap-guangzhou")
+	for k, v := range q.headers {
+		if v == "" {
+			r.Header.Del(k)
+		} else {
+			r.Header.Set(k, v)
+		}
+	}
+	svc := q.service
+	if svc == "" {
+		svc = "ciam"
+	}
+	signing.Sign(r, []byte(body), q.cred, svc, time.Now().Unix()+q.skew, q.signed)
+	if q.after != nil {
+		q.after(r, &body)
+		r.Body = io.NopCloser(strings.NewReader(body))
+		r.ContentLength = int64(len(body))
+	}
+	return r
+}
+
+// reply is a response, read.
+type reply struct {
+	status    int
+	ctype     string
+	raw       string
+	code      string
+	requestID any
+	ids       []string // sorted, duplicates kept
+	hasJobSet bool
+}
+
+func serve(t *testing.T, h http.Handler, r *http.Request) reply {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	a := reply{status: rec.Code, ctype: rec.Header().Get("Content-Type"), raw: rec.Body.String()}
+	assert.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"), "Content-Length matches the body")
+	var env struct {
+		Response struct {
+			Error     *struct{ Code string }
+			JobSet    json.RawMessage
+			RequestId any
+		}
+	}
+	if json.Unmarshal(rec.Body.Bytes(), &env) != nil {
+		return a
+	}
+	if env.Response.Error != nil {
+		a.code = env.Response.Error.Code
+	}
+	a.requestID = env.Response.RequestId
+	a.hasJobSet = env.Response.JobSet != nil
+	var jobs []struct{ Id string }
+	if json.Unmarshal(env.Response.JobSet, &jobs) == nil {
+		for _, j := range jobs {
+			a.ids = append(a.ids, j.Id)
+		}
+		sort.Strings(a.ids)
+	}
+	return a
+}
+
+func newHandler(t *testing.T, cfg emulator.Config) http.Handler {
+	t.Helper()
+	e, err := emulator.New(cfg)
+	require.NoError(t, err)
+	return e
+}
+
+// TestMutantsBreakTheirRow sends, for every breaking mutant of the catalogue, a request
+// that shows its break: the reference answers it as the contract says (want.ref), the
+// mutant otherwise (want.mut, or check). An ordinary listing is answered alike by both
+// unless the mutant changes every listing (changesListing).
+func TestMutantsBreakTheirRow(t *testing.T) {
+	t.Parallel()
+	full, fx := loadFixture(t), loadSmallFixture(t)
+	primary, temporary := key(t, fx, "primary"), key(t, fx, "temporary")
+	varied, _ := fx.UserStore("varied")
+	sibling, _ := fx.UserStore("sibling")
+	otherStore, _ := fx.UserStore("other-account")
+	many, _ := full.UserStore("many")
+	ids := slices.Sorted(slices.Values(varied.JobIDs()))
+	list := func(store string, jobIDs ...string) string {
+		m := map[string]any{"UserStoreId": store}
+		if jobIDs != nil {
+			m["JobIds"] = jobIDs
+		}
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	body := list(varied.ID)
+	plain := req{cred: primary, body: body}
+	wrongKey := primary
+	wrongKey.SecretKey = "wrong"
+	codeOf := func(want string) func(t *testing.T, ref, mut reply) {
+		return func(t *testing.T, ref, mut reply) { assert.Equal(t, want, mut.code, mut.raw) }
+	}
+	idsAre := func(want ...string) func(t *testing.T, ref, mut reply) {
+		return func(t *testing.T, ref, mut reply) {
+			assert.Empty(t, mut.code, mut.raw)
+			assert.Equal(t, slices.Sorted(slices.Values(want)), mut.ids)
+		}
+	}
+	rawHas := func(s string) func(t *testing.T, ref, mut reply) {
+		return func(t *testing.T, ref, mut reply) { assert.Contains(t, mut.raw, s) }
+	}
+	rawLacks := func(s string) func(t *testing.T, ref, mut reply) {
+		return func(t *testing.T, ref, mut reply) { assert.NotContains(t, mut.raw, s) }
+	}
+	const ok = ""
+	cases := map[string]struct {
+		req            req
+		ref            string // the reference's code ("" success)
+		check          func(t *testing.T, ref, mut reply)
+		changesListing bool
+	}{
+		"charset-refused": {req: req{cred: primary, body: body, headers: map[string]string{"Content-Type": "application/json; charset=utf-8"}}, ref: ok, check: codeOf("InvalidParameter")},
+		"get-refused":     {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID}, ref: ok, check: codeOf("UnsupportedProtocol")},
+		"other-methods-served": {req: req{method: "PUT", cred: primary, body: body}, ref: "UnsupportedProtocol",
+			check: idsAre(ids...)},
+		"unknown-header-refused": {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-TraceId": "t"}}, ref: ok, check: codeOf("UnknownParameter")},
+		"language-refused":       {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Language": "zh-CN"}}, ref: ok, check: codeOf("InvalidParameterValue")},
+		"error-status-400": {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure",
+			check: func(t *testing.T, ref, mut reply) { assert.Equal(t, 400, mut.status) }},
+		"content-type-text": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) { assert.Equal(t, "text/plain; charset=utf-8", mut.ctype) }, changesListing: true},
+		"jobset-renamed": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.False(t, mut.hasJobSet)
+			assert.Contains(t, mut.raw, `"Jobs":[`)
+		}, changesListing: true},
+		"error-outside-response": {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure",
+			check: func(t *testing.T, ref, mut reply) { assert.Regexp(t, `^\{"Error":`, mut.raw) }},
+		"message-empty":      {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure", check: rawHas(`"Message":""`)},
+		"requestid-missing":  {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) { assert.Nil(t, mut.requestID) }, changesListing: true},
+		"requestid-constant": {req: plain, ref: ok, check: rawHas(`"RequestId":"00000000-0000-4000-8000-000000000000"`), changesListing: true},
+		"requestid-number":   {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) { assert.IsType(t, float64(0), mut.requestID) }, changesListing: true},
+		"requestid-not-uuid": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.Regexp(t, `^[0-9a-f]{32}$`, mut.requestID)
+		}, changesListing: true},
+		"size-limit-wrong-code": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + strings.Repeat("x", 33<<10)},
+			ref: "RequestSizeLimitExceeded", check: codeOf("InvalidParameter")},
+
+		"signature-query-sorted": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + ids[1] + "&JobIds.1=" + ids[0]},
+			ref: ok, check: codeOf("AuthFailure.SignatureFailure")},
+		"signature-body-reencoded": {req: req{cred: primary, body: `{"UserStoreId": "` + varied.ID + `"}`}, ref: ok, check: codeOf("AuthFailure.SignatureFailure")},
+		"signed-headers-fixed": {req: req{cred: primary, body: body, signed: []string{"content-type", "host", "x-tc-action"}}, ref: ok,
+			check: codeOf("AuthFailure.SignatureFailure")},
+		"signature-unchecked": {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-whitespace-blind": {req: req{cred: primary, body: body, after: func(_ *http.Request, b *string) { *b = `{"UserStoreId": "` + varied.ID + `"}` }},
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-ignores-jobids": {req: req{cred: primary, body: body, after: func(_ *http.Request, b *string) { *b = list(varied.ID, ids[0]) }},
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids[0])},
+		"signed-header-values-ignored": {req: req{cred: primary, body: body, signed: []string{"content-type", "host", "x-tc-region"},
+			after: func(r *http.Request, _ *string) { r.Header.Set("X-TC-Region", "ap-shanghai") }},
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"timestamp-unchecked":        {req: req{cred: primary, body: body, skew: -400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"timestamp-too-strict":       {req: req{cred: primary, body: body, skew: -60}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
+		"timestamp-future-unchecked": {req: req{cred: primary, body: body, skew: 400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"secretid-unknown-accepted": {req: req{cred: signing.Credential{SecretID: "AKIDnobody", SecretKey: "x"}, body: body},
+			ref: "AuthFailure.SecretIdNotFound", check: idsAre(ids...)},
+		"authorization-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("Authorization") }},
+			ref: "AuthFailure.InvalidAuthorization", check: codeOf("AuthFailure.SignatureFailure")},
+		"scope-unchecked":       {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"scope-service-ignored": {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"scope-date-ignored": {req: req{cred: primary, body: body, after: func(r *http.Request, b *string) {
+			// a valid signature over the scope of the day before the timestamp's
+			ts, _ := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+			date := signing.Date(ts - 86400)
+			names := []string{"content-type", "host"}
+			canonical := signing.CanonicalRequest("POST", "", signing.RequestHeader(r), names, signing.HashHex([]byte(*b)))
+			sig := signing.Signature(primary.SecretKey, date, "ciam", signing.StringToSign(ts, signing.CredentialScope(date, "ciam"), canonical))
+			r.Header.Set("Authorization", signing.Authorization{SecretID: primary.SecretID, Date: date, Service: "ciam", SignedHeaders: names, Signature: sig}.String())
+		}}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-v1-refused": {req: req{v1: true, method: "GET", cred: primary, query: "UserStoreId=" + varied.ID}, ref: ok, check: codeOf("AuthFailure.InvalidAuthorization")},
+		"token-unchecked": {req: req{cred: temporary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("X-TC-Token") }},
+			ref: "AuthFailure.TokenFailure", check: idsAre(ids...)},
+		"token-wrong-code": {req: req{cred: temporary, body: body, after: func(r *http.Request, _ *string) { r.Header.Set("X-TC-Token", "wrong") }},
+			ref: "AuthFailure.TokenFailure", check: codeOf("AuthFailure.SignatureFailure")},
+
+		"action-unchecked":               {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Action": "ListJob"}}, ref: "InvalidAction", check: idsAre(ids...)},
+		"version-unchecked":              {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Version": "2021-01-01"}}, ref: "NoSuchVersion", check: idsAre(ids...)},
+		"region-not-required":            {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": ""}}, ref: "MissingParameter", check: idsAre(ids...)},
+		"region-unchecked":               {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": "xx-nowhere-1"}}, ref: "UnsupportedRegion", check: idsAre(ids...)},
+		"userstoreid-missing-wrong-code": {req: req{cred: primary, body: `{}`}, ref: "MissingParameter", check: codeOf("InvalidParameter")},
+		"userstoreid-type-lenient":       {req: req{cred: primary, body: `{"UserStoreId":123}`}, ref: "InvalidParameter", check: codeOf("FailedOperation.InvalidUserStore")},
+		"jobids-type-lenient":            {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","JobIds":"` + ids[0] + `"}`}, ref: "InvalidParameter", check: idsAre(ids[0])},
+		"unknown-parameter-accepted":     {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","Limit":10}`}, ref: "UnknownParameter", check: idsAre(ids...)},
+		"non-object-body-as-empty":       {req: req{cred: primary, body: `[]`}, ref: "InvalidParameter", check: codeOf("MissingParameter")},
+		"unknown-store-empty-list":       {req: req{cred: primary, body: list("us-nowhere")}, ref: "FailedOperation.InvalidUserStore", check: idsAre()},
+		"empty-userstoreid-missing":      {req: req{cred: primary, body: list("")}, ref: "FailedOperation.InvalidUserStore", check: codeOf("MissingParameter")},
+		"null-rejected":                  {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","JobIds":null}`}, ref: ok, check: codeOf("InvalidParameter")},
+
+		"empty-jobids-nothing": {req: req{cred: primary, body: list(varied.ID, []string{}...)}, ref: ok, check: idsAre()},
+		"listing-truncated": {req: req{cred: primary, body: list(many.ID)}, ref: ok,
+			check: func(t *testing.T, ref, mut reply) { assert.Len(t, mut.ids, 1000) }},
+		"filter-ignored":      {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids...)},
+		"duplicates-returned": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids[0], ids[0]), changesListing: true},
+		"filter-extra-job": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok,
+			check: func(t *testing.T, ref, mut reply) { assert.Len(t, mut.ids, 2) }},
+		"filter-matches-nothing": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre()},
+		"unknown-id-error":       {req: req{cred: primary, body: list(varied.ID, ids[0], "nope")}, ref: ok, check: codeOf("ResourceNotFound")},
+		"jobset-null":            {req: plain, ref: ok, check: rawHas(`"JobSet":null`), changesListing: true},
+		"jobset-object":          {req: plain, ref: ok, check: rawHas(`"JobSet":{"`), changesListing: true},
+		"jobset-missing-when-empty": {req: req{cred: primary, body: list(varied.ID, "nope")}, ref: ok,
+			check: func(t *testing.T, ref, mut reply) { assert.True(t, ref.hasJobSet); assert.False(t, mut.hasJobSet) }},
+		"store-isolation-broken": {req: plain, ref: ok, check: idsAre(append(slices.Clone(ids), sibling.JobIDs()...)...), changesListing: true},
+		"filter-across-stores":   {req: req{cred: primary, body: list(varied.ID, sibling.JobIDs()...)}, ref: ok, check: idsAre(sibling.JobIDs()...)},
+		"listing-not-repeatable": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.Len(t, mut.ids, len(ids)+1)
+			assert.Contains(t, mut.raw, "job-listing-")
+		}, changesListing: true},
+		"filter-phantom-job":        {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids[0], "job-phantom-00000000000000000000")},
+		"filter-order-sensitive":    {req: req{cred: primary, body: list(varied.ID, ids[1], ids[0])}, ref: ok, check: idsAre(ids[1])},
+		"filter-duplicates-dropped": {req: req{cred: primary, body: list(varied.ID, ids[0], ids[1], ids[0])}, ref: ok, check: idsAre(ids[1])},
+		"filter-union-broken":       {req: req{cred: primary, body: list(varied.ID, ids[2], ids[0], ids[1])}, ref: ok, check: idsAre(ids[2], ids[0])},
+		"other-account-store-visible": {req: req{cred: primary, body: list(otherStore.ID)}, ref: "FailedOperation.InvalidUserStore",
+			check: idsAre(otherStore.JobIDs()...)},
+
+		"job-id-renamed":             {req: plain, ref: ok, check: rawHas(`"JobId":`), changesListing: true},
+		"job-id-empty":               {req: plain, ref: ok, check: rawHas(`"Id":""`), changesListing: true},
+		"status-lowercase":           {req: plain, ref: ok, check: rawHas(`"Status":"pending"`), changesListing: true},
+		"status-dropped":             {req: plain, ref: ok, check: rawLacks(`"Status"`), changesListing: true},
+		"type-out-of-enum":           {req: plain, ref: ok, check: rawHas(`"Type":"IMPORT"`), changesListing: true},
+		"type-renamed":               {req: plain, ref: ok, check: rawHas(`"JobType":"`), changesListing: true},
+		"createddate-seconds":        {req: plain, ref: ok, check: rawHas(`"CreatedDate":1715156770,`), changesListing: true},
+		"createddate-string":         {req: plain, ref: ok, check: rawHas(`"CreatedDate":"1715156770024"`), changesListing: true},
+		"format-lowercase":           {req: plain, ref: ok, check: rawHas(`"Format":"ndjson"`), changesListing: true},
+		"format-omitted-when-null":   {req: plain, ref: ok, check: rawLacks(`"Format":null`), changesListing: true},
+		"location-omitted-when-null": {req: plain, ref: ok, check: rawLacks(`"Location":null`), changesListing: true},
+		"location-object":            {req: plain, ref: ok, check: rawHas(`"Location":{"Url":`), changesListing: true},
+		"errordetails-object":        {req: plain, ref: ok, check: rawHas(`"ErrorDetails":{"`), changesListing: true},
+		"errordetails-error-renamed": {req: plain, ref: ok, check: rawHas(`"ErrorMessage":`), changesListing: true},
+		"failedusers-strings":        {req: plain, ref: ok, check: rawHas(`"FailedUsers":["`), changesListing: true},
+		"failedusers-reason-renamed": {req: plain, ref: ok, check: rawHas(`"Reason":`), changesListing: true},
+	}
+	rateLimited := 0
+	for _, m := range Breaking() {
+		if m.RateLimit {
+			rateLimited++
+			continue // TestRateLimitMutants
+		}
+		tc, found := cases[m.Name]
+		if !assert.True(t, found, "mutant %s has no case here: add one that shows its break", m.Name) {
+			continue
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			t.Parallel()
+			fx := fx
+			if m.Name == "listing-truncated" {
+				fx = full
+			}
+			refH := newHandler(t, emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+			mutH := newHandler(t, m.Config(fx))
+			ref, mut := serve(t, refH, tc.req.build(t)), serve(t, mutH, tc.req.build(t))
+			require.Equal(t, tc.ref, ref.code, "the reference: %s", ref.raw)
+			tc.check(t, ref, mut)
+			assert.NotEqual(t, ref.raw, mut.raw)
+			if !tc.changesListing {
+				ref, mut := serve(t, refH, plain.build(t)), serve(t, mutH, plain.build(t))
+				assert.Equal(t, ref.ids, mut.ids, "an ordinary listing is left alone: %s", mut.raw)
+				assert.Empty(t, mut.code, mut.raw)
+			}
+		})
+	}
+	assert.Len(t, cases, len(Breaking())-rateLimited, "a case for a mutant that is not in the catalogue")
+}
+
+// TestRateLimitMutants counts, at a fixed clock, how many requests of a burst pass.
+func TestRateLimitMutants(t *testing.T) {
+	t.Parallel()
+	fx := loadSmallFixture(t)
+	primary, sameOwner := key(t, fx, "primary"), key(t, fx, "same-owner")
+	varied, _ := fx.UserStore("varied")
+	body := `{"UserStoreId":"` + varied.ID + `"}`
+	wrongKey := primary
+	wrongKey.SecretKey = "wrong"
+	now := time.Now()
+	passes := func(h http.Handler, creds ...signing.Credential) int {
+		n := 0
+		for _, c := range creds {
+			r := req{cred: c, body: body}.build(t)
+			if a := serve(t, h, r); a.code == "" {
+				n++
+			}
+		}
+		return n
+	}
+	burst := func(c signing.Credential, n int) []signing.Credential {
+		out := make([]signing.Credential, n)
+		for i := range out {
+			out[i] = c
+		}
+		return out
+	}
+	handler := func(cfg emulator.Config) http.Handler {
+		cfg.Clock = func() time.Time { return now }
+		return newHandler(t, cfg)
+	}
+	ref := emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}
+	require.Equal(t, 20, passes(handler(ref), burst(primary, 25)...))
+	for name, want := range map[string]int{"rate-limit-off": 25, "rate-limit-19": 19, "rate-limit-21": 21, "rate-limit-8": 8} {
+		m, ok := ByName(name)
+		require.True(t, ok)
+		assert.Equal(t, want, passes(handler(m.Config(fx)), burst(primary, 25)...), name)
+	}
+	shared := append(burst(primary, 15), burst(sameOwner, 15)...)
+	require.Equal(t, 20, passes(handler(ref), shared...))
+	m, _ := ByName("rate-limit-per-secretid")
+	assert.Equal(t, 30, passes(handler(m.Config(fx)), shared...))
+
+	badThenGood := append(burst(wrongKey, 25), primary)
+	require.Equal(t, 1, passes(handler(ref), badThenGood...))
+	m, _ = ByName("auth-failures-counted")
+	assert.Equal(t, 0, passes(handler(m.Config(fx)), badThenGood...))
+	for _, m := range Breaking() {
+		if strings.HasPrefix(m.Row, "R") {
+			assert.True(t, m.RateLimit, "%s breaks %s: mark it RateLimit", m.Name, m.Row)
+		}
+	}
+}
+
+// TestEquivalentMutantsConform: an equivalent mutant changes its answers, within what
+// its row allows.
+func TestEquivalentMutantsConform(t *testing.T) {
+	t.Parallel()
+	fx := loadSmallFixture(t)
+	primary := key(t, fx, "primary")
+	varied, _ := fx.UserStore("varied")
+	emptyStore, _ := fx.UserStore("empty")
+	wrongKey := primary
+	wrongKey.SecretKey = "wrong"
+	cases := map[string]struct {
+		req   req
+		check func(t *testing.T, ref, mut reply)
+	}{
+		"content-type-charset": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `"}`},
+			check: func(t *testing.T, ref, mut reply) { assert.Equal(t, "application/json; charset=utf-8", mut.ctype) }},
+		"message-reworded": {req: req{cred: wrongKey, body: `{}`}, check: func(t *testing.T, ref, mut reply) {
+			assert.Equal(t, ref.code, mut.code)
+			assert.Regexp(t, `"Message":"[^"]+"`, mut.raw)
+		}},
+		"requestid-uppercase": {req: req{cred: primary, body: `{}`}, check: func(t *testing.T, ref, mut reply) {
+			assert.Regexp(t, `^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$`, mut.requestID)
+		}},
+		"jobset-sorted": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `"}`}, check: func(t *testing.T, ref, mut reply) {
+			assert.Equal(t, ref.ids, mut.ids)
+			var env struct {
+				Response struct{ JobSet []struct{ Id string } }
+			}
+			require.NoError(t, json.Unmarshal([]byte(mut.raw), &env))
+			assert.True(t, slices.IsSortedFunc(env.Response.JobSet, func(a, b struct{ Id string }) int { return strings.Compare(a.Id, b.Id) }))
+		}},
+		"jobset-null-when-empty": {req: req{cred: primary, body: `{"UserStoreId":"` + emptyStore.ID + `"}`},
+			check: func(t *testing.T, ref, mut reply) { assert.Contains(t, mut.raw, `"JobSet":null`) }},
+		"job-extra-fields": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `"}`}, check: func(t *testing.T, ref, mut reply) {
+			assert.Equal(t, ref.ids, mut.ids)
+			assert.Contains(t, mut.raw, `"Progress":100`)
+		}},
+	}
+	for _, m := range Equivalents() {
+		tc, found := cases[m.Name]
+		if !assert.True(t, found, "equivalent mutant %s has no case here", m.Name) {
+			continue
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			ref := serve(t, newHandler(t, emulator.Config{Fixture: fx}), tc.req.build(t))
+			mut := serve(t, newHandler(t, m.Config(fx)), tc.req.build(t))
+			assert.NotEqual(t, ref.raw, mut.raw, "the mutant changes something")
+			tc.check(t, ref, mut)
+		})
+	}
+	assert.Len(t, cases, len(Equivalents()))
+}
+
+func TestCatalogue(t *testing.T) {
+	fx := loadSmallFixture(t)
 	row := regexp.MustCompile(`^[TAPSJR][1-9][0-9]?$`)
 	names := map[string]bool{}
-	for _, m := range All() {
+	areas := map[byte]int{}
+	for _, m := range Catalogue() {
 		assert.Regexp(t, row, m.Row, m.Name)
+		assert.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)*$`, m.Name)
 		assert.NotEmpty(t, m.Break, m.Name)
+		assert.NotEmpty(t, m.How, m.Name)
 		assert.False(t, names[m.Name], "%s given twice", m.Name)
 		names[m.Name] = true
 		got, ok := ByName(m.Name)
 		assert.True(t, ok)
 		assert.Equal(t, m.Row, got.Row)
-
+		if m.Equivalent == "" {
+			areas[m.Row[0]]++
+		}
 		cfg := m.Config(fx)
 		assert.Same(t, fx, cfg.Fixture)
-		assert.NotEqual(t, emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}, cfg, "%s breaks nothing", m.Name)
-		srv, err := m.Start(fx)
-		require.NoError(t, err, m.Name)
-		require.NoError(t, srv.Close())
+		assert.NotEqual(t, emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}, cfg, "%s changes nothing", m.Name)
 	}
+	assert.GreaterOrEqual(t, len(Breaking()), 40, "the issue asks for at least 40 breaking mutants")
+	assert.Len(t, Catalogue(), len(Breaking())+len(Equivalents()))
+	for _, area := range "TAPSJR" {
+		assert.Positive(t, areas[byte(area)], "no mutant breaks a %c row", area)
+	}
+	for _, m := range Smoke() {
+		assert.Empty(t, m.Equivalent, m.Name)
+	}
+	assert.Len(t, Smoke(), len(smokeNames()), "every smoke name is in the catalogue")
+	names2 := func(ms []Mutant) (out []string) {
+		for _, m := range ms {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	assert.Equal(t, names2(Smoke()), names2(All()))
 	_, ok := ByName("nope")
 	assert.False(t, ok)
+
+	m, _ := ByName("signature-unchecked")
+	srv, err := m.Start(fx)
+	require.NoError(t, err)
+	require.NoError(t, srv.Close())
+}
+
+// TestMiddlewarePassesOversizedBodiesUnread: a middleware does not read a body over the
+// emulator's limit, which the emulator then refuses (T10) without reading it either.
+func TestMiddlewarePassesOversizedBodiesUnread(t *testing.T) {
+	t.Parallel()
+	fx := loadSmallFixture(t)
+	m, _ := ByName("signature-ignores-jobids")
+	h := newHandler(t, m.Config(fx))
+	r := httptest.NewRequest("POST", "/", io.LimitReader(zeros{}, maxRead+10))
+	r.ContentLength = maxRead + 10
+	r.Host = host
+	a := serve(t, h, r)
+	assert.Equal(t, "RequestSizeLimitExceeded", a.code, a.raw)
+
+	c := newCall(httptest.NewRequest("POST", "/", strings.NewReader(`{"a":1}`)))
+	assert.Equal(t, `{"a":1}`, string(c.body))
+	rest, _ := io.ReadAll(c.r.Body)
+	assert.Equal(t, `{"a":1}`, string(rest), "the body is left for the emulator")
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestStatefulMutantsStartFresh: two emulators of one mutant share no state.
+func TestStatefulMutantsStartFresh(t *testing.T) {
+	t.Parallel()
+	fx := loadSmallFixture(t)
+	primary := key(t, fx, "primary")
+	varied, _ := fx.UserStore("varied")
+	m, _ := ByName("listing-not-repeatable")
+	q := req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `"}`}
+	a := serve(t, newHandler(t, m.Config(fx)), q.build(t))
+	b := serve(t, newHandler(t, m.Config(fx)), q.build(t))
+	assert.Equal(t, a.ids, b.ids, "each emulator counts from the start")
+	h := newHandler(t, m.Config(fx))
+	assert.NotEqual(t, serve(t, h, q.build(t)).ids, serve(t, h, q.build(t)).ids, "one emulator's answers differ")
 }

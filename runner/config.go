@@ -21,16 +21,20 @@ import (
 
 // Defaults of the configuration.
 const (
-	DefaultRegion      = "ap-guangzhou"
-	DefaultFormat      = "pretty"
-	DefaultOutDir      = "out"
-	DefaultConcurrency = 4
+	DefaultRegion = "ap-guangzhou"
+	DefaultFormat = "pretty"
+	DefaultOutDir = "out"
+	// DefaultConcurrency is the number of scenarios run at once. Scenarios mostly wait
+	// (on the pacers, on the clock), so it is well above the cores: enough for the
+	// rate-limit scenarios, which start first and wait for second boundaries, and one
+	// scenario per owner of the ordinary keys besides.
+	DefaultConcurrency = 16
 	DefaultTimeout     = 10 * time.Second
 	// DefaultUserStoreRole is the fixture role of the user store that data-agnostic
 	// scenarios list when no --user-store is given.
 	DefaultUserStoreRole = "varied"
-	// DefaultCredentialRole is the fixture credential used against the embedded emulator
-	// when TENCENTCLOUD_SECRET_ID/KEY are unset.
+	// DefaultCredentialRole is the role of the fixture credentials used against the
+	// embedded emulator when TENCENTCLOUD_SECRET_ID/KEY are unset: all of them, in turn.
 	DefaultCredentialRole = "primary"
 )
 
@@ -61,7 +65,8 @@ type Config struct {
 	// Region is the X-TC-Region of ordinary requests.
 	Region string
 	// SecretID, SecretKey and Token sign ordinary requests. Empty with the embedded
-	// emulator: the fixture's "primary" key. SecretKey and Token are never printed.
+	// emulator: every "primary" key of the fixture, each scenario one of them in turn
+	// (keys of distinct owners spread the load). SecretKey and Token are never printed.
 	SecretID  string
 	SecretKey string
 	Token     string
@@ -229,7 +234,7 @@ Flags (each also read from the environment variable shown; the flag wins):
 Credentials (environment only, never flags; the key and token are never printed):
   %s, %s
       the API key that signs ordinary requests; required with --endpoint;
-      with the embedded emulator the fixture's "primary" key is used when unset
+      with the embedded emulator the fixture's "primary" keys are used when unset
   %s
       session token of a temporary key (sent as X-TC-Token)
 `, EnvSecretID, EnvSecretKey, EnvToken)

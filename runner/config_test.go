@@ -18,6 +18,7 @@ import (
 
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
 
@@ -300,6 +301,13 @@ func TestRunEmbeddedTarget(t *testing.T) {
 	varied, _ := target.Fixture.UserStore("varied")
 	assert.Equal(t, primary.SecretID, target.Credential.SecretID)
 	assert.Equal(t, primary.SecretKey, target.Credential.SecretKey)
+	// Every "primary" key of the fixture signs ordinary requests, the first one first.
+	pool := target.Fixture.CredentialsByRole("primary")
+	require.Greater(t, len(pool), 1)
+	require.Len(t, target.Credentials, len(pool))
+	for i, c := range pool {
+		assert.Equal(t, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token}, target.Credentials[i])
+	}
 	assert.Equal(t, varied.ID, target.UserStoreID)
 	assert.True(t, target.EmbeddedEmulator)
 	assert.Equal(t, "ap-guangzhou", target.Region)
@@ -326,4 +334,22 @@ func TestRunEmbeddedWithFixtureKey(t *testing.T) {
 	require.Equal(t, ExitPassed, res.ExitCode, stderr)
 	assert.Equal(t, other.SecretID, target.Credential.SecretID)
 	assert.Equal(t, other.SecretKey, target.Credential.SecretKey)
+	assert.Equal(t, []signing.Credential{target.Credential}, target.Credentials, "the key given, alone")
+}
+
+// Against an endpoint given by URL, the key of the environment alone signs ordinary
+// requests, even when the fixture describes more.
+func TestRunEndpointUsesTheKeyGiven(t *testing.T) {
+	srv := okServer(t)
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	var target steps.Target
+	cfg := fakeConfig(t, srv.URL, map[string]string{"f.feature": "Feature: f\n  Scenario: s\n    Given it passes\n"})
+	cfg.Fixture, cfg.Token, cfg.UserStoreID = fx, "tok", ""
+	cfg.newScenarios = fakeSteps(&target, nil)
+	res, _, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, stderr)
+	want := signing.Credential{SecretID: "AKIDfake", SecretKey: sentinelKey, Token: "tok"}
+	assert.Equal(t, want, target.Credential)
+	assert.Equal(t, []signing.Credential{want}, target.Credentials)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
@@ -237,6 +238,55 @@ func TestRunConcurrentScenariosAreAllRecorded(t *testing.T) {
 	for i, s := range res.Scenarios {
 		assert.Equal(t, fmt.Sprintf("s%02d", i), s.Name, "feature-file order")
 	}
+}
+
+// TestRunStartsClockBoundFeaturesFirst: the features with @rate-limit scenarios start
+// first, and every result still lands on its own scenario, in feature-file order.
+func TestRunStartsClockBoundFeaturesFirst(t *testing.T) {
+	srv := okServer(t)
+	files := map[string]string{
+		"a.feature": "Feature: a\n  Scenario: a1\n    Given it passes\n\n  Scenario: a2\n    Given it fails with \"a2 broke\"\n",
+		"b.feature": "Feature: b\n  Scenario: b1\n    Given it passes\n\n  @R1 @rate-limit\n  Scenario: b2\n    Given it fails with \"b2 broke\"\n",
+		"c.feature": "Feature: c\n  @rate-limit\n  Scenario: c1\n    Given it passes\n",
+		"d.feature": "Feature: d\n  Scenario: d1\n    Given it passes\n",
+	}
+	cfg := fakeConfig(t, srv.URL, files)
+	cfg.Concurrency = 1 // the start order is godog's order
+	var mu sync.Mutex
+	var started []string
+	cfg.newScenarios = func(target steps.Target) (func(*godog.ScenarioContext), error) {
+		inner, err := fakeSteps(nil, nil)(target)
+		return func(sc *godog.ScenarioContext) {
+			inner(sc)
+			sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+				mu.Lock()
+				started = append(started, p.Name)
+				mu.Unlock()
+				return ctx, nil
+			})
+		}, err
+	}
+	res, stdout, _ := runCfg(t, cfg)
+	assert.Equal(t, []string{"b1", "b2", "c1", "a1", "a2", "d1"}, started)
+	var names []string
+	for _, s := range res.Scenarios {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"a1", "a2", "b1", "b2", "c1", "d1"}, names, "results in feature-file order")
+	assert.Equal(t, map[string][]string{"R1": {"b2"}}, res.FailedRows(), stdout)
+	assert.Contains(t, byName(t, res, "a2").Error, "a2 broke")
+	assert.Contains(t, byName(t, res, "b2").Error, "b2 broke")
+	assert.Equal(t, int64(6), byName(t, res, "b2").Line)
+	assert.Equal(t, StatusPassed, byName(t, res, "c1").Status)
+
+	// With a tag filter, the order holds among the selected features.
+	sel, paths, err := selectScenarios(cfg.features, "~@S1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"b.feature", "c.feature", "a.feature", "d.feature"}, paths)
+	assert.Len(t, sel, 6)
+	_, paths, err = selectScenarios(cfg.features, "~@R1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c.feature", "a.feature", "b.feature", "d.feature"}, paths, "b holds no selected @rate-limit scenario")
 }
 
 func TestRunWritesReports(t *testing.T) {

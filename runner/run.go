@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -117,10 +119,12 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
 type session struct {
 	cfg      Config
 	fx       *fixture.Fixture
-	cred     signing.Credential
+	creds    []signing.Credential // the keys of ordinary requests, the first the main one
 	store    string
 	reports  []report
 	selected []selectedScenario
+	// paths are the feature files in the order godog starts them (see selectScenarios).
+	paths    []string
 	features fs.FS
 }
 
@@ -159,6 +163,10 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	res := Result{Endpoint: endpoint, Seed: seed}
 
 	client := newClient(cfg.Timeout)
+	// Before the embedded emulator stops (deferred above, so later): a connection the
+	// transport dialled but never used looks new to the server, whose graceful shutdown
+	// would wait seconds for its first request.
+	defer client.CloseIdleConnections()
 	if err := probe(ctx, client, endpoint, min(cfg.Timeout, probeTimeout)); err != nil {
 		res.ExitCode, res.Err = ExitUsage, err
 		return res
@@ -167,7 +175,8 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	target := steps.Target{
 		BaseURL:          endpoint,
 		Region:           cfg.Region,
-		Credential:       s.cred,
+		Credential:       s.creds[0],
+		Credentials:      s.creds,
 		UserStoreID:      s.store,
 		Fixture:          s.fx,
 		Client:           client,
@@ -212,7 +221,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		Concurrency:    cfg.Concurrency,
 		Randomize:      seed,
 		FS:             s.features,
-		Paths:          []string{"."},
+		Paths:          s.paths,
 		Output:         stdout,
 		NoColors:       !isTerminal(stdout),
 		DefaultContext: ctx,
@@ -315,36 +324,41 @@ func prepare(cfg Config) (*session, error) {
 		s.fx = fx
 	}
 
-	if s.cred, err = credential(cfg, s.fx, embedded); err != nil {
+	if s.creds, err = credentials(cfg, s.fx, embedded); err != nil {
 		return nil, err
 	}
 	if s.store, err = userStore(cfg, s.fx, embedded); err != nil {
 		return nil, err
 	}
-	if s.selected, err = selectScenarios(s.features, cfg.Tags); err != nil {
+	if s.selected, s.paths, err = selectScenarios(s.features, cfg.Tags); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// credential resolves the key of ordinary requests.
-func credential(cfg Config, fx *fixture.Fixture, embedded bool) (signing.Credential, error) {
+// credentials resolves the keys of ordinary requests: the one key of the environment,
+// else (embedded emulator only) every DefaultCredentialRole key of the fixture, whose
+// owners share out the load.
+func credentials(cfg Config, fx *fixture.Fixture, embedded bool) ([]signing.Credential, error) {
 	idSet, keySet := cfg.SecretID != "", cfg.SecretKey != ""
 	if idSet != keySet {
-		return signing.Credential{}, usageError("set both %s and %s, or neither", EnvSecretID, EnvSecretKey)
+		return nil, usageError("set both %s and %s, or neither", EnvSecretID, EnvSecretKey)
 	}
 	if !embedded {
 		if !idSet {
-			return signing.Credential{}, usageError("--endpoint %s needs credentials: set %s and %s (and %s for a temporary key)", cfg.Endpoint, EnvSecretID, EnvSecretKey, EnvToken)
+			return nil, usageError("--endpoint %s needs credentials: set %s and %s (and %s for a temporary key)", cfg.Endpoint, EnvSecretID, EnvSecretKey, EnvToken)
 		}
-		return signing.Credential{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.Token}, nil
+		return []signing.Credential{{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.Token}}, nil
 	}
 	if !idSet {
-		c, ok := fx.Credential(DefaultCredentialRole)
-		if !ok {
-			return signing.Credential{}, usageError("the fixture has no %q credential for the embedded emulator: add one, or set %s and %s", DefaultCredentialRole, EnvSecretID, EnvSecretKey)
+		var pool []signing.Credential
+		for _, c := range fx.CredentialsByRole(DefaultCredentialRole) {
+			pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token})
 		}
-		return signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token}, nil
+		if len(pool) == 0 {
+			return nil, usageError("the fixture has no %q credential for the embedded emulator: add one, or set %s and %s", DefaultCredentialRole, EnvSecretID, EnvSecretKey)
+		}
+		return pool, nil
 	}
 	// Keys from the environment meant for a real endpoint would fail every scenario
 	// against the embedded emulator: say so instead.
@@ -354,10 +368,10 @@ func credential(cfg Config, fx *fixture.Fixture, embedded bool) (signing.Credent
 			if token == "" {
 				token = c.Token
 			}
-			return signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: token}, nil
+			return []signing.Credential{{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: token}}, nil
 		}
 	}
-	return signing.Credential{}, usageError("%s/%s are not a key of the embedded emulator's fixture: unset them to use its %q key, or give --endpoint", EnvSecretID, EnvSecretKey, DefaultCredentialRole)
+	return nil, usageError("%s/%s are not a key of the embedded emulator's fixture: unset them to use its %q key, or give --endpoint", EnvSecretID, EnvSecretKey, DefaultCredentialRole)
 }
 
 // userStore resolves the user store of data-agnostic scenarios.
@@ -390,11 +404,65 @@ func userStore(cfg Config, fx *fixture.Fixture, embedded bool) (string, error) {
 	return "", usageError("--user-store %s is not in the fixture %s: the fixture must describe the endpoint's data", id, cfg.FixturePath)
 }
 
+// ClockBoundTag marks the scenarios that wait on the clock rather than on the CPU or
+// the pacers (the rate-limit bursts wait for a second boundary, R2 sends at a fixed
+// pace): their features start first, so that those waits overlap the rest of the run
+// instead of adding to it.
+const ClockBoundTag = "@rate-limit"
+
 // selectScenarios parses the features with godog's own parser and tag filter, so the
 // count is exactly what godog will run, and fails when nothing is selected (godog would
-// print "No scenarios" and exit 0).
-func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, error) {
-	suite := godog.TestSuite{Options: &godog.Options{FS: fsys, Paths: []string{"."}, Tags: tags}}
+// print "No scenarios" and exit 0). It returns the selected scenarios in feature-file
+// order, and the feature files in the order the run starts them: those with
+// ClockBoundTag scenarios first.
+func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, error) {
+	all, err := parseScenarios(fsys, tags, []string{"."})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(all) == 0 {
+		if tags == "" {
+			return nil, nil, usageError("the feature files hold no scenario")
+		}
+		return nil, nil, usageError("no scenario matches --tags %q", tags)
+	}
+	order := map[string]int{}
+	clockBound := map[string]bool{}
+	var files []string
+	for _, sc := range all {
+		if _, ok := order[sc.feature]; !ok {
+			order[sc.feature] = len(files)
+			files = append(files, sc.feature)
+		}
+		if slices.Contains(sc.tags, ClockBoundTag) {
+			clockBound[sc.feature] = true
+		}
+	}
+	paths := slices.Clone(files)
+	slices.SortStableFunc(paths, func(a, b string) int {
+		switch {
+		case clockBound[a] == clockBound[b]:
+			return 0
+		case clockBound[a]:
+			return -1
+		default:
+			return 1
+		}
+	})
+	// godog numbers the scenarios in the order it parses them: parse them again in the
+	// run's order, so that the ids are those of the run.
+	out, err := parseScenarios(fsys, tags, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order[out[i].feature] < order[out[j].feature] })
+	return out, paths, nil
+}
+
+// parseScenarios parses the feature files of paths with godog's parser and returns the
+// scenarios that tags selects, in parse order.
+func parseScenarios(fsys fs.FS, tags string, paths []string) ([]selectedScenario, error) {
+	suite := godog.TestSuite{Options: &godog.Options{FS: fsys, Paths: paths, Tags: tags}}
 	feats, err := suite.RetrieveFeatures()
 	if err != nil {
 		return nil, usageError("features: %v", err)
@@ -435,12 +503,6 @@ func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, error) {
 			}
 			out = append(out, sc)
 		}
-	}
-	if len(out) == 0 {
-		if tags == "" {
-			return nil, usageError("the feature files hold no scenario")
-		}
-		return nil, usageError("no scenario matches --tags %q", tags)
 	}
 	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,8 +19,67 @@ import (
 )
 
 // The rate-limit scenarios (R1-R3) send bursts with dedicated keys whose owners nothing
-// else uses, holding Suite.rateLimit so no other rate-limit scenario spends the same
-// owners' budget meanwhile. They bypass the pacers on purpose.
+// else uses. Each holds the leases of its keys' owners, so that no other rate-limit
+// scenario spends the same owners' budget meanwhile: scenarios with owners of their own
+// run at once, beside the ordinary ones; scenarios that share an owner take turns, each
+// in a second of its own. They bypass the pacers on purpose.
+
+// rateLimitRolePrefix starts the roles of the rate-limit keys. The owners of the
+// fixture's other keys, and of the ordinary keys, may carry ordinary requests at any
+// moment: the rate-limit steps refuse keys of those owners.
+const rateLimitRolePrefix = "rate-limit"
+
+// lease is the exclusive use of one owner's budget by a rate-limit step.
+type lease struct {
+	held chan struct{} // holds a token while taken
+	last time.Time     // when the last holder was done; zero: never taken (guarded by held)
+}
+
+func newLease() *lease { return &lease{held: make(chan struct{}, 1)} }
+
+// hold takes the leases of the owners of the keys, in a fixed order (so two steps
+// cannot each wait for the other), after checking that nothing else uses those owners.
+// It returns when any of them was last used by a rate-limit step (zero: never), and
+// release, which gives them back.
+func (st *scenario) hold(ctx context.Context, creds ...signing.Credential) (last time.Time, release func(), err error) {
+	s := st.suite
+	var keys []string
+	for _, c := range creds {
+		key, ok := s.owners[c.SecretID]
+		if !ok || s.leases[key] == nil {
+			return time.Time{}, nil, fmt.Errorf("internal: no lease for the key %s", c.SecretID)
+		}
+		if role := s.shared[key]; role != "" {
+			return time.Time{}, nil, fmt.Errorf("the rate-limit key %s has the owner of %s, which ordinary requests may use at any moment: give the rate-limit roles keys whose owners nothing else uses", c.SecretID, role)
+		}
+		if !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	sort.Strings(keys)
+	var taken []*lease
+	release = func() {
+		now := time.Now()
+		for _, l := range taken {
+			l.last = now
+			<-l.held
+		}
+	}
+	for _, key := range keys {
+		l := s.leases[key]
+		select {
+		case l.held <- struct{}{}:
+			taken = append(taken, l)
+			if l.last.After(last) {
+				last = l.last
+			}
+		case <-ctx.Done():
+			release()
+			return time.Time{}, nil, ctx.Err()
+		}
+	}
+	return last, release, nil
+}
 
 // burstAttempts is how often a burst that straddled a second boundary is fired again,
 // rather than weakening the check.
@@ -209,15 +269,26 @@ func waitPastBoundary(ctx context.Context) error {
 // withinOneSecond fires the groups so that every request is sent and answered within one
 // local second, retrying a burst that straddled a boundary (at most burstAttempts times).
 func (st *scenario) withinOneSecond(ctx context.Context, groups [][]shot) error {
-	st.suite.rateLimit.Lock()
-	defer st.suite.rateLimit.Unlock()
-	for attempt := 1; attempt <= burstAttempts; attempt++ {
-		// Each attempt starts in a fresh second, so no earlier request shares its window.
-		if err := waitPastBoundary(ctx); err != nil {
-			return err
+	var creds []signing.Credential
+	for _, group := range groups {
+		for _, s := range group {
+			creds = append(creds, s.cred)
 		}
+	}
+	_, release, err := st.hold(ctx, creds...)
+	if err != nil {
+		return err
+	}
+	defer release()
+	for attempt := 1; attempt <= burstAttempts; attempt++ {
+		// The requests are signed beforehand, so that the burst only sends them.
 		reqs, err := st.prepare(ctx, groups, time.Now())
 		if err != nil {
+			return err
+		}
+		// Each attempt starts in a fresh second, so no earlier request of these owners
+		// (an earlier attempt, another scenario's burst) shares its window.
+		if err := waitPastBoundary(ctx); err != nil {
 			return err
 		}
 		out := st.fire(groups, reqs)
@@ -279,10 +350,20 @@ func (st *scenario) badThenGood(ctx context.Context, bad, good int, role string)
 	return st.withinOneSecond(ctx, groups)
 }
 
-// steady sends n requests at perSecond, one after the other, from a fresh second (R2).
+// steady sends n requests at perSecond (R2), from a second in which no other rate-limit
+// step used the owner.
+//
+// Each request goes out at its own slot, whatever the answers to the earlier ones take
+// (a slow endpoint would otherwise slow the pace down and prove nothing). The slots sit
+// half an interval off the seconds, so that every second the run covers whole holds
+// exactly perSecond of them, and a request a little late stays in its second. The run
+// counts only if the pace held: the busiest second held exactly perSecond requests, by
+// their send times. A run that a loaded machine held up (fewer in every second) or
+// bunched (more in one) proves nothing either way: it is run again, at most
+// burstAttempts times, rather than judged.
 func (st *scenario) steady(ctx context.Context, n int, role string, perSecond int) error {
-	if perSecond < 1 || n < 1 {
-		return errors.New("harness error: want at least one request and a positive rate")
+	if perSecond < 1 || perSecond > 1000 || n < 2*perSecond-1 || n > 2000 {
+		return errors.New("harness error: want 1-1000 per second, and requests for two seconds at least (so that one second is covered whole) and 2000 at most")
 	}
 	cred, err := st.fixtureCredential(role)
 	if err != nil {
@@ -292,33 +373,88 @@ func (st *scenario) steady(ctx context.Context, n int, role string, perSecond in
 	if err != nil {
 		return err
 	}
-	st.suite.rateLimit.Lock()
-	defer st.suite.rateLimit.Unlock()
-	if err := waitPastBoundary(ctx); err != nil {
+	last, release, err := st.hold(ctx, cred)
+	if err != nil {
 		return err
 	}
+	defer release()
 	interval := time.Second / time.Duration(perSecond)
-	start := time.Now()
-	b := &burst{attempts: 1}
-	st.burst = b
-	for i := range n {
-		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(d):
+	var busiest int
+	for attempt := 1; attempt <= burstAttempts; attempt++ {
+		// Only an earlier rate-limit step of the same owner, or an earlier attempt, may
+		// have spent the budget of the current second: then start in a fresh one.
+		if attempt > 1 || (!last.IsZero() && time.Now().Unix() <= last.Unix()) {
+			if err := waitPastBoundary(ctx); err != nil {
+				return err
 			}
 		}
-		r, _, err := st.build(ctx, st.newSpec(store, cred), time.Now())
+		b, err := st.steadyRun(ctx, n, role, cred, store, interval)
 		if err != nil {
 			return err
 		}
-		s := shot{role: role, cred: cred}
-		b.outcomes = append(b.outcomes, classify(s, st.suite.do(r, nil)))
+		b.attempts = attempt
+		st.burst = b
+		if busiest = busiestSecond(b.outcomes); busiest == perSecond {
+			return nil
+		}
 	}
-	b.span = b.outcomes[len(b.outcomes)-1].received.Sub(b.outcomes[0].sent)
-	return nil
+	return fmt.Errorf("%s: could not send %d requests at %d per second: in each of %d runs the pace did not hold (in the last, the busiest second held %d of them; want %d); the rate cannot be judged on this machine now",
+		st.label(), n, perSecond, burstAttempts, busiest, perSecond)
 }
+
+// busiestSecond is the most requests sent within one second (by local clock).
+func busiestSecond(outcomes []outcome) int {
+	perSec := map[int64]int{}
+	most := 0
+	for _, o := range outcomes {
+		perSec[o.sent.Unix()]++
+		most = max(most, perSec[o.sent.Unix()])
+	}
+	return most
+}
+
+// steadyRun sends n requests, one per interval from the next slot half an interval off
+// the seconds, each at its slot, and returns them once all are answered.
+func (st *scenario) steadyRun(ctx context.Context, n int, role string, cred signing.Credential, store string, interval time.Duration) (*burst, error) {
+	now := time.Now()
+	first := now.Truncate(interval).Add(interval / 2)
+	for first.Before(now.Add(steadyLead)) {
+		first = first.Add(interval)
+	}
+	b := &burst{outcomes: make([]outcome, n)}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s := shot{role: role, cred: cred}
+			t := time.NewTimer(time.Until(first.Add(time.Duration(i) * interval)))
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			case <-t.C:
+			}
+			r, _, err := st.build(ctx, st.newSpec(store, cred), time.Now())
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			b.outcomes[i] = classify(s, st.suite.do(r, nil))
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	b.span = b.outcomes[n-1].received.Sub(b.outcomes[0].sent)
+	return b, nil
+}
+
+// steadyLead is the least time between planning a steady run and its first request.
+const steadyLead = 5 * time.Millisecond
 
 func (st *scenario) lastBurst() (*burst, error) {
 	if st.burst == nil || len(st.burst.outcomes) == 0 {

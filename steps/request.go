@@ -39,6 +39,9 @@ type scenario struct {
 	suite *Suite
 	tags  map[string]bool
 	rows  []string // the contract rows the scenario is tagged with, e.g. ["S2"]
+	// cred signs the scenario's ordinary requests and reader its requests for fixture
+	// data (@fixture): keys the suite dealt out to it at its start.
+	cred, reader signing.Credential
 
 	req        *requestSpec // the request under construction
 	known      []string     // sorted distinct job ids the scenario knows (a listing or the fixture)
@@ -80,18 +83,27 @@ func (st *scenario) fixtureStore(role string) (*fixture.UserStore, error) {
 	return s, nil
 }
 
-// FixtureReaderRole is the fixture credential that @fixture scenarios use for their
-// ordinary requests when the fixture has it: a key of the same account as the ordinary
-// one with an owner of its own, so the suite's load is spread over two rate-limit budgets.
-// Without it they use Target.Credential.
+// FixtureReaderRole is the fixture credential role that @fixture scenarios use for their
+// requests for fixture data when the fixture has it: keys of the same account as the
+// ordinary ones with owners of their own, so the suite's load is spread over more
+// rate-limit budgets. Each @fixture scenario gets one of them in turn; without any, it
+// uses its ordinary key.
 const FixtureReaderRole = "fixture-reader"
 
-// fixtureReader is the key of an @fixture scenario's ordinary requests.
-func (st *scenario) fixtureReader() signing.Credential {
-	if c, err := st.fixtureCredential(FixtureReaderRole); err == nil {
-		return c
+// ordinary is the key of the scenario's ordinary requests.
+func (st *scenario) ordinary() signing.Credential {
+	if st.cred.SecretID == "" {
+		return st.suite.target.Credential
 	}
-	return st.suite.target.Credential
+	return st.cred
+}
+
+// fixtureReader is the key of an @fixture scenario's requests for fixture data.
+func (st *scenario) fixtureReader() signing.Credential {
+	if st.reader.SecretID == "" {
+		return st.ordinary()
+	}
+	return st.reader
 }
 
 func (st *scenario) fixtureCredential(role string) (signing.Credential, error) {
@@ -180,7 +192,7 @@ func (r *requestSpec) setParam(name string, raw json.RawMessage) {
 // ---- request steps ----
 
 func (st *scenario) requestForTarget() error {
-	st.req = st.newSpec(st.suite.target.UserStoreID, st.suite.target.Credential)
+	st.req = st.newSpec(st.suite.target.UserStoreID, st.ordinary())
 	return nil
 }
 
@@ -216,7 +228,7 @@ func (st *scenario) requestForFaultStore(code string) error {
 }
 
 func (st *scenario) requestForUnknownStore() error {
-	st.req = st.newSpec("us-conformance-no-such-store-"+randomHex(8), st.suite.target.Credential)
+	st.req = st.newSpec("us-conformance-no-such-store-"+randomHex(8), st.ordinary())
 	return nil
 }
 
@@ -224,7 +236,7 @@ func (st *scenario) requestForUnknownStore() error {
 // scenarios that pick ids at run time start here, and fail rather than pass vacuously
 // when the store holds too few jobs.
 func (st *scenario) targetHoldsJobs(ctx context.Context, n int) error {
-	spec := st.newSpec(st.suite.target.UserStoreID, st.suite.target.Credential)
+	spec := st.newSpec(st.suite.target.UserStoreID, st.ordinary())
 	ex, err := st.send(ctx, spec)
 	if err != nil {
 		return err
@@ -826,14 +838,17 @@ type exchange struct {
 
 // send paces the request by its key's owner, builds, signs and sends it.
 func (st *scenario) send(ctx context.Context, spec *requestSpec) (*exchange, error) {
-	if err := st.suite.pace(ctx, spec.cred.SecretID); err != nil {
+	done, err := st.suite.pace(ctx, spec.cred.SecretID)
+	if err != nil {
 		return nil, fmt.Errorf("waiting for the pacer: %v", err)
 	}
 	r, body, err := st.build(ctx, spec, time.Now())
 	if err != nil {
+		done()
 		return nil, err
 	}
 	ex := st.suite.do(r, body)
+	done()
 	st.last = ex
 	if ex.err != nil {
 		return ex, fmt.Errorf("%s: no response from %s: %v", st.label(), st.suite.target.BaseURL, ex.err)

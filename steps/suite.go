@@ -3,8 +3,8 @@
 // that name the contract row, the JSON path, what came back and what the contract wants,
 // and the paced and exclusive senders that keep the suite within the rate limit.
 //
-// A Suite holds only what scenarios may share (compiled schemas, pacers, a mutex); every
-// scenario gets fresh state from InitializeScenario.
+// A Suite holds only what scenarios may share (compiled schemas, the pools of keys, pacers,
+// the rate-limit owners' leases); every scenario gets fresh state from InitializeScenario.
 package steps
 
 import (
@@ -16,11 +16,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
-	"golang.org/x/time/rate"
 
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/schemas"
@@ -28,22 +27,30 @@ import (
 )
 
 // Target is the endpoint under test and what the harness knows of it.
+//
+// Ordinary requests are signed with a pool of keys: Credential, followed by the
+// Credentials that differ from it. Each scenario gets one key of the pool, in turn, so
+// keys of distinct owners spread the load over as many rate-limit budgets; the pacing
+// stays per owner. Every key of the pool must be able to list UserStoreID.
 type Target struct {
-	BaseURL          string             // "http://127.0.0.1:9000" (no trailing slash); requests go to BaseURL + "/"
-	Region           string             // X-TC-Region of ordinary requests (default ap-guangzhou)
-	Credential       signing.Credential // key of ordinary requests (TENCENTCLOUD_SECRET_ID/KEY, else the fixture's "primary")
-	UserStoreID      string             // the user store data-agnostic scenarios list (it must hold jobs)
-	Fixture          *fixture.Fixture   // known data of the target; nil = unknown: @fixture scenarios then fail with a clear message
-	Client           *http.Client       // the runner sets timeouts / transport
-	EmbeddedEmulator bool               // true when the target is the emulator the runner started (informational only)
+	BaseURL          string               // "http://127.0.0.1:9000" (no trailing slash); requests go to BaseURL + "/"
+	Region           string               // X-TC-Region of ordinary requests (default ap-guangzhou)
+	Credential       signing.Credential   // key of ordinary requests (TENCENTCLOUD_SECRET_ID/KEY, else the fixture's "primary"); zero = Credentials[0]
+	Credentials      []signing.Credential // more keys of ordinary requests (the embedded emulator: every "primary" key of the fixture)
+	UserStoreID      string               // the user store data-agnostic scenarios list (it must hold jobs)
+	Fixture          *fixture.Fixture     // known data of the target; nil = unknown: @fixture scenarios then fail with a clear message
+	Client           *http.Client         // the runner sets timeouts / transport
+	EmbeddedEmulator bool                 // true when the target is the emulator the runner started (informational only)
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
 const DefaultRegion = "ap-guangzhou"
 
-// PacerRate is the pace of ordinary requests per credential owner: below the documented
-// 20 per second (R1), so the suite never trips the limit by itself, whatever the phase of
-// the server's one-second windows.
+// PacerRate bounds the ordinary requests per credential owner: at most this many of an
+// owner's requests are in flight or were answered within the last second. That is below
+// the documented 20 per second (R1), so the suite never trips the limit by itself,
+// whatever the phase of the server's one-second windows and the delays on the way (see
+// pacer).
 const PacerRate = 18
 
 // Suite is what every scenario shares. It is safe for concurrent scenarios.
@@ -51,12 +58,21 @@ type Suite struct {
 	target  Target
 	baseURL *url.URL
 	schemas *schemas.Set
-	// owners maps a SecretId to its pacer key: the fixture's owner, else the key itself.
+	// pool holds the keys of ordinary requests, readers the fixture's FixtureReaderRole
+	// keys (maybe none); next and nextReader deal them out to scenarios in turn.
+	pool, readers    []signing.Credential
+	next, nextReader atomic.Uint64
+	// owners maps a SecretId to its pacer key: "owner:" and the fixture's owner; a key
+	// the fixture does not describe is paced with every other such key, as their owners
+	// are unknown.
 	owners map[string]string
-	// pacers space the ordinary requests of each owner (golang.org/x/time/rate is safe for concurrent use).
-	pacers map[string]*rate.Limiter
-	// rateLimit gives a rate-limit scenario exclusive use of its owners' budget.
-	rateLimit sync.Mutex
+	// pacers keep the ordinary requests of each owner within its budget.
+	pacers map[string]*pacer
+	// leases give a rate-limit step exclusive use of its owners' budgets, by pacer key.
+	leases map[string]*lease
+	// shared maps the pacer key of every owner that ordinary requests may use to one of
+	// its keys, described: the rate-limit steps refuse keys of those owners.
+	shared map[string]string
 	// patterns are the step patterns, compiled once (godog would compile a string
 	// pattern again for every scenario).
 	patterns map[string]*regexp.Regexp
@@ -77,11 +93,14 @@ func NewSuite(t Target) (*Suite, error) {
 		return nil, fmt.Errorf("steps: Target.BaseURL %q has no host", t.BaseURL)
 	case u.Path != "" || u.RawQuery != "" || u.Fragment != "":
 		return nil, fmt.Errorf("steps: Target.BaseURL %q: want scheme://host[:port] only (requests go to /)", t.BaseURL)
-	case t.Credential.SecretID == "" || t.Credential.SecretKey == "":
-		return nil, errors.New("steps: Target.Credential needs a SecretID and a SecretKey")
 	case t.UserStoreID == "":
 		return nil, errors.New("steps: Target.UserStoreID is empty: name a user store that holds jobs")
 	}
+	pool, err := keyPool(t.Credential, t.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	t.Credential = pool[0]
 	if t.Region == "" {
 		t.Region = DefaultRegion
 	}
@@ -92,32 +111,87 @@ func NewSuite(t Target) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Suite{target: t, baseURL: u, schemas: set, owners: map[string]string{}, pacers: map[string]*rate.Limiter{},
+	s := &Suite{target: t, baseURL: u, schemas: set, pool: pool, owners: map[string]string{},
+		pacers: map[string]*pacer{}, leases: map[string]*lease{}, shared: map[string]string{},
 		patterns: map[string]*regexp.Regexp{}}
 	(&scenario{}).bind(func(pattern string, _ any) { s.patterns[pattern] = regexp.MustCompile(pattern) })
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
 			s.owners[c.SecretID] = "owner:" + c.Owner
+			if !strings.HasPrefix(c.Role, rateLimitRolePrefix) && s.shared["owner:"+c.Owner] == "" {
+				s.shared["owner:"+c.Owner] = fmt.Sprintf("the fixture's %q key", c.Role)
+			}
+		}
+		for _, c := range t.Fixture.CredentialsByRole(FixtureReaderRole) {
+			s.readers = append(s.readers, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token})
 		}
 	}
-	if _, ok := s.owners[t.Credential.SecretID]; !ok {
-		s.owners[t.Credential.SecretID] = "key:" + t.Credential.SecretID
+	for _, c := range pool {
+		if _, ok := s.owners[c.SecretID]; !ok {
+			s.owners[c.SecretID] = unknownOwner
+		}
+		if s.shared[s.owners[c.SecretID]] == "" {
+			s.shared[s.owners[c.SecretID]] = "a key of ordinary requests"
+		}
 	}
 	for _, key := range s.owners {
 		if s.pacers[key] == nil {
-			s.pacers[key] = rate.NewLimiter(PacerRate, 1)
+			s.pacers[key] = newPacer(PacerRate, time.Second)
+			s.leases[key] = newLease()
 		}
 	}
 	return s, nil
 }
 
-// pace waits for the turn of the owner of secretID.
-func (s *Suite) pace(ctx context.Context, secretID string) error {
+// unknownOwner is the pacer key of the keys the fixture does not describe.
+const unknownOwner = "unknown owner"
+
+// keyPool is first (when set) followed by the other keys, each once: the keys of
+// ordinary requests.
+func keyPool(first signing.Credential, more []signing.Credential) ([]signing.Credential, error) {
+	keys := more
+	if first != (signing.Credential{}) || len(more) == 0 {
+		if first.SecretID == "" || first.SecretKey == "" {
+			return nil, errors.New("steps: Target.Credential needs a SecretID and a SecretKey")
+		}
+		keys = append([]signing.Credential{first}, more...)
+	}
+	var pool []signing.Credential
+	seen := map[string]bool{}
+	for _, c := range keys {
+		if c.SecretID == "" || c.SecretKey == "" {
+			return nil, errors.New("steps: every key of Target.Credentials needs a SecretID and a SecretKey")
+		}
+		if !seen[c.SecretID] {
+			seen[c.SecretID] = true
+			pool = append(pool, c)
+		}
+	}
+	return pool, nil
+}
+
+// ordinaryKey deals out the key of a scenario's ordinary requests, in turn.
+func (s *Suite) ordinaryKey() signing.Credential {
+	return s.pool[(s.next.Add(1)-1)%uint64(len(s.pool))]
+}
+
+// readerKey deals out the key of an @fixture scenario's requests for fixture data: a
+// FixtureReaderRole key in turn, else ordinary.
+func (s *Suite) readerKey(ordinary signing.Credential) signing.Credential {
+	if len(s.readers) == 0 {
+		return ordinary
+	}
+	return s.readers[(s.nextReader.Add(1)-1)%uint64(len(s.readers))]
+}
+
+// pace waits until the owner of secretID may send a request, and returns done, to be
+// called once the answer is in.
+func (s *Suite) pace(ctx context.Context, secretID string) (done func(), err error) {
 	p := s.pacers[s.owners[secretID]]
 	if p == nil {
-		return fmt.Errorf("internal: no pacer for the key %s", secretID)
+		return nil, fmt.Errorf("internal: no pacer for the key %s", secretID)
 	}
-	return p.Wait(ctx)
+	return p.wait(ctx)
 }
 
 var rowTag = regexp.MustCompile(`^@([TAPSJR][0-9]+)$`)
@@ -127,6 +201,7 @@ var rowTag = regexp.MustCompile(`^@([TAPSJR][0-9]+)$`)
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s, remembered: map[string][]string{}}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		st.cred = s.ordinaryKey()
 		st.tags = map[string]bool{}
 		for _, t := range p.Tags {
 			st.tags[t.Name] = true
@@ -136,6 +211,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		}
 		if st.tags["@fixture"] && s.target.Fixture == nil {
 			return ctx, errors.New("this @fixture scenario needs the target's known data, and no fixture was given: pass the target's fixture, or leave @fixture scenarios out (tags ~@fixture)")
+		}
+		if st.tags["@fixture"] {
+			st.reader = s.readerKey(st.cred)
 		}
 		return ctx, nil
 	})

@@ -43,7 +43,8 @@ func defaultFixture(t *testing.T) *fixture.Fixture {
 	return fx
 }
 
-// startTarget starts an emulator and returns the target the runner would build for it.
+// startTarget starts an emulator and returns the target the runner would build for it:
+// every "primary" key of the fixture in the pool of ordinary keys.
 func startTarget(t *testing.T, cfg emulator.Config) steps.Target {
 	t.Helper()
 	if cfg.Fixture == nil {
@@ -56,10 +57,15 @@ func startTarget(t *testing.T, cfg emulator.Config) steps.Target {
 	require.True(t, ok)
 	varied, ok := cfg.Fixture.UserStore("varied")
 	require.True(t, ok)
+	var pool []signing.Credential
+	for _, c := range cfg.Fixture.CredentialsByRole("primary") {
+		pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey})
+	}
 	return steps.Target{
 		BaseURL:          srv.URL,
 		Region:           "ap-guangzhou",
 		Credential:       signing.Credential{SecretID: primary.SecretID, SecretKey: primary.SecretKey},
+		Credentials:      pool,
 		UserStoreID:      varied.ID,
 		Fixture:          cfg.Fixture,
 		Client:           &http.Client{Timeout: 30 * time.Second},
@@ -343,6 +349,7 @@ func brokenEmulators() []broken {
 			}
 		})}}, "@S5", "S5: Response.JobSet = null; want an array"},
 		{"no rate limit breaks R1", emulator.Config{RateLimit: 0}, "@R1", "R1: 30 of 30 requests"},
+		{"a limit of 8 breaks R2", emulator.Config{RateLimit: 8}, "@R2", "requests succeed; want all 20"},
 		{"counting auth failures breaks R3", emulator.Config{RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{CountAuthFailures: true}}, "@R3", "R3:"},
 	}
 }

@@ -1,0 +1,56 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestQuirkMiddleware: the Middleware quirk sees every request before the emulator and
+// may answer in its place or rewrite the request; without it the same request conforms.
+func TestQuirkMiddleware(t *testing.T) {
+	t.Parallel()
+	primary := cred(t, "primary")
+	varied := storeOf(t, "varied")
+	body := listBody(varied.ID)
+
+	good := serve(t, newEmu(t, Config{}), call{cred: primary, body: body, action: "ListJob"}.request(t))
+	require.Equal(t, "InvalidAction", good.code, "without the quirk")
+
+	// A middleware that rewrites an unsigned header before the emulator sees it (P1 broken).
+	calls := 0
+	e := newEmu(t, Config{Quirks: Quirks{Middleware: func(next http.Handler) http.Handler {
+		calls++
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Header.Set("X-TC-Action", "ListJobs")
+			next.ServeHTTP(w, r)
+		})
+	}}})
+	assert.Equal(t, 1, calls, "built once, in New")
+	bad := serve(t, e, call{cred: primary, body: body, action: "ListJob"}.request(t))
+	assert.Empty(t, bad.code, "the rewritten request is served: %s", bad.message)
+	assert.Len(t, bad.ids, len(varied.Jobs))
+	assert.Equal(t, 1, calls)
+
+	// A middleware that answers in the emulator's place: the emulator never reads the body.
+	e = newEmu(t, Config{Quirks: Quirks{Middleware: func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"Response":{"Error":{"Code":"InternalError","Message":"m"},"RequestId":"r"}}`)
+		})
+	}}})
+	r := call{cred: primary, body: body}.request(t)
+	res := serveRaw(t, e, r)
+	assert.Equal(t, "InternalError", res.code)
+	rest, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	assert.Equal(t, body, string(rest), "the body is left for the middleware")
+
+	_, err = New(Config{Fixture: loadFixture(t), Quirks: Quirks{Middleware: func(http.Handler) http.Handler { return nil }}})
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), "Middleware"), err.Error())
+}
