@@ -5,6 +5,7 @@ GO        ?= go
 OUT       ?= out
 ENDPOINT  ?=
 TAGS      ?=
+DRIVER    ?=
 FORMAT    ?= pretty
 FUZZTIME  ?= 60s
 RUNS      ?= 20
@@ -17,10 +18,14 @@ endif
 ifneq ($(strip $(TAGS)),)
 CONFORMANCE_FLAGS += --tags '$(TAGS)'
 endif
+ifneq ($(strip $(DRIVER)),)
+CONFORMANCE_FLAGS += --driver $(DRIVER)
+endif
 
-.PHONY: conformance test vet fmt-check unit emulator bench fuzz build mutation stability
+.PHONY: conformance test vet fmt-check unit emulator bench scale fuzz build mutation stability
 
-## conformance: run the suite (embedded emulator unless ENDPOINT is set)
+## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
+## every request through the official Go SDK instead of the harness's own signed HTTP
 conformance:
 	$(GO) run ./cmd/conformance $(CONFORMANCE_FLAGS)
 
@@ -42,9 +47,27 @@ unit:
 emulator:
 	$(GO) run ./cmd/ciam-emulator --addr 127.0.0.1:9000
 
-## bench: the benchmarks recorded in BENCHMARKS.md
+## bench: the benchmarks recorded in BENCHMARKS.md (about 3 minutes on 2 cores): signing,
+## schemas, the steps' checks of 1 to 100,000 jobs, the emulator (alone, large JobSets,
+## and against a bare net/http handler), a full run of the suite and of the @scale
+## scenarios; then the @scale run's peak memory (GNU time). BENCHFLAGS adds go test flags.
+BENCHFLAGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./signing/ ./emulator/
+	$(GO) test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./signing/ ./schemas/ ./steps/ ./emulator/
+	$(GO) test -run '^$$' -bench 'FixtureRead' -benchmem $(BENCHFLAGS) ./runner/
+	$(GO) test -run '^$$' -bench 'Suite|ScaleRun' -benchtime 1x $(BENCHFLAGS) ./runner/
+	@mkdir -p $(OUT)/bench && $(GO) build -o $(OUT)/bench/conformance ./cmd/conformance && \
+	if /usr/bin/time -v true >/dev/null 2>&1; then \
+		/usr/bin/time -v $(OUT)/bench/conformance --tags @scale --format progress --out $(OUT)/bench \
+			>$(OUT)/bench/scale.log 2>$(OUT)/bench/scale.time || { tail -20 $(OUT)/bench/scale.log; exit 1; }; \
+		echo "scale run (@scale, embedded emulator): $$(grep 'scenarios:' $(OUT)/bench/scale.log | tail -1)"; \
+		grep -E 'Elapsed|Maximum resident' $(OUT)/bench/scale.time; \
+	else echo "bench: no GNU time (/usr/bin/time -v): the @scale run's peak memory is not measured"; fi
+
+## scale: the @scale scenarios (a user store of 100,000 jobs) against the embedded
+## emulator, or ENDPOINT with a --fixture that has a "scale" user store
+scale:
+	$(GO) run ./cmd/conformance $(CONFORMANCE_FLAGS) --tags @scale
 
 ## fuzz: the emulator's request-path fuzzer for FUZZTIME
 fuzz:

@@ -15,6 +15,12 @@ var Contract []byte
 //go:embed testdata/fixture.json
 var DefaultFixture []byte
 
+// ScaleFixture is testdata/fixture-scale.json: the user store of the @scale scenarios,
+// which the runner adds to DefaultFixture only when they run (100,000 generated jobs).
+//
+//go:embed testdata/fixture-scale.json
+var ScaleFixture []byte
+
 // ErrorCodes is testdata/listjobs-error-codes.json, the error-code table of the ListJobs page.
 //
 //go:embed testdata/listjobs-error-codes.json

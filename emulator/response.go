@@ -129,6 +129,15 @@ func (e *Emulator) sizeError(w http.ResponseWriter, sc *scratch) {
 // writeJobs answers {"Response":{"JobSet":[...],"RequestId"}} (T6) with the jobs in sel,
 // written verbatim as encoded at New.
 func (e *Emulator) writeJobs(w http.ResponseWriter, sc *scratch, st *store, sel []int32) {
+	// Size the buffer once: appending 100,000 jobs to a growing one would allocate and
+	// copy the body about five times over (a large slice grows by a quarter at a time).
+	need := len(`{"Response":{"JobSet":null,"RequestId":""}}`) + 36 + len(sel)
+	for _, i := range sel {
+		need += len(st.jobs[i])
+	}
+	if cap(sc.out) < need {
+		sc.out = make([]byte, 0, need)
+	}
 	b := append(sc.out[:0], `{"Response":{"JobSet":`...)
 	switch {
 	case len(sel) == 0 && e.nullEmpty:

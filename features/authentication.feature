@@ -10,21 +10,21 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is a success
 
-  @A1
+  @A1 @wire
   Scenario: A request signed over content-type;host;x-tc-action is accepted
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-action"
     When the request is sent
     Then the response is a success
 
-  @A1
+  @A1 @wire
   Scenario: A request signed over content-type;host;x-tc-region;x-tc-version is accepted
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-region;x-tc-version"
     When the request is sent
     Then the response is a success
 
-  @A1
+  @A1 @wire
   Scenario: A body in the Python SDK's style, with spaces after ':' and ',', is verified over its raw bytes
     Given a ListJobs request for the user store under test
     And the body is exactly:
@@ -34,7 +34,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is a success
 
-  @A1
+  @A1 @wire
   Scenario: A GET query in the Python SDK's order, not sorted, is verified over its raw string
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test
@@ -51,21 +51,21 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2
+  @A2 @wire
   Scenario: A body altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the body is replaced after signing by `{"UserStoreId":"{{user store}}","JobIds":["tampered"]}`
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2
+  @A2 @wire
   Scenario: A body altered after signing only by white space gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the body is replaced after signing by `{"UserStoreId": "{{user store}}"}`
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2
+  @A2 @wire
   Scenario: A GET query altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -73,14 +73,14 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2
+  @A2 @wire
   Scenario: A signed Content-Type altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the header "Content-Type" is changed to "application/json; charset=utf-8" after signing
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2
+  @A2 @wire
   Scenario: A signed X-TC-Region altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-region"
@@ -88,7 +88,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A3
+  @A3 @wire
   Scenario Outline: An X-TC-Timestamp 400 s in the <direction> gets AuthFailure.SignatureExpire
     Given a ListJobs request for the user store under test
     And the request's timestamp is 400 seconds in the <direction>
@@ -100,7 +100,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | past      |
       | future    |
 
-  @A3
+  @A3 @wire
   Scenario Outline: 60 s of clock skew in the <direction> is accepted
     Given a ListJobs request for the user store under test
     And the request's timestamp is 60 seconds in the <direction>
@@ -119,14 +119,14 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SecretIdNotFound"
 
-  @A5 @assumed
+  @A5 @assumed @wire
   Scenario: A request without an Authorization header gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the request carries no Authorization header
     When the request is sent
     Then the response is the error "AuthFailure.InvalidAuthorization"
 
-  @A5 @assumed
+  @A5 @assumed @wire
   Scenario Outline: A malformed Authorization header (<form>) gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the Authorization header is replaced by "<value>"
@@ -145,7 +145,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | Credential without scope | TC3-HMAC-SHA256 Credential={{SecretId}}, SignedHeaders=content-type;host, Signature={{signature}}            |
       | scope without tc3_request | TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam, SignedHeaders=content-type;host, Signature={{signature}} |
 
-  @A6 @assumed
+  @A6 @assumed @wire
   Scenario Outline: A credential scope dated one day <direction> the timestamp's UTC date gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the credential scope date is one day <direction> the timestamp's UTC date
@@ -157,7 +157,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | before    |
       | after     |
 
-  @A6 @assumed
+  @A6 @assumed @wire
   Scenario: A credential scope for the service "cvm" gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the credential scope service is "cvm"

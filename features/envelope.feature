@@ -34,7 +34,7 @@ Feature: Transport and response envelope
     Then the response is a success
     And the returned Ids are exactly the known jobs
 
-  @T3
+  @T3 @wire
   Scenario Outline: A <method> request gets the error UnsupportedProtocol
     Given a ListJobs request for the user store under test
     And the request method is "<method>"
@@ -67,7 +67,7 @@ Feature: Transport and response envelope
       | zh-CN    |
       | en-US    |
 
-  @T5 @assumed
+  @T5 @assumed @wire
   Scenario: A successful ListJobs is answered with HTTP 200 and Content-Type application/json
     Given a ListJobs request for the user store under test
     When the request is sent
@@ -75,7 +75,7 @@ Feature: Transport and response envelope
     And the Content-Type of the response is application/json
     And the response is a success
 
-  @T5 @assumed
+  @T5 @assumed @wire
   Scenario Outline: A request refused with <code> is answered with HTTP 200 and Content-Type application/json
     Given a ListJobs request for the user store under test
     And <change>
@@ -141,14 +141,14 @@ Feature: Transport and response envelope
     Then the response is the error "AuthFailure.SignatureFailure"
     And the response carries a RequestId in UUID form
 
-  @T10 @assumed
+  @T10 @assumed @wire
   Scenario: A POST body over 10 MB gets the error RequestSizeLimitExceeded
     Given a ListJobs request for the user store under test
     And the JobIds pad the body beyond 10 MB
     When the request is sent
     Then the response is the error "RequestSizeLimitExceeded"
 
-  @T10 @assumed
+  @T10 @assumed @wire
   Scenario: A GET URL over 32 KB gets the error RequestSizeLimitExceeded
     Given a ListJobs request for the user store under test
     And the request is sent as GET

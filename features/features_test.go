@@ -77,7 +77,7 @@ var rowCounts = map[string]int{"T": 10, "A": 8, "P": 10, "S": 9, "J": 9, "R": 3}
 // may carry @assumed, and need not.
 var assumedRows = []string{"T5", "T9", "T10", "A5", "A6", "P2", "P3", "P7", "P8", "P9", "P10", "S3", "S7", "S9", "J9", "R3"}
 
-var otherTags = []string{"@assumed", "@fixture", "@fault-injection", "@signature-v1", "@token", "@rate-limit"}
+var otherTags = []string{"@assumed", "@fixture", "@fault-injection", "@signature-v1", "@token", "@rate-limit", "@scale", "@wire", "@sdk-retry"}
 
 func rows(s *scenario) []string {
 	var out []string
@@ -129,7 +129,7 @@ func TestTagsFollowTheRows(t *testing.T) {
 		assert.Equal(t, slices.Contains(rs, "A7"), has("@signature-v1"), "%s: @signature-v1 goes with A7", name)
 		assert.Equal(t, slices.Contains(rs, "A8"), has("@token"), "%s: @token goes with A8", name)
 		assert.Equal(t, anyRow(func(r string) bool { return r[0] == 'R' }), has("@rate-limit"), "%s: @rate-limit goes with R rows", name)
-		if has("@rate-limit") || has("@token") || has("@fault-injection") {
+		if has("@rate-limit") || has("@token") || has("@fault-injection") || has("@scale") {
 			assert.True(t, has("@fixture"), "%s uses fixture credentials or stores and must be tagged @fixture", name)
 		}
 	}

@@ -109,7 +109,7 @@ Feature: Routing and parameters
       | DryRun    | true  |
       | Limit     | 10    |
 
-  @P7 @assumed
+  @P7 @assumed @wire
   Scenario Outline: A body that is not a JSON object (<body>) gets the error InvalidParameter
     Given a ListJobs request for the user store under test
     And the body is exactly `<body>`
@@ -124,7 +124,7 @@ Feature: Routing and parameters
       | {"UserStoreId":   |
       | {"UserStoreId" "x"} |
 
-  @P7 @P4 @assumed
+  @P7 @P4 @assumed @wire
   Scenario: An empty body is a request without parameters: MissingParameter
     Given a ListJobs request for the user store under test
     And the body is empty

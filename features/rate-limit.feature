@@ -38,3 +38,19 @@ Feature: Rate limit
     When 25 badly signed and then 20 good requests of the fixture credential "rate-limit-auth" arrive within one second
     Then the 25 badly signed requests get the error "AuthFailure.SignatureFailure"
     And all 20 good requests succeed
+
+  # The official SDK's own rate-limit retry (ClientProfile.RateLimitExceededMaxRetries):
+  # these run with --driver sdk only (@sdk-retry), and the wire driver skips them.
+
+  @R1 @rate-limit @sdk-retry @fixture
+  Scenario: Through the SDK with its rate-limit retry on, every request of a burst over the limit eventually succeeds
+    When 30 requests of the fixture credential "rate-limit-sdk-retry" arrive within one second from an SDK client with RateLimitExceededMaxRetries 2
+    Then all 30 of them succeed
+    And 10 of them succeeded only after the SDK retried on "RequestLimitExceeded"
+
+  @R1 @rate-limit @sdk-retry @fixture
+  Scenario: Through the SDK with its rate-limit retry off, RequestLimitExceeded surfaces
+    When 30 requests of the fixture credential "rate-limit-sdk-no-retry" arrive within one second from an SDK client with RateLimitExceededMaxRetries 0
+    Then exactly 20 of them succeed
+    And the others get the error "RequestLimitExceeded" or one of its sub-codes
+    And none of them was retried

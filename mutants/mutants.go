@@ -78,13 +78,6 @@ func Smoke() []Mutant {
 	return out
 }
 
-// All returns the Smoke subset.
-//
-// Deprecated: the runner's TestMutants runs every mutant of All at once; with the
-// whole catalogue that saturates a 2-core machine. Use Smoke for that test, Breaking
-// for every mutant that breaks the contract, Catalogue for every mutant.
-func All() []Mutant { return Smoke() }
-
 // Equivalents returns the mutants that conform to the contract (the suite must pass
 // on each).
 func Equivalents() []Mutant {

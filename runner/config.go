@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +33,16 @@ const (
 	// scenario per owner of the ordinary keys besides.
 	DefaultConcurrency = 16
 	DefaultTimeout     = 10 * time.Second
+	// DefaultDeadline bounds a whole run: the suite takes seconds against the embedded
+	// emulator and well under a minute against a real endpoint, so a run still going
+	// after this has met a server that answers too slowly.
+	DefaultDeadline = 15 * time.Minute
+	// DefaultMaxResponse caps the bytes read from one response body: far above the
+	// largest legitimate answer (3000 jobs are about 1 MB), low enough that a server
+	// streaming without end cannot exhaust the machine.
+	DefaultMaxResponse int64 = 256 << 20
+	// DefaultReports are the report files written into OutDir.
+	DefaultReports = "all"
 	// DefaultUserStoreRole is the fixture role of the user store that data-agnostic
 	// scenarios list when no --user-store is given.
 	DefaultUserStoreRole = "varied"
@@ -39,21 +52,34 @@ const (
 )
 
 // Environment variables read by ParseFlags. A flag given on the command line wins over
-// its variable. Secrets are read from the environment only, never from a flag.
+// its variable. Secrets are read from the environment or from files named by flags,
+// never from the command line itself.
 const (
-	EnvEndpoint    = "CIAM_ENDPOINT"
-	EnvRegion      = "TENCENTCLOUD_REGION"
-	EnvSecretID    = "TENCENTCLOUD_SECRET_ID"
-	EnvSecretKey   = "TENCENTCLOUD_SECRET_KEY"
-	EnvToken       = "TENCENTCLOUD_SECURITY_TOKEN"
-	EnvFixture     = "CIAM_FIXTURE"
-	EnvUserStore   = "CIAM_USER_STORE_ID"
-	EnvTags        = "CIAM_TAGS"
-	EnvFormat      = "CIAM_FORMAT"
-	EnvOut         = "CIAM_OUT"
-	EnvConcurrency = "CIAM_CONCURRENCY"
-	EnvTimeout     = "CIAM_TIMEOUT"
-	EnvSeed        = "CIAM_SEED"
+	EnvEndpoint  = "CIAM_ENDPOINT"
+	EnvRegion    = "TENCENTCLOUD_REGION"
+	EnvSecretID  = "TENCENTCLOUD_SECRET_ID"
+	EnvSecretKey = "TENCENTCLOUD_SECRET_KEY"
+	// EnvToken is the session token of a temporary key, the variable the Tencent Cloud
+	// SDKs read.
+	EnvToken = "TENCENTCLOUD_SESSION_TOKEN"
+	// EnvTokenAlias is the name earlier versions of the harness read; it is still
+	// read when EnvToken is unset.
+	EnvTokenAlias    = "TENCENTCLOUD_SECURITY_TOKEN"
+	EnvFixture       = "CIAM_FIXTURE"
+	EnvUserStore     = "CIAM_USER_STORE_ID"
+	EnvTags          = "CIAM_TAGS"
+	EnvFormat        = "CIAM_FORMAT"
+	EnvOut           = "CIAM_OUT"
+	EnvReports       = "CIAM_REPORTS"
+	EnvConcurrency   = "CIAM_CONCURRENCY"
+	EnvTimeout       = "CIAM_TIMEOUT"
+	EnvDeadline      = "CIAM_DEADLINE"
+	EnvSeed          = "CIAM_SEED"
+	EnvKnownFailures = "CIAM_KNOWN_FAILURES"
+	EnvShard         = "CIAM_SHARD"
+	EnvCAFile        = "CIAM_CA_FILE"
+	EnvMaxResponse   = "CIAM_MAX_RESPONSE"
+	EnvDriver        = "CIAM_DRIVER"
 )
 
 // Config is one run of the suite. The zero value is not usable: start from
@@ -84,12 +110,43 @@ type Config struct {
 	// Format is a comma-separated list of godog formatters, each optionally name:path.
 	// Without a path, pretty and progress write to stdout and file formats go to OutDir.
 	Format string
-	// OutDir receives the report files (junit.xml, cucumber.json, events.ndjson).
+	// OutDir receives the report files (see Reports, and the file formats of Format).
 	OutDir string
+	// Reports lists the reports written into OutDir, comma-separated, among junit,
+	// cucumber (godog's formatters), ndjson, markdown, html and manifest; "all" (the
+	// default) or "none".
+	Reports string
 	// Concurrency is the number of scenarios run at once.
 	Concurrency int
-	// Timeout bounds every HTTP request of the suite.
+	// Timeout bounds every HTTP request of the suite, reading the response included.
 	Timeout time.Duration
+	// Deadline bounds the whole run; 0 = none. Scenarios still running then fail.
+	Deadline time.Duration
+	// MaxResponse caps the bytes read from one response body; a longer body fails its
+	// scenario.
+	MaxResponse int64
+	// KnownFailures is the known-failure ledger of the target (see package ledger);
+	// empty = none, every failure fails the run.
+	KnownFailures string
+	// Shard runs one part of the suite, "K/N" (1 <= K <= N): the scenarios whose
+	// feature file and name hash to K. Empty: the whole suite.
+	Shard string
+	// CAFile holds PEM certificates trusted, besides the system's, to verify an https
+	// endpoint.
+	CAFile string
+	// InsecureSkipVerify turns off TLS certificate verification (a test endpoint with
+	// a self-signed certificate); the run warns about it.
+	InsecureSkipVerify bool
+	// AllowInvalidActions lets, against an endpoint other than the embedded emulator,
+	// the scenarios run that deliberately send an action other than ListJobs (P1 and
+	// the InvalidAction examples of T5 and T7). Without it they are skipped, and the
+	// harness refuses to send any action but ListJobs there.
+	AllowInvalidActions bool
+	// Driver sends the requests: "wire" ("" too), the harness's own signed HTTP, or
+	// "sdk", the official Go SDK (steps.SDKModule), whose decoding the checks then
+	// judge. Scenarios the driver cannot run are skipped with the reason (steps.TagWire,
+	// steps.TagSDKRetry).
+	Driver string
 	// Seed, when non-zero, runs scenarios in an order shuffled from it and seeds the
 	// embedded emulator's JobSet shuffle, so a run can be repeated; -1 picks one.
 	Seed int64
@@ -111,6 +168,9 @@ func DefaultConfig() Config {
 		OutDir:      DefaultOutDir,
 		Concurrency: DefaultConcurrency,
 		Timeout:     DefaultTimeout,
+		Deadline:    DefaultDeadline,
+		MaxResponse: DefaultMaxResponse,
+		Reports:     DefaultReports,
 	}
 }
 
@@ -125,8 +185,12 @@ func (c Config) String() string {
 	if c.SecretKey != "" {
 		key = "set"
 	}
-	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s fixture=%q userStore=%q tags=%q format=%q out=%q concurrency=%d timeout=%s seed=%d",
-		endpoint, c.Region, c.SecretID, key, c.FixturePath, c.UserStoreID, c.Tags, c.Format, c.OutDir, c.Concurrency, c.Timeout, c.Seed)
+	token := "unset"
+	if c.Token != "" {
+		token = "set"
+	}
+	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t driver=%q",
+		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.Driver)
 }
 
 // GoString is String, so %#v does not print the secrets either.
@@ -137,20 +201,100 @@ type flagSpec struct {
 	name, env, usage string
 }
 
-// flagSpecs lists the flags in the order --help shows them.
+// flagSpecs lists the flags in the order --help shows them. A flag without a variable
+// (env "") is read from the command line only: the switches that lower the harness's
+// guards must be asked for explicitly.
 func flagSpecs() []flagSpec {
 	return []flagSpec{
 		{"endpoint", EnvEndpoint, "base URL of the ListJobs endpoint, e.g. https://ciam.tencentcloudapi.com (default: start the embedded emulator)"},
 		{"region", EnvRegion, "X-TC-Region of ordinary requests"},
+		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included) or sdk (the official Go SDK " + steps.SDKModule + ", to gate an SDK release; @wire scenarios are skipped)"},
+		{"secret-id", EnvSecretID, "SecretId of the API key that signs ordinary requests (required with --endpoint)"},
+		{"secret-key-file", "", "file holding the SecretKey (default: " + EnvSecretKey + "); the key is never taken from the command line"},
+		{"session-token-file", "", "file holding the session token of a temporary key (default: " + EnvToken + ")"},
 		{"fixture", EnvFixture, "fixture file describing the endpoint's data (default: the embedded fixture with the embedded emulator; none otherwise)"},
 		{"user-store", EnvUserStore, "user store the data-agnostic scenarios list; it must hold jobs (default: the fixture's \"varied\" store)"},
 		{"tags", EnvTags, "godog tag filter: ',' = OR, '&&' = AND, '~' = NOT, e.g. '@S1,@S2' or '~@assumed&&~@R1'"},
+		{"shard", EnvShard, "run one part of the suite, K/N (e.g. 2/4): the scenarios whose feature file and name hash to K; the N shards are disjoint and together the whole suite"},
+		{"known-failures", EnvKnownFailures, "known-failure ledger of the target (JSON): the scenarios expected to fail, each with a reason; the run fails on a new failure, a listed one that passes, or a listed one that no longer exists"},
 		{"format", EnvFormat, "godog formatters, comma-separated: pretty, progress, junit, cucumber, events; junit/cucumber/events go to <out>/junit.xml, cucumber.json, events.ndjson; name:path sets a file"},
 		{"out", EnvOut, "folder of the report files"},
+		{"reports", EnvReports, "reports written into <out>, comma-separated: junit, cucumber, ndjson (results.ndjson), markdown (summary.md), html (report.html), manifest (manifest.json); all or none"},
 		{"concurrency", EnvConcurrency, "scenarios run at once"},
-		{"timeout", EnvTimeout, "timeout of every HTTP request (Go duration)"},
+		{"timeout", EnvTimeout, "timeout of every HTTP request, reading the response included (Go duration)"},
+		{"deadline", EnvDeadline, "bound on the whole run (Go duration; 0 = none): scenarios still running then fail"},
+		{"max-response", EnvMaxResponse, "cap on the bytes read from one response body, e.g. 256MB, 64KB, 1048576 (KB, MB, GB are powers of 1024)"},
+		{"ca-file", EnvCAFile, "PEM file of CA certificates trusted, besides the system's, to verify an https endpoint"},
+		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file"},
+		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent"},
 		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one"},
 	}
+}
+
+// byteSize is a flag of a number of bytes, with an optional unit.
+type byteSize struct{ n *int64 }
+
+func (b byteSize) String() string {
+	if b.n == nil {
+		return ""
+	}
+	return formatSize(*b.n)
+}
+
+func (b byteSize) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	*b.n = n
+	return nil
+}
+
+// Bounds of --max-response: a response smaller than an error envelope cannot be read,
+// and more than the machine's memory should not be.
+const (
+	minMaxResponse int64 = 1 << 10
+	maxMaxResponse int64 = 1 << 30
+)
+
+// parseSize reads "256MB", "64KB", "1GB", "1048576" (KB, MB, GB are powers of 1024; KiB,
+// MiB, GiB and K, M, G are read alike).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	mult := int64(1)
+	upper := strings.ToUpper(t)
+	for _, u := range units {
+		if strings.HasSuffix(upper, u.suffix) {
+			mult, t = u.mult, strings.TrimSpace(t[:len(t)-len(u.suffix)])
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > maxMaxResponse/mult {
+		return 0, fmt.Errorf("%q is not a size: want a positive number of bytes with an optional unit KB, MB or GB, e.g. 256MB", s)
+	}
+	n *= mult
+	if n < minMaxResponse || n > maxMaxResponse {
+		return 0, fmt.Errorf("%q: want from %s to %s", s, formatSize(minMaxResponse), formatSize(maxMaxResponse))
+	}
+	return n, nil
+}
+
+// formatSize writes a size the way parseSize reads it, in the largest exact unit.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%dGB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%dMB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%dKB", n>>10)
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // ParseFlags builds a Config from command-line arguments and the environment (getenv,
@@ -165,16 +309,29 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 	for _, s := range flagSpecs() {
 		usage[s.name] = s.usage
 	}
+	var keyFile, tokenFile string
 	fset.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, usage["endpoint"])
 	fset.StringVar(&cfg.Region, "region", cfg.Region, usage["region"])
+	fset.StringVar(&cfg.SecretID, "secret-id", cfg.SecretID, usage["secret-id"])
+	fset.StringVar(&keyFile, "secret-key-file", "", usage["secret-key-file"])
+	fset.StringVar(&tokenFile, "session-token-file", "", usage["session-token-file"])
 	fset.StringVar(&cfg.FixturePath, "fixture", cfg.FixturePath, usage["fixture"])
 	fset.StringVar(&cfg.UserStoreID, "user-store", cfg.UserStoreID, usage["user-store"])
 	fset.StringVar(&cfg.Tags, "tags", cfg.Tags, usage["tags"])
+	fset.StringVar(&cfg.Shard, "shard", cfg.Shard, usage["shard"])
+	fset.StringVar(&cfg.KnownFailures, "known-failures", cfg.KnownFailures, usage["known-failures"])
 	fset.StringVar(&cfg.Format, "format", cfg.Format, usage["format"])
 	fset.StringVar(&cfg.OutDir, "out", cfg.OutDir, usage["out"])
+	fset.StringVar(&cfg.Reports, "reports", cfg.Reports, usage["reports"])
 	fset.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, usage["concurrency"])
 	fset.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, usage["timeout"])
+	fset.DurationVar(&cfg.Deadline, "deadline", cfg.Deadline, usage["deadline"])
+	fset.Var(byteSize{&cfg.MaxResponse}, "max-response", usage["max-response"])
+	fset.StringVar(&cfg.CAFile, "ca-file", cfg.CAFile, usage["ca-file"])
+	fset.BoolVar(&cfg.InsecureSkipVerify, "insecure-skip-verify", false, usage["insecure-skip-verify"])
+	fset.BoolVar(&cfg.AllowInvalidActions, "allow-invalid-actions", false, usage["allow-invalid-actions"])
 	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
+	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
 
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -192,6 +349,9 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 	given := map[string]bool{}
 	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	for _, s := range flagSpecs() {
+		if s.env == "" {
+			continue
+		}
 		v, ok := lookupEnv(getenv, s.env)
 		if given[s.name] || !ok {
 			continue
@@ -200,10 +360,52 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 			return cfg, fmt.Errorf("%s=%q: %v", s.env, v, err)
 		}
 	}
-	cfg.SecretID = getenv(EnvSecretID)
-	cfg.SecretKey = getenv(EnvSecretKey)
-	cfg.Token = getenv(EnvToken)
+	var err error
+	if cfg.SecretKey, err = secretFrom("--secret-key-file", keyFile, getenv(EnvSecretKey)); err != nil {
+		return cfg, err
+	}
+	token, alias := getenv(EnvToken), getenv(EnvTokenAlias)
+	if token != "" && alias != "" && token != alias {
+		return cfg, fmt.Errorf("%s and %s are both set and differ: set %s only (%s is the older name)", EnvToken, EnvTokenAlias, EnvToken, EnvTokenAlias)
+	}
+	if token == "" {
+		token = alias
+	}
+	if cfg.Token, err = secretFrom("--session-token-file", tokenFile, token); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// maxSecretFile bounds a secret file: a key or a session token is a few KB at most.
+const maxSecretFile = 64 << 10
+
+// secretFrom reads a secret from the file a flag names, else returns fromEnv. The
+// file's content is never quoted in an error.
+func secretFrom(flagName, path, fromEnv string) (string, error) {
+	if path == "" {
+		return fromEnv, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", flagName, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%s %s: %v", flagName, path, err)
+	case len(b) > maxSecretFile:
+		return "", fmt.Errorf("%s %s: larger than %d KB: not a key file", flagName, path, maxSecretFile>>10)
+	}
+	v := strings.TrimSpace(string(b))
+	switch {
+	case v == "":
+		return "", fmt.Errorf("%s %s is empty", flagName, path)
+	case strings.ContainsAny(v, " \t\r\n"):
+		return "", fmt.Errorf("%s %s: want the secret alone on one line", flagName, path)
+	}
+	return v, nil
 }
 
 // lookupEnv reads a variable; empty counts as unset, as in most shells' scripts.
@@ -216,26 +418,40 @@ func printUsage(w io.Writer, fset *flag.FlagSet) {
 	fmt.Fprintf(w, `Usage: conformance [flags]
 
 Runs the ListJobs (CIAM 2022-03-31) conformance suite against an endpoint, by default
-an embedded reference emulator. Exit status: 0 every selected scenario passed, 1 a
-scenario failed, 2 the run could not start (bad flag, tag filter, endpoint, credentials,
-fixture, or no scenario selected).
+an embedded reference emulator, and writes its reports into --out.
+
+Exit status:
+  0  every selected scenario passed, was skipped, or is a failure the --known-failures
+     ledger lists
+  1  a scenario failed (and the ledger does not list it), a listed failure passed or is
+     no longer in the suite, or the --deadline was reached
+  2  the run could not start: bad flag, tag filter, shard, ledger, endpoint,
+     credentials, fixture, or no scenario selected
 
 Flags (each also read from the environment variable shown; the flag wins):
 `)
 	for _, s := range flagSpecs() {
 		f := fset.Lookup(s.name)
 		def := f.DefValue
-		if def == "" || def == "0" {
+		if def == "" || def == "0" || def == "false" || def == "0s" {
 			def = "none"
 		}
-		fmt.Fprintf(w, "  --%s (env %s, default %s)\n      %s\n", s.name, s.env, def, s.usage)
+		env := "env " + s.env
+		if s.env == "" {
+			env = "flag only"
+		}
+		fmt.Fprintf(w, "  --%s (%s, default %s)\n      %s\n", s.name, env, def, s.usage)
 	}
 	fmt.Fprintf(w, `
-Credentials (environment only, never flags; the key and token are never printed):
-  %s, %s
+Credentials (never printed; the key and the token are never read from the command line):
+  %s, %s (or --secret-id, --secret-key-file)
       the API key that signs ordinary requests; required with --endpoint;
       with the embedded emulator the fixture's "primary" keys are used when unset
-  %s
+  %s (or --session-token-file; %s is read too, the older name)
       session token of a temporary key (sent as X-TC-Token)
-`, EnvSecretID, EnvSecretKey, EnvToken)
+
+Against an endpoint other than the embedded emulator the harness sends only ListJobs
+requests, paced below the documented 20 requests per second per key owner except in
+the rate-limit scenarios. The HTTP proxy comes from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+`, EnvSecretID, EnvSecretKey, EnvToken, EnvTokenAlias)
 }

@@ -46,7 +46,8 @@ func TestParseFlagsEnvironmentAndFlags(t *testing.T) {
 	require.NoError(t, err)
 	want := Config{Endpoint: "http://env:1", Region: "ap-shanghai", FixturePath: "env.json", UserStoreID: "us-env",
 		Tags: "@S1", Format: "progress", OutDir: "envout", Concurrency: 3, Timeout: 3 * time.Second, Seed: 7,
-		SecretID: "AKIDenv", SecretKey: sentinelKey, Token: sentinelToken}
+		SecretID: "AKIDenv", SecretKey: sentinelKey, Token: sentinelToken,
+		Reports: DefaultReports, Deadline: DefaultDeadline, MaxResponse: DefaultMaxResponse}
 	assert.Equal(t, want, cfg)
 
 	// Flags win over the environment, both --flag and -flag spellings.
@@ -56,7 +57,8 @@ func TestParseFlagsEnvironmentAndFlags(t *testing.T) {
 	require.NoError(t, err)
 	want = Config{Endpoint: "https://flag:2", Region: "ap-beijing", FixturePath: "flag.json", UserStoreID: "us-flag",
 		Tags: "~@R1", Format: "junit", OutDir: "flagout", Concurrency: 1, Timeout: time.Minute, Seed: -1,
-		SecretID: "AKIDenv", SecretKey: sentinelKey, Token: sentinelToken}
+		SecretID: "AKIDenv", SecretKey: sentinelKey, Token: sentinelToken,
+		Reports: DefaultReports, Deadline: DefaultDeadline, MaxResponse: DefaultMaxResponse}
 	assert.Equal(t, want, cfg)
 }
 
@@ -87,12 +89,16 @@ func TestParseFlagsHelpListsEveryFlagAndVariable(t *testing.T) {
 	_, err := ParseFlags([]string{"--help"}, env(nil), &out)
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, s := range flagSpecs() {
+		if s.env == "" {
+			assert.Contains(t, out.String(), "--"+s.name+" (flag only")
+			continue
+		}
 		assert.Contains(t, out.String(), "--"+s.name+" (env "+s.env)
 	}
-	for _, v := range []string{EnvSecretID, EnvSecretKey, EnvToken} {
+	for _, v := range []string{EnvSecretID, EnvSecretKey, EnvToken, EnvTokenAlias} {
 		assert.Contains(t, out.String(), v)
 	}
-	assert.Contains(t, out.String(), "Exit status: 0")
+	assert.Contains(t, out.String(), "Exit status:\n  0 ")
 	_, err = ParseFlags([]string{"-h"}, env(nil), nil)
 	assert.ErrorIs(t, err, flag.ErrHelp, "no writer, no panic")
 }

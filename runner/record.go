@@ -11,18 +11,22 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"github.com/ciam-harness/listjobs/steps"
 )
 
 // Status is the outcome of one scenario.
 type Status string
 
-// Scenario outcomes. Under strict mode an undefined or pending step fails the run.
+// Scenario outcomes. Under strict mode an undefined or pending step fails the run. A
+// known failure is a failure the known-failure ledger lists: it does not fail the run.
 const (
-	StatusPassed    Status = "passed"
-	StatusFailed    Status = "failed"
-	StatusSkipped   Status = "skipped"
-	StatusUndefined Status = "undefined"
-	StatusPending   Status = "pending"
+	StatusPassed       Status = "passed"
+	StatusFailed       Status = "failed"
+	StatusSkipped      Status = "skipped"
+	StatusUndefined    Status = "undefined"
+	StatusPending      Status = "pending"
+	StatusKnownFailure Status = "known-failure"
 )
 
 // Failing tells whether the status fails the run (strict mode).
@@ -40,6 +44,20 @@ type ScenarioResult struct {
 	Status   Status
 	Error    string // the failing step's error (secrets removed), "" when passed
 	Duration time.Duration
+	// Step is the text of the failing step, "" when none failed.
+	Step string
+	// Attachments are what the steps of a failing scenario attached (the request as
+	// sent and the response of the failing step, secrets removed).
+	Attachments []Attachment
+	// Reason says why the scenario was skipped by the runner, or is the known-failure
+	// ledger's reason for a known failure.
+	Reason string
+}
+
+// Attachment is a text a step attached: "request.txt", "response.txt", "burst.txt".
+type Attachment struct {
+	Name string
+	Body string
 }
 
 // rowTagRe is a contract row tag: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3.
@@ -101,16 +119,34 @@ func newRecorder(red *redactor) *recorder {
 
 // hook registers the recorder on a scenario. It must be called after the steps'
 // InitializeScenario, so its After hooks run last and see the steps' hook errors and
-// attachments.
-func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64) {
+// attachments. skips maps the ids of the scenarios the runner skips to the reason:
+// they end at their Before hook, before any step runs.
+func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips map[string]string) {
 	start := time.Now()
 	sawSkip := false
-	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
+	var failedStep, skipReason string
+	var attachments []Attachment
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		if _, skip := skips[p.Id]; skip {
+			return ctx, godog.ErrSkip
+		}
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		r.red.attachments(ctx)
 		// A step that returns godog.ErrSkip ends the scenario, but godog then hands
 		// the After hook a nil error: remember it here.
 		if errors.Is(err, godog.ErrSkip) {
 			sawSkip = true
+			if skipReason == "" {
+				skipReason = r.red.string(steps.SkipReason(err))
+			}
+		}
+		if status == godog.StepFailed && failedStep == "" {
+			failedStep = r.red.string(st.Text)
+		}
+		for _, a := range godog.Attachments(ctx) {
+			attachments = append(attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
 		}
 		return ctx, nil
 	})
@@ -127,8 +163,19 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64) {
 			res.Tags = append(res.Tags, t.Name)
 		}
 		res.Rows = RowsOf(res.Tags)
-		if err != nil {
+		if reason, skip := skips[p.Id]; skip {
+			res.Status, res.Reason = StatusSkipped, reason
+		} else if err != nil {
 			res.Error = r.red.string(err.Error())
+		}
+		if res.Status == StatusSkipped {
+			res.Error = "" // a skip is no failure: its reason says why
+			if res.Reason == "" {
+				res.Reason = skipReason // the steps' own reason, if they gave one
+			}
+		}
+		if res.Status.Failing() {
+			res.Step, res.Attachments = failedStep, attachments
 		}
 		r.add(p.Id, res)
 		return ctx, nil

@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,14 +22,16 @@ import (
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/ledger"
+	reportpkg "github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
 
 // Exit codes of a run.
 const (
-	ExitPassed = 0 // every selected scenario passed (or was skipped)
-	ExitFailed = 1 // a scenario failed, or had an undefined or pending step
+	ExitPassed = 0 // every selected scenario passed, was skipped, or is a known failure
+	ExitFailed = 1 // a scenario failed, or had an undefined or pending step; the ledger or the deadline failed the run
 	ExitUsage  = 2 // the run could not start: configuration, endpoint, no scenario selected
 )
 
@@ -51,6 +51,16 @@ type Result struct {
 	Scenarios []ScenarioResult
 	// Interrupted is true when ctx was cancelled during the run.
 	Interrupted bool
+	// DeadlineExceeded is true when the run reached Config.Deadline.
+	DeadlineExceeded bool
+	// Problems are reasons besides failed scenarios that failed the run, one line each:
+	// known-failure ledger entries that passed or are gone, the deadline reached.
+	Problems []string
+	// Shard is the part of the suite that ran, "K/N", or "" for the whole suite.
+	Shard string
+	// Driver sent the requests: "wire" or "sdk". SDK names the SDK module and version
+	// under test (steps.SDKModuleVersion) when the driver is sdk, else "".
+	Driver, SDK string
 	// Reports lists the report files written.
 	Reports  []string
 	Duration time.Duration
@@ -86,6 +96,12 @@ func usageError(format string, args ...any) error { return fmt.Errorf(format, ar
 // returns the exit code with one result per scenario.
 func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
 	start := time.Now()
+	parent := ctx
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Deadline)
+		defer cancel()
+	}
 	s, err := prepare(cfg)
 	secrets := []string{cfg.SecretKey, cfg.Token}
 	if s != nil && s.fx != nil {
@@ -104,28 +120,47 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
 	if err != nil {
 		res = Result{ExitCode: ExitUsage, Err: err}
 	} else {
+		if cfg.InsecureSkipVerify {
+			fmt.Fprintf(errOut, "conformance: warning: --insecure-skip-verify: the endpoint's TLS certificate is not verified, so anyone on the way can pose as it\n")
+		}
 		res = s.run(ctx, red, out, errOut)
+	}
+	if res.Interrupted && parent.Err() == nil {
+		// The run's own deadline, not the caller, stopped it.
+		res.Interrupted, res.DeadlineExceeded = false, true
+		res.Problems = append(res.Problems, fmt.Sprintf("the run reached its --deadline of %s: scenarios still running then failed", cfg.Deadline))
 	}
 	res.Duration = time.Since(start)
 	if res.Err != nil {
 		fmt.Fprintf(errOut, "conformance: %v\n", res.Err)
 		return res
 	}
+	s.writeReports(&res, start, red, errOut)
 	printSummary(out, res)
 	return res
 }
 
 // session is a validated run, ready to start.
 type session struct {
-	cfg      Config
-	fx       *fixture.Fixture
-	creds    []signing.Credential // the keys of ordinary requests, the first the main one
-	store    string
-	reports  []report
-	selected []selectedScenario
+	cfg     Config
+	fx      *fixture.Fixture
+	creds   []signing.Credential // the keys of ordinary requests, the first the main one
+	store   string
+	reports []report // godog's formatters
+	own     []string // the runner's own reports (package report)
+	tls     *tls.Config
+	shard   shard
+	driver  steps.Driver
+	// ledger is the known-failure ledger (nil: none); suite names every scenario of the
+	// suite, whatever the tags and the shard, to tell a listed scenario that is gone.
+	ledger     *ledger.Ledger
+	ledgerInfo *reportpkg.LedgerInfo
+	suite      []ledger.ID
+	selected   []selectedScenario
 	// paths are the feature files in the order godog starts them (see selectScenarios).
-	paths    []string
-	features fs.FS
+	paths []string
+	// features are the feature files godog reads (the shard's), original the suite's.
+	features, original fs.FS
 }
 
 // selectedScenario is a scenario the tag filter selects, known before the run.
@@ -133,6 +168,10 @@ type selectedScenario struct {
 	id, feature, name string
 	line              int64
 	tags              []string
+	// otherAction is set when the scenario deliberately sends an action other than
+	// ListJobs (action, maybe ""): skipped against a foreign endpoint unless allowed.
+	otherAction bool
+	action      string
 }
 
 func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writer) Result {
@@ -140,6 +179,15 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	seed := cfg.Seed
 	if seed == -1 {
 		seed = randomSeed()
+	}
+	if len(s.selected) == 0 {
+		// A shard that holds none of the selected scenarios: nothing to run, and
+		// nothing wrong (a CI matrix with more shards than a tag filter selects).
+		endpoint := cfg.Endpoint
+		if endpoint == "" {
+			endpoint = "(embedded emulator, not started)"
+		}
+		return Result{Endpoint: endpoint, Seed: seed, Shard: s.shard.String()}
 	}
 	endpoint := cfg.Endpoint
 	if endpoint == "" {
@@ -160,9 +208,29 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	} else {
 		endpoint, _ = parseEndpoint(endpoint) // validated by prepare
 	}
-	res := Result{Endpoint: endpoint, Seed: seed}
+	res := Result{Endpoint: endpoint, Seed: seed, Driver: string(s.driver)}
+	if s.driver == steps.DriverSDK {
+		res.SDK = steps.SDKModuleVersion()
+		fmt.Fprintf(stdout, "conformance: driver sdk: every request goes through %s\n", res.SDK)
+	}
+	if !s.shard.whole() {
+		res.Shard = s.shard.String()
+	}
 
-	client := newClient(cfg.Timeout)
+	// Against any endpoint but the embedded emulator, only ListJobs goes out: the
+	// scenarios that send another action on purpose are skipped, and the client
+	// refuses any other action should a scenario try.
+	foreign := cfg.Endpoint != ""
+	listJobsOnly := foreign && !cfg.AllowInvalidActions
+	skips := map[string]string{}
+	if listJobsOnly {
+		for _, sc := range s.selected {
+			if sc.otherAction {
+				skips[sc.id] = invalidActionReason(sc.action)
+			}
+		}
+	}
+	client := newClient(cfg.Timeout, cfg.MaxResponse, s.tls, listJobsOnly)
 	// Before the embedded emulator stops (deferred above, so later): a connection the
 	// transport dialled but never used looks new to the server, whose graceful shutdown
 	// would wait seconds for its first request.
@@ -181,6 +249,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		Fixture:          s.fx,
 		Client:           client,
 		EmbeddedEmulator: cfg.Endpoint == "",
+		Driver:           s.driver,
 	}
 	newScenarios := cfg.newScenarios
 	if newScenarios == nil {
@@ -216,7 +285,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	}
 	opts := godog.Options{
 		Format:         godogFormat(s.reports),
-		Tags:           cfg.Tags,
+		Tags:           WithoutScale(cfg.Tags), // as selectScenarios: @scale only when named
 		Strict:         true,
 		Concurrency:    cfg.Concurrency,
 		Randomize:      seed,
@@ -231,7 +300,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		Name: "listjobs-conformance",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			initScenario(sc)
-			rec.hook(sc, lines)
+			rec.hook(sc, lines, skips)
 		},
 		Options: &opts,
 	}
@@ -244,7 +313,11 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		}
 	}
 	res.Scenarios = rec.results(s.selected)
+	res.Problems = s.judge(res.Scenarios)
 	res.ExitCode = exitCode(code, res.Scenarios)
+	if len(res.Problems) > 0 {
+		res.ExitCode = max(res.ExitCode, ExitFailed)
+	}
 	if code == ExitUsage {
 		res.Err = usageError("godog refused the options (see above)")
 	}
@@ -256,17 +329,20 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 }
 
 // exitCode combines godog's code with the recorded results: godog alone would exit 0
-// with the events formatter, or with a scenario that has no steps.
+// with the events formatter, or with a scenario that has no steps, and 1 with a known
+// failure.
 func exitCode(godogCode int, results []ScenarioResult) int {
 	if godogCode == ExitUsage {
 		return ExitUsage
 	}
+	known := false
 	for _, r := range results {
 		if r.Status.Failing() {
 			return ExitFailed
 		}
+		known = known || r.Status == StatusKnownFailure
 	}
-	if godogCode != ExitPassed {
+	if godogCode != ExitPassed && !known {
 		return ExitFailed
 	}
 	return ExitPassed
@@ -279,6 +355,7 @@ func prepare(cfg Config) (*session, error) {
 	if s.features == nil {
 		s.features = features.FS
 	}
+	s.original = s.features
 	if err := ValidateTags(cfg.Tags); err != nil {
 		return nil, err
 	}
@@ -297,12 +374,38 @@ func prepare(cfg Config) (*session, error) {
 		return nil, usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
 	case cfg.Seed < -1:
 		return nil, usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
+	case cfg.Deadline < 0:
+		return nil, usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
+	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
+		return nil, usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
 	}
-	reports, err := parseFormats(cfg.Format, cfg.OutDir)
+	driver, err := steps.ParseDriver(cfg.Driver)
+	if err != nil {
+		return nil, usageError("--driver %q: want %s or %s", cfg.Driver, steps.DriverWire, steps.DriverSDK)
+	}
+	s.driver = driver
+	formatters, own, err := parseReports(cfg.Reports)
+	if err != nil {
+		return nil, err
+	}
+	if len(own) > 0 && strings.TrimSpace(cfg.OutDir) == "" {
+		return nil, usageError("--out is empty: the reports need a folder (or give --reports none)")
+	}
+	s.own = own
+	reports, err := parseFormats(withFormatters(cfg.Format, formatters), cfg.OutDir)
 	if err != nil {
 		return nil, err
 	}
 	s.reports = reports
+	if s.shard, err = parseShard(cfg.Shard); err != nil {
+		return nil, err
+	}
+	if s.tls, err = tlsConfig(cfg); err != nil {
+		return nil, err
+	}
+	if s.ledger, s.ledgerInfo, err = loadLedger(cfg.KnownFailures); err != nil {
+		return nil, err
+	}
 
 	switch {
 	case cfg.Fixture != nil:
@@ -332,6 +435,28 @@ func prepare(cfg Config) (*session, error) {
 	}
 	if s.selected, s.paths, err = selectScenarios(s.features, cfg.Tags); err != nil {
 		return nil, err
+	}
+	if !s.shard.whole() {
+		if s.features, err = shardFeatures(s.features, s.paths, s.shard); err != nil {
+			return nil, err
+		}
+		if s.selected, s.paths, err = shardScenarios(s.features, cfg.Tags); err != nil {
+			return nil, err
+		}
+	}
+	if embedded && cfg.Fixture == nil && cfg.FixturePath == "" {
+		if s.fx, err = withScaleStore(s.fx, s.selected); err != nil {
+			return nil, err
+		}
+	}
+	if s.ledger != nil {
+		all, err := parseScenarios(s.original, "", []string{"."})
+		if err != nil {
+			return nil, err
+		}
+		for _, sc := range all {
+			s.suite = append(s.suite, ledger.ID{Feature: sc.feature, Scenario: sc.name})
+		}
 	}
 	return s, nil
 }
@@ -416,7 +541,7 @@ const ClockBoundTag = "@rate-limit"
 // order, and the feature files in the order the run starts them: those with
 // ClockBoundTag scenarios first.
 func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, error) {
-	all, err := parseScenarios(fsys, tags, []string{"."})
+	all, err := parseScenarios(fsys, WithoutScale(tags), []string{"."}) // @scale only when named
 	if err != nil {
 		return nil, nil, err
 	}
@@ -426,6 +551,23 @@ func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, err
 		}
 		return nil, nil, usageError("no scenario matches --tags %q", tags)
 	}
+	return orderScenarios(fsys, WithoutScale(tags), all)
+}
+
+// shardScenarios is selectScenarios for the features of one shard, which may hold none
+// of the selected scenarios.
+func shardScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, error) {
+	tags = WithoutScale(tags) // @scale only when named
+	all, err := parseScenarios(fsys, tags, []string{"."})
+	if err != nil || len(all) == 0 {
+		return nil, nil, err
+	}
+	return orderScenarios(fsys, tags, all)
+}
+
+// orderScenarios puts the features with clock-bound scenarios first (see
+// selectScenarios).
+func orderScenarios(fsys fs.FS, tags string, all []selectedScenario) ([]selectedScenario, []string, error) {
 	order := map[string]int{}
 	clockBound := map[string]bool{}
 	var files []string
@@ -501,48 +643,11 @@ func parseScenarios(fsys fs.FS, tags string, paths []string) ([]selectedScenario
 			for _, t := range p.Tags {
 				sc.tags = append(sc.tags, t.Name)
 			}
+			sc.action, sc.otherAction = sentAction(p.Steps)
 			out = append(out, sc)
 		}
 	}
 	return out, nil
-}
-
-// newClient is the HTTP client of the suite. It does not follow redirects: a redirect
-// is an answer to check, and following it would send a signed request elsewhere.
-func newClient(timeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConnsPerHost = 32
-	return &http.Client{
-		Timeout:   timeout,
-		Transport: tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-// probe makes one plain, unsigned POST / so an unreachable endpoint is a clear exit 2
-// instead of every scenario failing. Any HTTP answer will do; an unsigned request
-// does not count against the rate limit (R3).
-func probe(ctx context.Context, client *http.Client, endpoint string, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", http.NoBody)
-	if err != nil {
-		return usageError("endpoint %s could not be reached: %v", endpoint, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return usageError("endpoint %s could not be reached: %v", endpoint, err)
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	resp.Body.Close()
-	return nil
 }
 
 func randomSeed() int64 {

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ciam-harness/listjobs/steps"
 )
 
 // maxErrorLen bounds one error in the summary; the full text is in godog's output and
@@ -32,19 +34,34 @@ func printSummary(w io.Writer, res Result) {
 		rows = append(rows, row)
 	}
 	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
-	var failedRows, skippedRows []string
+	var failedRows, skippedRows, knownRows []string
 	for _, row := range rows {
 		switch {
 		case rowStatus[row].Failing():
 			failedRows = append(failedRows, row)
+		case rowStatus[row] == StatusKnownFailure:
+			knownRows = append(knownRows, row)
 		case rowStatus[row] == StatusSkipped:
 			skippedRows = append(skippedRows, row)
 		}
 	}
 
 	fmt.Fprintf(w, "\n== ListJobs conformance: %s ==\n", res.Endpoint)
-	fmt.Fprintf(w, "contract rows: %d checked, %d passed, %d failed, %d skipped\n",
-		len(rows), len(rows)-len(failedRows)-len(skippedRows), len(failedRows), len(skippedRows))
+	switch {
+	case res.SDK != "":
+		fmt.Fprintf(w, "driver: %s, %s\n", res.Driver, res.SDK)
+	case res.Driver != "":
+		fmt.Fprintf(w, "driver: %s\n", res.Driver)
+	}
+	if res.Shard != "" {
+		fmt.Fprintf(w, "shard %s: the scenarios whose feature file and name hash to it\n", res.Shard)
+	}
+	fmt.Fprintf(w, "contract rows: %d checked, %d passed, %d failed, %d skipped",
+		len(rows), len(rows)-len(failedRows)-len(skippedRows)-len(knownRows), len(failedRows), len(skippedRows))
+	if len(knownRows) > 0 {
+		fmt.Fprintf(w, ", %d known failures (%s)", len(knownRows), strings.Join(knownRows, " "))
+	}
+	fmt.Fprintln(w)
 	if len(failedRows) > 0 {
 		fmt.Fprintf(w, "rows failed: %s\n", strings.Join(failedRows, " "))
 		for _, row := range failedRows {
@@ -58,46 +75,100 @@ func printSummary(w io.Writer, res Result) {
 		}
 	}
 	if len(skippedRows) > 0 {
-		fmt.Fprintf(w, "rows with a skipped scenario: %s\n", strings.Join(skippedRows, " "))
+		fmt.Fprintf(w, "rows not checked (every scenario skipped): %s\n", strings.Join(skippedRows, " "))
 	}
+	listed := func(title string, status Status, detail func(ScenarioResult) string) {
+		var items []ScenarioResult
+		for _, s := range res.Scenarios {
+			if s.Status == status && (status != StatusSkipped || s.Reason != "") {
+				items = append(items, s)
+			}
+		}
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "%s:\n", title)
+		for _, s := range items {
+			fmt.Fprintf(w, "  %s:%d %q [%s]: %s\n", s.Feature, s.Line, s.Name, rowList(s.Rows), oneLine(detail(s)))
+		}
+	}
+	listed("known failures (listed in the ledger)", StatusKnownFailure, func(s ScenarioResult) string { return s.Reason })
+	listed("scenarios skipped, and why", StatusSkipped, func(s ScenarioResult) string { return s.Reason })
 	if failed := res.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "scenarios failed:\n")
 		for _, s := range failed {
-			rows := "no contract row"
-			if len(s.Rows) > 0 {
-				rows = strings.Join(s.Rows, " ")
-			}
-			fmt.Fprintf(w, "  %s:%d %q [%s] %s: %s\n", s.Feature, s.Line, s.Name, rows, s.Status, oneLine(s.Error))
+			fmt.Fprintf(w, "  %s:%d %q [%s] %s: %s\n", s.Feature, s.Line, s.Name, rowList(s.Rows), s.Status, oneLine(s.Error))
 		}
 	}
-	fmt.Fprintf(w, "scenarios: %d selected, %d passed, %d failed, %d skipped, %d undefined, %d pending (%s)\n",
-		len(res.Scenarios), counts[StatusPassed], counts[StatusFailed], counts[StatusSkipped], counts[StatusUndefined], counts[StatusPending],
-		res.Duration.Round(10*time.Millisecond))
+	for _, p := range res.Problems {
+		fmt.Fprintf(w, "problem: %s\n", p)
+	}
+	fmt.Fprintf(w, "scenarios: %d selected, %d passed, %d failed, %d skipped, %d undefined, %d pending",
+		len(res.Scenarios), counts[StatusPassed], counts[StatusFailed], counts[StatusSkipped], counts[StatusUndefined], counts[StatusPending])
+	if counts[StatusKnownFailure] > 0 {
+		fmt.Fprintf(w, ", %d known failures", counts[StatusKnownFailure])
+	}
+	fmt.Fprintf(w, " (%s)\n", res.Duration.Round(10*time.Millisecond))
+	for _, d := range []struct{ tag, why string }{
+		{steps.TagWire, "they need control the SDK does not give; --driver wire runs them"},
+		{steps.TagSDKRetry, "they test the official SDK's own retry; --driver sdk runs them"},
+	} {
+		n := 0
+		for _, s := range res.Scenarios {
+			if s.Status == StatusSkipped && slices.Contains(s.Tags, d.tag) {
+				n++
+			}
+		}
+		if n > 0 {
+			fmt.Fprintf(w, "skipped %s scenarios: %d (%s)\n", d.tag, n, d.why)
+		}
+	}
+	if len(res.Scenarios) == 0 && res.Shard != "" {
+		fmt.Fprintf(w, "shard %s holds none of the selected scenarios: nothing to run\n", res.Shard)
+	}
 	if res.Seed != 0 {
 		fmt.Fprintf(w, "seed: %d (repeat the order with --seed %d)\n", res.Seed, res.Seed)
 	}
 	if len(res.Reports) > 0 {
 		fmt.Fprintf(w, "reports: %s\n", strings.Join(res.Reports, ", "))
 	}
-	verdict := "PASS"
-	switch {
-	case res.Interrupted:
-		verdict = "INTERRUPTED"
-	case res.ExitCode != ExitPassed:
-		verdict = "FAIL"
-	}
-	fmt.Fprintf(w, "%s (exit %d)\n", verdict, res.ExitCode)
+	fmt.Fprintf(w, "%s (exit %d)\n", verdict(res), res.ExitCode)
 }
 
-// worse orders statuses for a row: failing beats skipped beats passed.
+// verdict is the one-word outcome of a run.
+func verdict(res Result) string {
+	switch {
+	case res.Interrupted:
+		return "INTERRUPTED"
+	case res.DeadlineExceeded:
+		return "DEADLINE EXCEEDED"
+	case res.ExitCode != ExitPassed:
+		return "FAIL"
+	}
+	return "PASS"
+}
+
+// rowList is the rows of a scenario for a summary line.
+func rowList(rows []string) string {
+	if len(rows) == 0 {
+		return "no contract row"
+	}
+	return strings.Join(rows, " ")
+}
+
+// worse orders statuses for a row: failing beats a known failure beats passed beats
+// skipped. A row is skipped only when none of its scenarios ran: a passing scenario
+// checked it, even if another of its scenarios was skipped (e.g. @wire in SDK mode).
 func worse(a, b Status) bool {
 	rank := func(s Status) int {
 		switch {
 		case s.Failing():
+			return 4
+		case s == StatusKnownFailure:
 			return 3
-		case s == StatusSkipped:
-			return 2
 		case s == StatusPassed:
+			return 2
+		case s == StatusSkipped:
 			return 1
 		}
 		return 0

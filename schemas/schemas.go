@@ -73,6 +73,11 @@ func (s *Set) Validate(name string, doc []byte) ([]Violation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schemas: %s: document is not JSON: %w", name, err)
 	}
+	return violations(res), nil
+}
+
+// violations lists a result's errors sorted by field, type and description.
+func violations(res *gojsonschema.Result) []Violation {
 	var out []Violation
 	for _, e := range res.Errors() {
 		out = append(out, Violation{Field: e.Field(), Type: e.Type(), Description: e.Description()})
@@ -86,5 +91,5 @@ func (s *Set) Validate(name string, doc []byte) ([]Violation, error) {
 		}
 		return out[i].Description < out[j].Description
 	})
-	return out, nil
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -90,9 +89,10 @@ const boundaryMargin = 100 * time.Millisecond
 
 // shot is one request of a burst.
 type shot struct {
-	role string
-	cred signing.Credential
-	bad  bool // signed with a wrong key (R3)
+	role    string
+	cred    signing.Credential
+	bad     bool // signed with a wrong key (R3)
+	retries int  // the sdk driver's RateLimitExceededMaxRetries
 }
 
 // outcome is what one shot got back.
@@ -102,6 +102,9 @@ type outcome struct {
 	problem  string // neither a success nor a well-formed error
 	sent     time.Time
 	received time.Time
+	// retriedOn holds the codes of the responses the SDK retried on, in order (the sdk
+	// driver; its first request was sent and answered at sent and received).
+	retriedOn []string
 }
 
 func (o outcome) succeeded() bool { return o.code == "" && o.problem == "" }
@@ -136,6 +139,9 @@ func (b *burst) tally() []string {
 		role := o.role
 		if o.bad {
 			role += " (badly signed)"
+		}
+		if len(o.retriedOn) > 0 {
+			kind += fmt.Sprintf(" after the SDK retried on %s", strings.Join(o.retriedOn, ", "))
 		}
 		count[role+": "+kind]++
 	}
@@ -186,9 +192,9 @@ func (st *scenario) rateLimitStore(role string) (string, error) {
 	return "", fmt.Errorf("the fixture has no user store of the account of %q", role)
 }
 
-// prepare signs every shot of the groups at time now.
-func (st *scenario) prepare(ctx context.Context, groups [][]shot, now time.Time) ([][]*http.Request, error) {
-	out := make([][]*http.Request, len(groups))
+// prepare readies every shot of the groups at time now (the wire driver signs them).
+func (st *scenario) prepare(ctx context.Context, groups [][]shot, now time.Time) ([][]func() *exchange, error) {
+	out := make([][]func() *exchange, len(groups))
 	for g, group := range groups {
 		for _, s := range group {
 			store, err := st.rateLimitStore(s.role)
@@ -196,19 +202,19 @@ func (st *scenario) prepare(ctx context.Context, groups [][]shot, now time.Time)
 				return nil, err
 			}
 			spec := st.newSpec(store, s.cred)
-			spec.wrongKey = s.bad
-			r, _, err := st.build(ctx, spec, now)
+			spec.wrongKey, spec.sdkRetries = s.bad, s.retries
+			send, err := st.suite.transport.prepare(ctx, st, spec, now)
 			if err != nil {
 				return nil, err
 			}
-			out[g] = append(out[g], r)
+			out[g] = append(out[g], send)
 		}
 	}
 	return out, nil
 }
 
 // fire sends the groups one after the other, the requests of a group all at once.
-func (st *scenario) fire(groups [][]shot, reqs [][]*http.Request) []outcome {
+func (st *scenario) fire(groups [][]shot, reqs [][]func() *exchange) []outcome {
 	var out []outcome
 	for g, group := range groups {
 		results := make([]outcome, len(group))
@@ -219,8 +225,7 @@ func (st *scenario) fire(groups [][]shot, reqs [][]*http.Request) []outcome {
 			go func(i int) {
 				defer wg.Done()
 				<-start
-				ex := st.suite.do(reqs[g][i], nil)
-				results[i] = classify(group[i], ex)
+				results[i] = classify(group[i], reqs[g][i]())
 			}(i)
 		}
 		close(start)
@@ -232,9 +237,26 @@ func (st *scenario) fire(groups [][]shot, reqs [][]*http.Request) []outcome {
 
 func classify(s shot, ex *exchange) outcome {
 	o := outcome{shot: s, sent: ex.sent, received: ex.received}
+	if ex.sdk != nil && len(ex.sdk.trips) > 0 {
+		// The SDK's first request is the one of the burst; its retries come later.
+		trips := ex.sdk.trips
+		o.sent, o.received = trips[0].sent, trips[0].received
+		for _, t := range trips[:len(trips)-1] {
+			what := t.code()
+			switch {
+			case t.status == 0:
+				what = "no response"
+			case what == "":
+				what = fmt.Sprintf("HTTP %d", t.status)
+			}
+			o.retriedOn = append(o.retriedOn, what)
+		}
+	}
 	switch {
 	case ex.err != nil:
 		o.problem = "no response: " + ex.err.Error()
+	case ex.sdk != nil && ex.sdk.mismatch != nil:
+		o.problem = ex.sdk.mismatch.Error()
 	case !gjson.ValidBytes(ex.body):
 		o.problem = "not JSON: " + shorten(string(ex.body), 80)
 	default:
@@ -435,12 +457,12 @@ func (st *scenario) steadyRun(ctx context.Context, n int, role string, cred sign
 				return
 			case <-t.C:
 			}
-			r, _, err := st.build(ctx, st.newSpec(store, cred), time.Now())
+			send, err := st.suite.transport.prepare(ctx, st, st.newSpec(store, cred), time.Now())
 			if err != nil {
 				errs[i] = err
 				return
 			}
-			b.outcomes[i] = classify(s, st.suite.do(r, nil))
+			b.outcomes[i] = classify(s, send())
 		})
 	}
 	wg.Wait()

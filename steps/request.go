@@ -31,8 +31,11 @@ const (
 	version = "2022-03-31"
 )
 
-// maxResponse bounds how much of a response body is read (3000 jobs are about 1 MB).
-const maxResponse = 64 << 20
+// maxResponse bounds how much of a response body is read (3000 jobs are about 1 MB). It
+// is a ceiling only: the runner's client caps every response body at its --max-response
+// (default 256 MB, at most 1 GB), refusing a longer announced Content-Length before a
+// byte is read, and failing the read past the cap.
+const maxResponse = 1 << 30
 
 // scenario is the state of one scenario, allocated fresh by InitializeScenario.
 type scenario struct {
@@ -49,6 +52,7 @@ type scenario struct {
 	pair       []*exchange  // the two exchanges of "the request is sent twice"
 	remembered map[string][]string
 	burst      *burst // the last rate-limit burst
+	step       string // the text of the step under way (the sdk driver only: wireOnly)
 }
 
 // label names the scenario's rows for messages about its own subject, e.g. "A3" or "S9/P8".
@@ -165,6 +169,7 @@ type requestSpec struct {
 	tokenText      string
 	v1Method       string // signature v1 with HmacSHA1/HmacSHA256 instead of TC3
 	after          []tamper
+	sdkRetries     int // the sdk driver's ClientProfile.RateLimitExceededMaxRetries
 }
 
 func (st *scenario) newSpec(store string, cred signing.Credential) *requestSpec {
@@ -173,6 +178,9 @@ func (st *scenario) newSpec(store string, cred signing.Credential) *requestSpec 
 }
 
 func (st *scenario) spec() (*requestSpec, error) {
+	if err := st.wireOnly(); err != nil {
+		return nil, err
+	}
 	if st.req == nil {
 		return nil, errors.New("harness error: no request yet: start with \"a ListJobs request for ...\"")
 	}
@@ -664,19 +672,7 @@ func setBody(r *http.Request, body []byte) {
 // build turns the spec into a signed request at time now; body is what it carries.
 func (st *scenario) build(ctx context.Context, spec *requestSpec, now time.Time) (*http.Request, []byte, error) {
 	ts := now.Unix() + spec.tsOffset
-	cred := spec.cred
-	if spec.unknownID {
-		cred.SecretID = "AKIDconformanceUnknownKey" + randomHex(6)
-	}
-	if spec.wrongKey {
-		cred.SecretKey = "wrong-" + cred.SecretKey
-	}
-	switch spec.token {
-	case tokenNone:
-		cred.Token = ""
-	case tokenValue:
-		cred.Token = spec.tokenText
-	}
+	cred := spec.effectiveCredential()
 	if spec.v1Method != "" {
 		return st.buildV1(ctx, spec, cred, ts)
 	}
@@ -834,20 +830,23 @@ type exchange struct {
 	err        error // no response: transport error
 	sent       time.Time
 	received   time.Time
+	parsed     *document // the body parsed once (document.go)
+	sdk        *sdkView  // what the sdk driver adds (sdk.go); nil for the wire driver
 }
 
-// send paces the request by its key's owner, builds, signs and sends it.
+// send paces the request by its key's owner, and sends it with the suite's driver (the
+// wire driver builds and signs it).
 func (st *scenario) send(ctx context.Context, spec *requestSpec) (*exchange, error) {
 	done, err := st.suite.pace(ctx, spec.cred.SecretID)
 	if err != nil {
 		return nil, fmt.Errorf("waiting for the pacer: %v", err)
 	}
-	r, body, err := st.build(ctx, spec, time.Now())
+	shot, err := st.suite.transport.prepare(ctx, st, spec, time.Now())
 	if err != nil {
 		done()
 		return nil, err
 	}
-	ex := st.suite.do(r, body)
+	ex := shot()
 	done()
 	st.last = ex
 	if ex.err != nil {
@@ -869,7 +868,7 @@ func (s *Suite) do(r *http.Request, body []byte) *exchange {
 		return ex
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse+1))
+	b, err := readAll(io.LimitReader(resp.Body, maxResponse+1), resp.ContentLength)
 	ex.received = time.Now()
 	ex.status, ex.respHeader, ex.body = resp.StatusCode, resp.Header, b
 	switch {
@@ -970,6 +969,9 @@ func (ex *exchange) requestText() string {
 
 // responseText is the response as received.
 func (ex *exchange) responseText() string {
+	if ex.sdk != nil {
+		return ex.sdk.text(ex)
+	}
 	if ex.err != nil && ex.status == 0 {
 		return "no response: " + ex.err.Error()
 	}
@@ -1005,6 +1007,9 @@ func (st *scenario) attach(ctx context.Context) context.Context {
 func withExcerpt(ex *exchange, err error) error {
 	if err == nil || ex == nil {
 		return err
+	}
+	if ex.sdk != nil && ex.err == nil {
+		return fmt.Errorf("%w\n    decoded by the SDK: %s", err, shorten(strings.Join(strings.Fields(string(ex.body)), " "), 300))
 	}
 	if ex.status == 0 {
 		return err

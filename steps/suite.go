@@ -41,6 +41,10 @@ type Target struct {
 	Fixture          *fixture.Fixture     // known data of the target; nil = unknown: @fixture scenarios then fail with a clear message
 	Client           *http.Client         // the runner sets timeouts / transport
 	EmbeddedEmulator bool                 // true when the target is the emulator the runner started (informational only)
+	// Driver sends the requests: DriverWire ("" too) or DriverSDK, the official Go SDK
+	// over Client's transport. Scenarios tied to the other driver (TagWire,
+	// TagSDKRetry) are skipped, with the reason (SkipError).
+	Driver Driver
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
@@ -76,6 +80,9 @@ type Suite struct {
 	// patterns are the step patterns, compiled once (godog would compile a string
 	// pattern again for every scenario).
 	patterns map[string]*regexp.Regexp
+	// driver and transport send the requests (driver.go, sdk.go).
+	driver    Driver
+	transport transport
 }
 
 // NewSuite validates the target, compiles the schemas once and builds one pacer per owner.
@@ -96,6 +103,10 @@ func NewSuite(t Target) (*Suite, error) {
 	case t.UserStoreID == "":
 		return nil, errors.New("steps: Target.UserStoreID is empty: name a user store that holds jobs")
 	}
+	driver, err := ParseDriver(string(t.Driver))
+	if err != nil {
+		return nil, fmt.Errorf("steps: Target.Driver: %v", err)
+	}
 	pool, err := keyPool(t.Credential, t.Credentials)
 	if err != nil {
 		return nil, err
@@ -113,7 +124,10 @@ func NewSuite(t Target) (*Suite, error) {
 	}
 	s := &Suite{target: t, baseURL: u, schemas: set, pool: pool, owners: map[string]string{},
 		pacers: map[string]*pacer{}, leases: map[string]*lease{}, shared: map[string]string{},
-		patterns: map[string]*regexp.Regexp{}}
+		patterns: map[string]*regexp.Regexp{}, driver: driver, transport: wireTransport{}}
+	if driver == DriverSDK {
+		s.transport = newSDKTransport(t, u)
+	}
 	(&scenario{}).bind(func(pattern string, _ any) { s.patterns[pattern] = regexp.MustCompile(pattern) })
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
@@ -201,6 +215,9 @@ var rowTag = regexp.MustCompile(`^@([TAPSJR][0-9]+)$`)
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s, remembered: map[string][]string{}}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		if reason := s.skipReason(p); reason != "" {
+			return ctx, &SkipError{Reason: reason}
+		}
 		st.cred = s.ordinaryKey()
 		st.tags = map[string]bool{}
 		for _, t := range p.Tags {
@@ -217,10 +234,20 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		}
 		return ctx, nil
 	})
+	if s.driver == DriverSDK {
+		sc.StepContext().Before(func(ctx context.Context, step *godog.Step) (context.Context, error) {
+			st.step = step.Text // for wireOnly
+			return ctx, nil
+		})
+	}
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
 		if status == godog.StepFailed {
 			ctx = st.attach(ctx)
 		}
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+		st.release() // godog keeps st (in the step functions) until the run ends
 		return ctx, nil
 	})
 	st.bind(func(pattern string, fn any) { sc.Step(s.patterns[pattern], fn) })
@@ -322,4 +349,9 @@ func (st *scenario) bind(step func(pattern string, fn any)) {
 	step(`^all (\d+) of them succeed$`, st.allSucceed)
 	step(`^the (\d+) badly signed requests get the error "([^"]*)"$`, st.badGetError)
 	step(`^all (\d+) good requests succeed$`, st.goodSucceed)
+
+	// The SDK's own rate-limit retry (sdkretry.go).
+	step(`^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`, st.sdkBurst)
+	step(`^(\d+) of them succeeded only after the SDK retried on "([^"]*)"$`, st.retriedOn)
+	step(`^none of them was retried$`, st.noneRetried)
 }

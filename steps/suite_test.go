@@ -19,6 +19,7 @@ import (
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/runner"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -98,7 +99,7 @@ func runSuite(t *testing.T, suite *steps.Suite, tags string, testingT bool) (int
 		Format:      "progress",
 		Output:      &out,
 		Strict:      true,
-		Tags:        tags,
+		Tags:        runner.WithoutScale(tags), // as a run does: @scale only when named
 		FS:          features.FS,
 		Paths:       []string{"."},
 		Concurrency: 4,

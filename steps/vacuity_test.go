@@ -18,6 +18,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -94,13 +95,50 @@ type vacuityOutcome struct {
 	err  error
 }
 
+// relationFeature relates listings to each other (S7, S8). Against an endpoint whose
+// filtered listings are always empty, every relation holds between empty sets; the
+// guard must make each scenario fail instead.
+const relationFeature = `Feature: vacuity guard, relations
+  @S8
+  Scenario: subset
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 3
+    When the request is sent
+    Then the returned Ids are a subset of the known jobs
+
+  @S8
+  Scenario: remembered
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent
+    Then the returned Ids are remembered as "a"
+
+  @S7 @S8
+  Scenario: twice
+    Given the user store under test holds at least 2 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2
+    When the request is sent twice
+    Then both responses return the same Ids
+`
+
 // runVacuity runs the feature against a fresh emulator of the default fixture, with
 // storeRole as the user store under test.
 func runVacuity(t *testing.T, feature, storeRole string) []vacuityOutcome {
 	t.Helper()
+	return runVacuityOn(t, feature, storeRole, func(fx *fixture.Fixture) emulator.Config {
+		return emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}
+	})
+}
+
+// runVacuityOn is runVacuity against the emulator that config builds.
+func runVacuityOn(t *testing.T, feature, storeRole string, config func(*fixture.Fixture) emulator.Config) []vacuityOutcome {
+	t.Helper()
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	require.NoError(t, err)
-	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	srv, err := emulator.Start(config(fx))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	primary, ok := fx.Credential("primary")
@@ -162,5 +200,24 @@ func TestVacuityGuard(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRelationVacuityGuard: the relations between listings pass against the reference,
+// and each fails against an endpoint whose filtered listings are empty (the mutant
+// filter-matches-nothing), where every relation would otherwise hold between empty sets.
+func TestRelationVacuityGuard(t *testing.T) {
+	t.Parallel()
+	for _, o := range runVacuity(t, relationFeature, "varied") {
+		assert.NoError(t, o.err, "%q against the reference", o.name)
+	}
+	m, ok := mutants.ByName("filter-matches-nothing")
+	require.True(t, ok)
+	out := runVacuityOn(t, relationFeature, "varied", m.Config)
+	require.Len(t, out, 3)
+	for _, o := range out {
+		if assert.Error(t, o.err, "%q passed over empty listings", o.name) {
+			assert.Contains(t, o.err.Error(), "the listing returned no job")
+		}
 	}
 }

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/ciam-harness/listjobs/runner"
 )
@@ -31,7 +33,26 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	// The run stops itself at its deadline; should a step ignore the cancellation, the
+	// process still ends soon after.
+	if cfg.Deadline > 0 {
+		defer watchdog(cfg.Deadline+deadlineGrace, os.Stderr, os.Exit)()
+	}
 	res := runner.Run(ctx, cfg, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(res.ExitCode)
+}
+
+// deadlineGrace is how long after its --deadline a run may take to stop its scenarios,
+// write its reports and print its summary.
+const deadlineGrace = 30 * time.Second
+
+// watchdog ends the process with exit 1 after limit, saying why, unless the returned
+// stop is called first.
+func watchdog(limit time.Duration, stderr io.Writer, exit func(int)) (stop func()) {
+	t := time.AfterFunc(limit, func() {
+		fmt.Fprintf(stderr, "conformance: the run did not stop within %s of its --deadline: exiting\n", deadlineGrace)
+		exit(runner.ExitFailed)
+	})
+	return func() { t.Stop() }
 }

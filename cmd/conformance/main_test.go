@@ -2,17 +2,26 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 )
@@ -74,8 +83,12 @@ func TestPassesOnTheEmbeddedEmulator(t *testing.T) {
 	code, stdout, stderr := command(t, nil, "--tags", "@T1,@S1", "--format", "progress,junit", "--out", out)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "PASS (exit 0)")
-	_, err := os.Stat(filepath.Join(out, "junit.xml"))
-	assert.NoError(t, err)
+	// Every report, by default.
+	for _, name := range []string{"junit.xml", "cucumber.json", "results.ndjson", "summary.md", "report.html", "manifest.json"} {
+		_, err := os.Stat(filepath.Join(out, name))
+		assert.NoError(t, err, name)
+	}
+	assert.Contains(t, stdout, "reports: "+filepath.Join(out, "junit.xml"))
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
@@ -124,4 +137,102 @@ func TestFailsAgainstABrokenEndpoint(t *testing.T) {
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "rows failed: S2")
 	assert.NotContains(t, stdout+stderr, primary.SecretKey)
+}
+
+// TestKnownFailureLedger runs the command against an emulator that ignores JobIds
+// (breaking S2) with a ledger of its failures: exit 0; then the same ledger against the
+// unbroken emulator: exit 1, "remove it from the ledger".
+func TestKnownFailureLedger(t *testing.T) {
+	fx := defaultFixture(t)
+	primary, _ := fx.Credential("primary")
+	broken, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{IgnoreFilter: true}})
+	require.NoError(t, err)
+	t.Cleanup(func() { broken.Close() })
+	healthy, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	t.Cleanup(func() { healthy.Close() })
+	creds := []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=" + primary.SecretKey}
+	fixturePath := filepath.Join("..", "..", "testdata", "fixture.json")
+	run := func(endpoint string, args ...string) (int, string, string, string) {
+		out := t.TempDir()
+		args = append([]string{"--endpoint", endpoint, "--fixture", fixturePath, "--tags", "@S2", "--format", "progress", "--out", out}, args...)
+		code, stdout, stderr := command(t, creds, args...)
+		return code, stdout, stderr, out
+	}
+
+	code, stdout, stderr, out := run(broken.URL)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	var entries []map[string]string
+	b, err := os.ReadFile(filepath.Join(out, "results.ndjson"))
+	require.NoError(t, err)
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var rec struct{ Feature, Name, Status string }
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		if rec.Status == "failed" {
+			entries = append(entries, map[string]string{"feature": rec.Feature, "scenario": rec.Name, "reason": "the emulator ignores JobIds"})
+		}
+	}
+	require.NotEmpty(t, entries)
+	doc, err := json.Marshal(map[string]any{"target": "broken emulator", "knownFailures": entries})
+	require.NoError(t, err)
+	ledger := filepath.Join(t.TempDir(), "known-failures.json")
+	require.NoError(t, os.WriteFile(ledger, doc, 0o644))
+
+	code, stdout, stderr, out = run(broken.URL, "--known-failures", ledger)
+	require.Equal(t, 0, code, "every failure is a known one:\nstdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "known failures (listed in the ledger):")
+	md, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "### Known failures")
+
+	code, stdout, stderr, _ = run(healthy.URL, "--known-failures", ledger)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stdout, "is listed as a known failure but passed: remove it from the ledger")
+}
+
+// TestProxyFromTheEnvironment: with HTTP_PROXY set, every request of the run, the probe
+// included, goes through the proxy, which forwards it to the emulator.
+func TestProxyFromTheEnvironment(t *testing.T) {
+	fx := defaultFixture(t)
+	primary, _ := fx.Credential("primary")
+	emu, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	t.Cleanup(func() { emu.Close() })
+	target, err := url.Parse(emu.URL)
+	require.NoError(t, err)
+	var proxied atomic.Int64
+	forward := httputil.NewSingleHostReverseProxy(target) // keeps the Host the request was signed for
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Host != "ciam.example.test" || !r.URL.IsAbs() {
+			http.Error(w, "not a proxy request for ciam.example.test", http.StatusBadRequest)
+			return
+		}
+		proxied.Add(1)
+		forward.ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+
+	env := []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=" + primary.SecretKey, "HTTP_PROXY=" + proxy.URL}
+	code, stdout, stderr := command(t, env, "--endpoint", "http://ciam.example.test", "--fixture", filepath.Join("..", "..", "testdata", "fixture.json"),
+		"--tags", "@T1", "--format", "progress", "--reports", "none")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Greater(t, proxied.Load(), int64(1), "the probe and the scenarios went through the proxy")
+}
+
+func TestWatchdog(t *testing.T) {
+	var stderr bytes.Buffer
+	exited := make(chan int, 1)
+	stop := watchdog(10*time.Millisecond, &stderr, func(code int) { exited <- code })
+	defer stop()
+	select {
+	case code := <-exited:
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr.String(), "did not stop within 30s of its --deadline")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watchdog did not fire")
+	}
+
+	stop = watchdog(50*time.Millisecond, io.Discard, func(int) { t.Error("fired after stop") })
+	stop()
+	time.Sleep(100 * time.Millisecond)
 }

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+)
+
+// htmlTemplate is the fidelity report: one file with its style inline, no script and no
+// link to anything, so it opens the same from a CI artifact with no network.
+//
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+// classSection is the matrix of one class of rows.
+type classSection struct {
+	Class string
+	Score Score
+	Rows  []RowResult
+}
+
+// htmlData is what the template shows.
+type htmlData struct {
+	Run      Run
+	Verdict  string
+	Counts   map[Status]int
+	Failing  int
+	Scores   []Score
+	Sections []classSection
+	Failures []Scenario
+	Known    []Scenario
+	Skipped  []Scenario
+	Start    string
+	Duration string
+}
+
+var htmlFuncs = template.FuncMap{
+	// plain strips the Markdown of a contract cell for display.
+	"plain": func(s string) string { return strings.NewReplacer("`", "", "**", "", "\\|", "|").Replace(s) },
+	"short": func(s string, n int) string {
+		if r := []rune(s); len(r) > n {
+			return string(r[:n]) + "…"
+		}
+		return s
+	},
+	"pct": func(s Score) string {
+		p, ok := s.Percent()
+		if !ok {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.1f%%", p)
+	},
+	"width": func(s Score) string {
+		p, _ := s.Percent()
+		return fmt.Sprintf("%.1f%%", p)
+	},
+	"ms": func(d time.Duration) string {
+		if d < time.Second {
+			return fmt.Sprintf("%d ms", d.Milliseconds())
+		}
+		return d.Round(10 * time.Millisecond).String()
+	},
+	"join":   strings.Join,
+	"commit": shortCommit,
+	"attachment": func(s Scenario, name string) string {
+		return s.Attachment(name)
+	},
+	"others": func(s Scenario) []Attachment {
+		var out []Attachment
+		for _, a := range s.Attachments {
+			if a.Name != "request.txt" && a.Name != "response.txt" {
+				out = append(out, a)
+			}
+		}
+		return out
+	},
+	"label": func(st Status) string {
+		switch st {
+		case KnownFailure:
+			return "known failure"
+		case NotRun:
+			return "not run"
+		}
+		return string(st)
+	},
+	"verdictClass": func(v string) string {
+		switch v {
+		case "PASS":
+			return "passed"
+		default:
+			return "failed"
+		}
+	},
+	"count": func(counts map[Status]int, st Status) int { return counts[st] },
+}
+
+var reportTemplate = template.Must(template.New("report").Funcs(htmlFuncs).Parse(htmlTemplate))
+
+// HTML renders the self-contained fidelity report.
+func HTML(run Run) ([]byte, error) {
+	matrix := Matrix(run)
+	d := htmlData{Run: run, Verdict: run.Verdict, Counts: Counts(run.Scenarios), Scores: Scores(matrix),
+		Start: run.Manifest.Start.UTC().Format("2006-01-02 15:04:05 MST"), Duration: run.Manifest.Duration.Round(10 * time.Millisecond).String()}
+	if d.Verdict == "" {
+		d.Verdict = "UNKNOWN"
+	}
+	d.Failing = d.Counts[Failed] + d.Counts[Undefined] + d.Counts[Pending]
+	classes := append([]string{}, Classes...)
+	for _, rr := range matrix {
+		if rr.Class == "unclassified" {
+			classes = append(classes, "unclassified")
+			break
+		}
+	}
+	for _, class := range classes {
+		sec := classSection{Class: class}
+		for _, rr := range matrix {
+			if rr.Class == class {
+				sec.Rows = append(sec.Rows, rr)
+			}
+		}
+		for _, sc := range d.Scores {
+			if sc.Class == class {
+				sec.Score = sc
+			}
+		}
+		if len(sec.Rows) > 0 {
+			d.Sections = append(d.Sections, sec)
+		}
+	}
+	for _, s := range run.Scenarios {
+		switch {
+		case s.Status.Failing():
+			d.Failures = append(d.Failures, s)
+		case s.Status == KnownFailure:
+			d.Known = append(d.Known, s)
+		case s.Status == Skipped:
+			d.Skipped = append(d.Skipped, s)
+		}
+	}
+	var buf bytes.Buffer
+	if err := reportTemplate.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("report: html: %v", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,58 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Record is one line of the NDJSON log: one scenario.
+type Record struct {
+	Feature    string   `json:"feature"`
+	Line       int64    `json:"line"`
+	Name       string   `json:"name"`
+	Tags       []string `json:"tags"`
+	Rows       []string `json:"rows"`
+	Status     Status   `json:"status"`
+	DurationMs float64  `json:"durationMs"`
+	// Reason: why the scenario was skipped, or the ledger's reason for a known failure.
+	Reason  string   `json:"reason,omitempty"`
+	Failure *Failure `json:"failure,omitempty"`
+}
+
+// Failure is what failed in a scenario.
+type Failure struct {
+	Step        string       `json:"step,omitempty"`
+	Error       string       `json:"error"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// RecordOf is the NDJSON record of a scenario.
+func RecordOf(s Scenario) Record {
+	r := Record{Feature: s.Feature, Line: s.Line, Name: s.Name, Tags: s.Tags, Rows: s.Rows, Status: s.Status,
+		DurationMs: float64(s.Duration.Microseconds()) / 1000, Reason: s.Reason}
+	if r.Tags == nil {
+		r.Tags = []string{}
+	}
+	if r.Rows == nil {
+		r.Rows = []string{}
+	}
+	if s.Error != "" || s.Step != "" || len(s.Attachments) > 0 {
+		r.Failure = &Failure{Step: s.Step, Error: s.Error, Attachments: s.Attachments}
+	}
+	return r
+}
+
+// NDJSON renders one JSON record per scenario, one per line, in the order of
+// run.Scenarios.
+func NDJSON(run Run) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	for _, s := range run.Scenarios {
+		if err := enc.Encode(RecordOf(s)); err != nil {
+			return nil, fmt.Errorf("report: ndjson: %v", err)
+		}
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,296 @@
+// Package report turns the results of one conformance run into files for people and
+// pipelines: an NDJSON log (one record per scenario), a Markdown summary fit for a CI
+// job summary, a self-contained HTML fidelity report (the contract rows by result, per
+// class, with a fidelity score for each class and the request, response and expectation
+// of every failure) and the run manifest.
+//
+// The writers are pure functions of a Run: they neither read the clock nor the
+// environment, and they write what they are given. The caller (the runner) removes the
+// secrets from what it hands over and again from every file (Write takes the filter).
+package report
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is the outcome of a scenario, as the reports show it.
+type Status string
+
+// Outcomes. A known failure is a failure the known-failure ledger lists: it is shown,
+// and counted against the fidelity score, but it does not fail the run.
+const (
+	Passed       Status = "passed"
+	Failed       Status = "failed"
+	Skipped      Status = "skipped"
+	KnownFailure Status = "known-failure"
+	Undefined    Status = "undefined"
+	Pending      Status = "pending"
+)
+
+// Failing tells whether the status fails the run.
+func (s Status) Failing() bool { return s == Failed || s == Undefined || s == Pending }
+
+// Attachment is a text the steps attached to a failing step: "request.txt" (the request
+// as sent, secrets redacted), "response.txt" (the response as received), "burst.txt".
+type Attachment struct {
+	Name string `json:"name"`
+	Body string `json:"body"`
+}
+
+// Scenario is one scenario of the run.
+type Scenario struct {
+	Feature  string   // feature file, e.g. "listing.feature"
+	Name     string   // as the reports print it (an outline row with its values)
+	Line     int64    // line in Feature, 0 if unknown
+	Tags     []string // with '@'
+	Rows     []string // contract rows among Tags, without '@', in contract order
+	Status   Status
+	Duration time.Duration
+	// Step is the text of the failing step ("" if none).
+	Step string
+	// Error is what failed: the step's message, which names the contract row, the JSON
+	// path, the value that came back and what the contract wants.
+	Error string
+	// Attachments of the failing step.
+	Attachments []Attachment
+	// Reason is the ledger's reason for a known failure, or why a scenario was skipped.
+	Reason string
+}
+
+// Attachment returns the body of the named attachment, or "".
+func (s Scenario) Attachment(name string) string {
+	for _, a := range s.Attachments {
+		if a.Name == name {
+			return a.Body
+		}
+	}
+	return ""
+}
+
+// Row is one row of the contract (see package contract).
+type Row struct {
+	ID        string // "S2"
+	Class     string // "documented", "assumed" or "mixed"
+	Area      string
+	Behaviour string // Markdown as written in CONTRACT.md
+}
+
+// Run is everything the reports show.
+type Run struct {
+	Manifest Manifest
+	// Rows are the rows of the contract, in contract order.
+	Rows      []Row
+	Scenarios []Scenario
+	// Verdict is the run's one-word outcome: PASS, FAIL, INTERRUPTED, DEADLINE EXCEEDED.
+	Verdict string
+	// Problems are run-level reasons for the verdict besides failed scenarios, one line
+	// each: known-failure ledger entries that passed or are gone, a deadline reached.
+	Problems []string
+}
+
+// Classes in the order the reports show them.
+var Classes = []string{"documented", "assumed", "mixed"}
+
+// RowResult is one contract row of the matrix: how many of its scenarios ended in each
+// status, and the row's verdict.
+type RowResult struct {
+	Row
+	Counts map[Status]int
+	// Verdict is Failed if a scenario failed (or had an undefined or pending step), else
+	// KnownFailure if one is a known failure, else Passed if one passed, else Skipped
+	// if one was skipped, else NotRun.
+	Verdict Status
+	// Scenarios are the names of the row's scenarios that failed or are known failures.
+	Failing []string
+}
+
+// NotRun is the verdict of a row none of whose scenarios the run selected.
+const NotRun Status = "not-run"
+
+// Matrix returns the contract rows with their results, in contract order; rows that
+// scenarios carry but the contract lacks come last, with the class "unclassified".
+func Matrix(run Run) []RowResult {
+	byRow := map[string]*RowResult{}
+	var out []*RowResult
+	for _, r := range run.Rows {
+		rr := &RowResult{Row: r, Counts: map[Status]int{}}
+		byRow[r.ID] = rr
+		out = append(out, rr)
+	}
+	var extra []*RowResult
+	for _, s := range run.Scenarios {
+		for _, id := range s.Rows {
+			rr := byRow[id]
+			if rr == nil {
+				rr = &RowResult{Row: Row{ID: id, Class: "unclassified"}, Counts: map[Status]int{}}
+				byRow[id] = rr
+				extra = append(extra, rr)
+			}
+			st := s.Status
+			if st == Undefined || st == Pending {
+				st = Failed
+			}
+			rr.Counts[st]++
+			if st == Failed || st == KnownFailure {
+				rr.Failing = append(rr.Failing, s.Name)
+			}
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return extra[i].ID < extra[j].ID })
+	result := make([]RowResult, 0, len(out)+len(extra))
+	for _, rr := range append(out, extra...) {
+		switch {
+		case rr.Counts[Failed] > 0:
+			rr.Verdict = Failed
+		case rr.Counts[KnownFailure] > 0:
+			rr.Verdict = KnownFailure
+		case rr.Counts[Passed] > 0:
+			rr.Verdict = Passed
+		case rr.Counts[Skipped] > 0:
+			rr.Verdict = Skipped
+		default:
+			rr.Verdict = NotRun
+		}
+		result = append(result, *rr)
+	}
+	return result
+}
+
+// Score is the fidelity of one class of rows: of the rows whose scenarios ran (passed,
+// failed or known failure), the share that passed. Skipped and unselected rows do not
+// count either way.
+type Score struct {
+	Class   string
+	Passed  int // rows passed
+	Judged  int // rows passed, failed or known failures
+	Skipped int // rows whose scenarios were all skipped
+	NotRun  int // rows the run did not select
+	Total   int // rows of the class
+}
+
+// Percent is the score in percent; ok is false when no row of the class was judged.
+func (s Score) Percent() (p float64, ok bool) {
+	if s.Judged == 0 {
+		return 0, false
+	}
+	return 100 * float64(s.Passed) / float64(s.Judged), true
+}
+
+// String is "30 of 31 rows (96.8%)", or "no row judged".
+func (s Score) String() string {
+	p, ok := s.Percent()
+	if !ok {
+		return "no row judged"
+	}
+	return fmt.Sprintf("%d of %d rows (%s%%)", s.Passed, s.Judged, strconv.FormatFloat(p, 'f', 1, 64))
+}
+
+// Scores returns the fidelity score of each class of Classes, then of all rows together
+// (Class "all"), from a matrix.
+func Scores(matrix []RowResult) []Score {
+	var out []Score
+	for _, class := range append(slices.Clone(Classes), "all") {
+		sc := Score{Class: class}
+		for _, rr := range matrix {
+			if class != "all" && rr.Class != class {
+				continue
+			}
+			sc.Total++
+			switch rr.Verdict {
+			case Passed:
+				sc.Passed++
+				sc.Judged++
+			case Failed, KnownFailure:
+				sc.Judged++
+			case Skipped:
+				sc.Skipped++
+			default:
+				sc.NotRun++
+			}
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// Counts returns how many scenarios ended in each status.
+func Counts(scenarios []Scenario) map[Status]int {
+	out := map[Status]int{}
+	for _, s := range scenarios {
+		out[s.Status]++
+	}
+	return out
+}
+
+// File names of the reports in the output folder.
+const (
+	NDJSONFile   = "results.ndjson"
+	MarkdownFile = "summary.md"
+	HTMLFile     = "report.html"
+	ManifestFile = "manifest.json"
+)
+
+// Kinds are the reports Write can produce, by name: "ndjson", "markdown", "html",
+// "manifest".
+var Kinds = []string{"ndjson", "markdown", "html", "manifest"}
+
+// FileName returns the file of a report kind.
+func FileName(kind string) string {
+	switch kind {
+	case "ndjson":
+		return NDJSONFile
+	case "markdown":
+		return MarkdownFile
+	case "html":
+		return HTMLFile
+	case "manifest":
+		return ManifestFile
+	}
+	return ""
+}
+
+// Render produces the report of one kind.
+func Render(kind string, run Run) ([]byte, error) {
+	switch kind {
+	case "ndjson":
+		return NDJSON(run)
+	case "markdown":
+		return Markdown(run), nil
+	case "html":
+		return HTML(run)
+	case "manifest":
+		return ManifestJSON(run.Manifest)
+	}
+	return nil, fmt.Errorf("report: unknown kind %q (want one of %s)", kind, strings.Join(Kinds, ", "))
+}
+
+// Write renders the given kinds into dir, passing every file through filter (the
+// caller's secret redaction; nil = none) before it is written, and returns the paths.
+func Write(dir string, kinds []string, run Run, filter func([]byte) []byte) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("report: %v", err)
+	}
+	var paths []string
+	for _, kind := range kinds {
+		b, err := Render(kind, run)
+		if err != nil {
+			return paths, err
+		}
+		if filter != nil {
+			b = filter(b)
+		}
+		p := filepath.Join(dir, FileName(kind))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			return paths, fmt.Errorf("report: %v", err)
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}

@@ -1,0 +1,254 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sampleRun has a row of each verdict: T1 passed, S2 failed (one scenario failed, one
+// passed), J4 a known failure, P1 skipped, A1 not run; T1 documented, S2 mixed, J4
+// documented, P1 documented, A1 assumed, plus a scenario on a row the contract lacks.
+func sampleRun() Run {
+	return Run{
+		Verdict: "FAIL",
+		Manifest: Manifest{
+			Harness:  Harness{Module: "github.com/ciam-harness/listjobs", Version: "(devel)", Commit: "0123456789abcdef0123", Go: "go1.26"},
+			Features: Digest{SHA256: strings.Repeat("a", 64)}, Schemas: Digest{SHA256: strings.Repeat("b", 64)},
+			Endpoint: "http://127.0.0.1:9000", Region: "ap-guangzhou", Tags: "~@slow", Seed: 7,
+			Start: time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC), Duration: 2500 * time.Millisecond, ExitCode: 1, Verdict: "FAIL",
+		},
+		Rows: []Row{
+			{ID: "T1", Class: "documented", Area: "Transport", Behaviour: "POST and GET with `application/json`"},
+			{ID: "A1", Class: "assumed", Area: "Authentication", Behaviour: "an assumed row"},
+			{ID: "P1", Class: "documented", Area: "Parameters", Behaviour: "InvalidAction"},
+			{ID: "S2", Class: "mixed", Area: "Listing", Behaviour: "JobIds filters"},
+			{ID: "J4", Class: "documented", Area: "Job", Behaviour: "CreatedDate in ms"},
+		},
+		Scenarios: []Scenario{
+			{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
+			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Failed, Duration: time.Second,
+				Step:  "Then the returned Ids are exactly known jobs 1 and 2",
+				Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>",
+				Attachments: []Attachment{
+					{Name: "request.txt", Body: "POST / HTTP/1.1\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDx/2025-05-01/ciam/tc3_request, SignedHeaders=content-type;host, Signature=[REDACTED]\n\n{\"UserStoreId\":\"us-1\"}"},
+					{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"JobSet\":[]}}"},
+					{Name: "burst.txt", Body: "30 requests"},
+				}},
+			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Passed},
+			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds"},
+			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: Skipped, Reason: "sends another action"},
+			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: Undefined, Error: "undefined step"},
+		},
+		Problems: []string{`job.feature: "x" is listed as a known failure but passed: remove it from the ledger`},
+	}
+}
+
+func TestMatrix(t *testing.T) {
+	m := Matrix(sampleRun())
+	require.Len(t, m, 6)
+	got := map[string]RowResult{}
+	var order []string
+	for _, rr := range m {
+		got[rr.ID] = rr
+		order = append(order, rr.ID)
+	}
+	assert.Equal(t, []string{"T1", "A1", "P1", "S2", "J4", "Z1"}, order, "contract order, unknown rows last")
+	assert.Equal(t, Passed, got["T1"].Verdict)
+	assert.Equal(t, NotRun, got["A1"].Verdict)
+	assert.Equal(t, Skipped, got["P1"].Verdict)
+	assert.Equal(t, Failed, got["S2"].Verdict)
+	assert.Equal(t, map[Status]int{Failed: 1, Passed: 1}, got["S2"].Counts)
+	assert.Equal(t, []string{"filter <by> two | ids"}, got["S2"].Failing)
+	assert.Equal(t, KnownFailure, got["J4"].Verdict)
+	assert.Equal(t, Failed, got["Z1"].Verdict, "an undefined step fails its row")
+	assert.Equal(t, "unclassified", got["Z1"].Class)
+}
+
+func TestScores(t *testing.T) {
+	scores := Scores(Matrix(sampleRun()))
+	byClass := map[string]Score{}
+	for _, s := range scores {
+		byClass[s.Class] = s
+	}
+	assert.Equal(t, []string{"documented", "assumed", "mixed", "all"}, []string{scores[0].Class, scores[1].Class, scores[2].Class, scores[3].Class})
+	// documented: T1 passed, P1 skipped, J4 known failure: 1 of 2 judged.
+	assert.Equal(t, Score{Class: "documented", Passed: 1, Judged: 2, Skipped: 1, Total: 3}, byClass["documented"])
+	assert.Equal(t, "1 of 2 rows (50.0%)", byClass["documented"].String())
+	assert.Equal(t, Score{Class: "assumed", NotRun: 1, Total: 1}, byClass["assumed"])
+	assert.Equal(t, "no row judged", byClass["assumed"].String())
+	assert.Equal(t, "0 of 1 rows (0.0%)", byClass["mixed"].String())
+	assert.Equal(t, Score{Class: "all", Passed: 1, Judged: 4, Skipped: 1, NotRun: 1, Total: 6}, byClass["all"])
+}
+
+func TestNDJSON(t *testing.T) {
+	run := sampleRun()
+	b, err := NDJSON(run)
+	require.NoError(t, err)
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, 1<<20)
+	var recs []Record
+	for sc.Scan() {
+		var r Record
+		dec := json.NewDecoder(strings.NewReader(sc.Text()))
+		dec.DisallowUnknownFields()
+		require.NoError(t, dec.Decode(&r), sc.Text())
+		recs = append(recs, r)
+	}
+	require.Len(t, recs, len(run.Scenarios), "one record per scenario, one per line")
+	assert.Equal(t, Record{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, DurationMs: 30}, recs[0])
+	f := recs[1].Failure
+	require.NotNil(t, f)
+	assert.Equal(t, "Then the returned Ids are exactly known jobs 1 and 2", f.Step)
+	assert.Contains(t, f.Error, "want 2")
+	assert.Len(t, f.Attachments, 3)
+	assert.Equal(t, "VX-9: seconds", recs[3].Reason)
+	assert.Equal(t, Skipped, recs[4].Status)
+	assert.Contains(t, string(b), `<script>`, "JSON is not HTML: no \\u003c escapes")
+}
+
+func TestMarkdown(t *testing.T) {
+	md := string(Markdown(sampleRun()))
+	assert.True(t, strings.HasPrefix(md, "## ListJobs conformance: FAIL\n"))
+	assert.Contains(t, md, "endpoint `http://127.0.0.1:9000`, region `ap-guangzhou`, tags `~@slow`, seed 7, exit 1, 2.5s.")
+	assert.Contains(t, md, "**6 scenarios**: 2 passed, 2 failed, 1 known failures, 1 skipped")
+	assert.Contains(t, md, "| documented (3) | 1 of 2 rows (50.0%) | 0 | 1 | 1 | 0 |")
+	assert.Contains(t, md, "| mixed (1) | 0 of 1 rows (0.0%) | 1 | 0 | 0 | 0 |")
+	assert.Contains(t, md, "### Rows failed")
+	assert.Contains(t, md, "| S2 | mixed | filter &lt;by&gt; two \\| ids |")
+	assert.Contains(t, md, "### Failures (2)")
+	assert.Contains(t, md, "- `filtering.feature:9` filter &lt;by&gt; two \\| ids `[S2]`: S2: Response.JobSet has 6 jobs; want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
+	assert.Contains(t, md, "### Known failures (1)\n\n- `job.feature:3` CreatedDate `[J4]`: known: VX-9: seconds")
+	assert.Contains(t, md, "### Skipped (1)")
+	assert.Contains(t, md, "### Problems\n\n- job.feature: \"x\" is listed")
+	assert.Contains(t, md, "<details><summary>Contract matrix</summary>")
+	assert.Contains(t, md, "| P1 | documented | 0 | 0 | 1 | 0 | skipped |")
+	assert.NotContains(t, md, "<script>", "no raw HTML from messages")
+	assert.Contains(t, md, "commit 0123456789ab.")
+}
+
+func TestMarkdownBoundsLongLists(t *testing.T) {
+	run := sampleRun()
+	run.Scenarios = nil
+	for i := range mdMaxItems + 10 {
+		run.Scenarios = append(run.Scenarios, Scenario{Feature: "f.feature", Line: int64(i), Name: "s", Rows: []string{"T1"}, Status: Failed, Error: strings.Repeat("x", 5000)})
+	}
+	md := string(Markdown(run))
+	assert.Contains(t, md, "- ... and 10 more: see report.html")
+	assert.Less(t, len(md), 40<<10)
+}
+
+func TestMdText(t *testing.T) {
+	assert.Equal(t, `a \| b &lt;i&gt; \*c\* \[d\](e) \`+"`"+`f\`+"`"+` \@user`, mdText("a | b <i>\n *c* [d](e) `f` @user"))
+	assert.Equal(t, "a / b 'c'", mdCode("a | b `c`"))
+}
+
+func TestHTML(t *testing.T) {
+	b, err := HTML(sampleRun())
+	require.NoError(t, err)
+	html := string(b)
+	assert.True(t, strings.HasPrefix(html, "<!DOCTYPE html>"))
+	// Self-contained: nothing is fetched.
+	for _, re := range []string{`(?i)<script`, `(?i)<link`, `(?i)<img`, `(?i)src=`, `(?i)@import`, `(?i)url\(`} {
+		assert.NotRegexp(t, regexp.MustCompile(re), html)
+	}
+	for _, m := range regexp.MustCompile(`https?://[^\s"<]+`).FindAllString(html, -1) {
+		assert.Equal(t, "http://127.0.0.1:9000", m, "the only URL is the endpoint, as text")
+	}
+	assert.Contains(t, html, `content="default-src 'none'; style-src 'unsafe-inline'"`)
+	// The matrix, by class, with counts and verdicts.
+	for _, s := range []string{`id="class-documented"`, `id="class-assumed"`, `id="class-mixed"`, `id="class-unclassified"`, `<tr id="row-S2">`, "known failure</span>"} {
+		assert.Contains(t, html, s)
+	}
+	assert.Regexp(t, `(?s)<tr id="row-S2">.*?<td class="n passed">1</td>\s*<td class="n failed">1</td>\s*<td class="n skipped zero">0</td>\s*<td class="n known-failure zero">0</td>\s*<td><span class="status failed">failed</span>`, html)
+	assert.Regexp(t, `(?s)<tr id="row-A1">.*?<span class="status not-run">not run</span>`, html)
+	assert.Contains(t, html, "documented rows (3): 50.0%")
+	// The failure: step, expectation, request and response, escaped.
+	assert.Contains(t, html, "Then the returned Ids are exactly known jobs 1 and 2")
+	assert.Contains(t, html, "want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
+	assert.Contains(t, html, "Request (secrets redacted)")
+	assert.Contains(t, html, "Signature=[REDACTED]")
+	assert.Contains(t, html, "{&#34;Response&#34;:{&#34;JobSet&#34;:[]}}")
+	assert.Contains(t, html, "burst.txt")
+	assert.Contains(t, html, "VX-9: seconds")
+	assert.Contains(t, html, "sends another action")
+	assert.Contains(t, html, "remove it from the ledger")
+	assert.Contains(t, html, `style="width: 50.0%"`)
+	assert.NotContains(t, html, "ZgotmplZ", "a value the template refused")
+}
+
+func TestManifestJSON(t *testing.T) {
+	m := sampleRun().Manifest
+	m.Shard = "2/4"
+	m.KnownFailures = &LedgerInfo{Path: "known.json", SHA256: "c", Entries: 2}
+	m.Counts = map[Status]int{Passed: 3}
+	b, err := ManifestJSON(m)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(b, &doc))
+	assert.Equal(t, "2025-05-01T12:00:00Z", doc["start"])
+	assert.Equal(t, 2.5, doc["durationSeconds"])
+	assert.Equal(t, "2.5s", doc["duration"])
+	assert.Equal(t, "2/4", doc["shard"])
+	assert.Equal(t, float64(7), doc["seed"])
+	assert.Equal(t, "~@slow", doc["tags"])
+	assert.Equal(t, "0123456789abcdef0123", doc["harness"].(map[string]any)["commit"])
+	assert.Equal(t, strings.Repeat("a", 64), doc["features"].(map[string]any)["sha256"])
+	assert.Equal(t, "known.json", doc["knownFailures"].(map[string]any)["path"])
+	assert.Equal(t, float64(3), doc["scenarios"].(map[string]any)["passed"])
+}
+
+func TestHarnessOf(t *testing.T) {
+	assert.Equal(t, Harness{Module: Unknown, Version: Unknown, Commit: Unknown, Go: Unknown}, HarnessOf(nil))
+	h := HarnessOf(&debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: "m", Version: "(devel)"}})
+	assert.Equal(t, Unknown, h.Commit, "no vcs settings (go test, go run without VCS)")
+	h = HarnessOf(&debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: "m", Version: "v1.2.3"}, Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "abc123"}, {Key: "vcs.time", Value: "2025-05-01T00:00:00Z"}, {Key: "vcs.modified", Value: "true"}}})
+	assert.Equal(t, Harness{Module: "m", Version: "v1.2.3", Commit: "abc123", CommitTime: "2025-05-01T00:00:00Z", Modified: true, Go: "go1.26.1"}, h)
+	assert.NotEmpty(t, BuildHarness().Go)
+}
+
+func TestDigestFS(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.feature":     {Data: []byte("Feature: a\n")},
+		"sub/b.feature": {Data: []byte("Feature: b\n")},
+		"notes.md":      {Data: []byte("not hashed")},
+	}
+	d, err := DigestFS(fsys, "*.feature")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"a.feature": SHA256([]byte("Feature: a\n")), "sub/b.feature": SHA256([]byte("Feature: b\n"))}, d.Files)
+	want := SHA256([]byte(SHA256([]byte("Feature: a\n")) + "  a.feature\n" + SHA256([]byte("Feature: b\n")) + "  sub/b.feature\n"))
+	assert.Equal(t, want, d.SHA256, "sha256sum format, name order")
+
+	fsys["a.feature"] = &fstest.MapFile{Data: []byte("Feature: a changed\n")}
+	d2, err := DigestFS(fsys, "*.feature")
+	require.NoError(t, err)
+	assert.NotEqual(t, d.SHA256, d2.SHA256)
+}
+
+func TestWrite(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	filter := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("AKIDx"), []byte("[ID]")) }
+	paths, err := Write(dir, Kinds, sampleRun(), filter)
+	require.NoError(t, err)
+	require.Equal(t, []string{filepath.Join(dir, NDJSONFile), filepath.Join(dir, MarkdownFile), filepath.Join(dir, HTMLFile), filepath.Join(dir, ManifestFile)}, paths)
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.NotEmpty(t, b, p)
+		assert.NotContains(t, string(b), "AKIDx", "every file goes through the filter: %s", p)
+	}
+	_, err = Render("pdf", sampleRun())
+	assert.ErrorContains(t, err, `unknown kind "pdf"`)
+}

@@ -1,0 +1,191 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/contract"
+	"github.com/ciam-harness/listjobs/ledger"
+	reportpkg "github.com/ciam-harness/listjobs/report"
+	"github.com/ciam-harness/listjobs/schemas"
+)
+
+// godogReports are the reports of --reports that godog's formatters write.
+var godogReports = []string{"junit", "cucumber"}
+
+// parseReports reads --reports: "all", "none", or a comma-separated list of junit,
+// cucumber, ndjson, markdown, html and manifest. It returns the godog formatters to add
+// and the runner's own reports (package report), each once, in a fixed order.
+func parseReports(spec string) (formatters, own []string, err error) {
+	known := append(slices.Clone(godogReports), reportpkg.Kinds...)
+	want := map[string]bool{}
+	switch strings.TrimSpace(spec) {
+	case "all":
+		for _, k := range known {
+			want[k] = true
+		}
+	case "none":
+	case "":
+		return nil, nil, usageError("--reports is empty: give all, none, or some of %s, comma-separated", strings.Join(known, ", "))
+	default:
+		for _, item := range strings.Split(spec, ",") {
+			item = strings.TrimSpace(item)
+			if !slices.Contains(known, item) {
+				return nil, nil, usageError("--reports %q: unknown report %q: give all, none, or some of %s, comma-separated", spec, item, strings.Join(known, ", "))
+			}
+			want[item] = true
+		}
+	}
+	for _, k := range godogReports {
+		if want[k] {
+			formatters = append(formatters, k)
+		}
+	}
+	for _, k := range reportpkg.Kinds {
+		if want[k] {
+			own = append(own, k)
+		}
+	}
+	return formatters, own, nil
+}
+
+// withFormatters adds to a --format list the formatters it does not name yet.
+func withFormatters(format string, names []string) string {
+	have := map[string]bool{}
+	for _, item := range strings.Split(format, ",") {
+		name, _, _ := strings.Cut(strings.TrimSpace(item), ":")
+		have[strings.TrimSpace(name)] = true
+	}
+	for _, n := range names {
+		if !have[n] {
+			format += "," + n
+		}
+	}
+	return format
+}
+
+// loadLedger reads the known-failure ledger of the run, if any.
+func loadLedger(path string) (*ledger.Ledger, *reportpkg.LedgerInfo, error) {
+	if path == "" {
+		return nil, nil, nil
+	}
+	l, err := ledger.Load(path)
+	if err != nil {
+		return nil, nil, usageError("--known-failures: %v", err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, usageError("--known-failures: %v", err)
+	}
+	return l, &reportpkg.LedgerInfo{Path: path, SHA256: reportpkg.SHA256(data), Target: l.Target, Entries: len(l.Entries)}, nil
+}
+
+// judge compares the results with the known-failure ledger: a listed failure becomes a
+// known failure with the ledger's reason. It returns the ledger's problems (listed
+// scenarios that passed or are gone), each a reason to fail the run.
+func (s *session) judge(results []ScenarioResult) []string {
+	if s.ledger == nil {
+		return nil
+	}
+	rs := make([]ledger.Result, len(results))
+	for i, r := range results {
+		out := ledger.Other
+		switch r.Status {
+		case StatusPassed:
+			out = ledger.Passed
+		case StatusFailed:
+			out = ledger.Failed
+		}
+		rs[i] = ledger.Result{ID: ledger.ID{Feature: r.Feature, Scenario: r.Name}, Outcome: out}
+	}
+	v := ledger.Compare(s.ledger, s.suite, rs)
+	for i := range results {
+		if results[i].Status != StatusFailed {
+			continue
+		}
+		if e, ok := s.ledger.Lookup(ledger.ID{Feature: results[i].Feature, Scenario: results[i].Name}); ok {
+			results[i].Status, results[i].Reason = StatusKnownFailure, e.Reason
+		}
+	}
+	var problems []string
+	for _, p := range v.Problems() {
+		problems = append(problems, "known-failure ledger "+s.cfg.KnownFailures+": "+p)
+	}
+	return problems
+}
+
+// writeReports writes the runner's own reports (package report) into the output
+// folder, every file redacted, and adds them to res.Reports.
+func (s *session) writeReports(res *Result, start time.Time, red *redactor, stderr io.Writer) {
+	if len(s.own) == 0 {
+		return
+	}
+	run := reportpkg.Run{Manifest: s.manifest(*res, start), Verdict: verdict(*res), Problems: res.Problems}
+	if rows, err := contract.Rows(); err != nil {
+		fmt.Fprintf(stderr, "conformance: the reports show no contract row classes: %v\n", err)
+	} else {
+		for _, r := range rows {
+			run.Rows = append(run.Rows, reportpkg.Row{ID: r.ID, Class: r.Class.String(), Area: r.Area, Behaviour: r.Behaviour})
+		}
+	}
+	for _, sc := range res.Scenarios {
+		rs := reportpkg.Scenario{Feature: sc.Feature, Name: sc.Name, Line: sc.Line, Tags: sc.Tags, Rows: sc.Rows,
+			Status: reportpkg.Status(sc.Status), Duration: sc.Duration, Step: sc.Step, Error: sc.Error, Reason: sc.Reason}
+		for _, a := range sc.Attachments {
+			rs.Attachments = append(rs.Attachments, reportpkg.Attachment{Name: a.Name, Body: a.Body})
+		}
+		run.Scenarios = append(run.Scenarios, rs)
+	}
+	// The manifest lists every report, itself included.
+	for _, k := range s.own {
+		run.Manifest.Reports = append(run.Manifest.Reports, filepath.Join(s.cfg.OutDir, reportpkg.FileName(k)))
+	}
+	paths, err := reportpkg.Write(s.cfg.OutDir, s.own, run, red.bytes)
+	res.Reports = append(res.Reports, paths...)
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance: writing the reports: %v\n", err)
+		res.ExitCode = max(res.ExitCode, ExitFailed)
+	}
+}
+
+// manifest describes the run for the manifest and the reports.
+func (s *session) manifest(res Result, start time.Time) reportpkg.Manifest {
+	m := reportpkg.Manifest{
+		Harness:          reportpkg.BuildHarness(),
+		Contract:         reportpkg.SHA256(listjobs.Contract),
+		Endpoint:         res.Endpoint,
+		EmbeddedEmulator: s.cfg.Endpoint == "",
+		Driver:           res.Driver,
+		SDK:              res.SDK,
+		Region:           s.cfg.Region,
+		Tags:             s.cfg.Tags,
+		Seed:             res.Seed,
+		Start:            start,
+		Duration:         res.Duration,
+		KnownFailures:    s.ledgerInfo,
+		ExitCode:         res.ExitCode,
+		Verdict:          verdict(res),
+		Counts:           map[reportpkg.Status]int{},
+		Reports:          slices.Clone(res.Reports),
+	}
+	if !s.shard.whole() {
+		m.Shard = s.shard.String()
+	}
+	var err error
+	if m.Features, err = reportpkg.DigestFS(s.original, "*.feature"); err != nil {
+		m.Features.SHA256 = reportpkg.Unknown
+	}
+	if m.Schemas, err = reportpkg.DigestFS(schemas.FS, "*.json"); err != nil {
+		m.Schemas.SHA256 = reportpkg.Unknown
+	}
+	for _, sc := range res.Scenarios {
+		m.Counts[reportpkg.Status(sc.Status)]++
+	}
+	return m
+}

@@ -1,0 +1,142 @@
+package steps
+
+import (
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/tidwall/gjson"
+)
+
+// document is a response body parsed once. The steps of a scenario look at the same
+// body many times (the envelope, the Ids, each Job rule), and ListJobs has no
+// pagination: a user store of 100,000 jobs answers in one body of tens of megabytes,
+// which would otherwise be validated, copied and scanned again by every step.
+//
+// gjson lookups are pure, so a cached result is the one a fresh lookup would give. The
+// body of an exchange is never changed once received. A scenario runs its steps one at a
+// time, so the cache needs no lock.
+type document struct {
+	valid bool
+	root  gjson.Result            // the body, parsed (when valid)
+	paths map[string]gjson.Result // lookups done so far, by path
+	jobs  []gjson.Result          // the elements of Response.JobSet
+	array bool                    // jobs was computed
+}
+
+// doc returns the parsed body, validating it the first time: gjson.Get does not validate.
+func (ex *exchange) doc() *document {
+	if ex.parsed == nil {
+		d := &document{valid: gjson.ValidBytes(ex.body), paths: map[string]gjson.Result{}}
+		if d.valid {
+			d.root = gjson.Parse(string(ex.body)) // the one copy of the body as a string
+		}
+		ex.parsed = d
+	}
+	return ex.parsed
+}
+
+// get is root.Get(path) of a valid body, looked up once.
+func (ex *exchange) get(path string) gjson.Result {
+	d := ex.doc()
+	v, ok := d.paths[path]
+	if !ok {
+		v = d.root.Get(path)
+		d.paths[path] = v
+	}
+	return v
+}
+
+// jobSet is ex.get("Response.JobSet").Array(), computed once; callers must not change it.
+func (ex *exchange) jobSet() []gjson.Result {
+	d := ex.doc()
+	if !d.array {
+		d.jobs, d.array = ex.get("Response.JobSet").Array(), true
+	}
+	return d.jobs
+}
+
+// release lets go of what a finished scenario sent, received and worked out. godog
+// keeps every scenario's step functions, and so their state, until the whole run ends,
+// and a listing of 100,000 jobs holds tens of megabytes (its body, the body as a string,
+// its jobs): without this, each large scenario of a run would still hold them.
+func (st *scenario) release() {
+	st.req, st.last, st.pair, st.burst = nil, nil, nil, nil
+	st.known, st.remembered = nil, nil
+}
+
+// parallelMin is the number of jobs from which a rule is checked on every CPU at once.
+const parallelMin = 2048
+
+// eachIndex returns check(i) for i from 0 to n-1, concatenated in that order, whether
+// they ran one after the other or, for large n, in parallel chunks on every CPU: check
+// must then be pure (it reads shared data only), and the result is the same.
+func eachIndex(n int, check func(i int) []error) []error {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if workers < 2 {
+		var errs []error
+		for i := range n {
+			errs = append(errs, check(i)...)
+		}
+		return errs
+	}
+	parts := make([][]error, workers)
+	size := (n + workers - 1) / workers
+	var wg sync.WaitGroup
+	for w := range parts {
+		wg.Go(func() {
+			for i := w * size; i < min((w+1)*size, n); i++ {
+				parts[w] = append(parts[w], check(i)...)
+			}
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, p := range parts {
+		errs = append(errs, p...)
+	}
+	return errs
+}
+
+// fieldsOf sets out[k] to the value job.Get(names[k]) would return (the first
+// occurrence of the key), found in one pass over the object instead of one per name. A
+// job that is not an object has none of them. len(out) = len(names) <= 64.
+func fieldsOf(job gjson.Result, names []string, out []gjson.Result) {
+	clear(out)
+	if !job.IsObject() {
+		return
+	}
+	var found uint64 // bit k: names[k] was found
+	job.ForEach(func(key, value gjson.Result) bool {
+		for k, name := range names {
+			if found&(1<<k) == 0 && key.Str == name {
+				out[k], found = value, found|1<<k
+				break
+			}
+		}
+		return true
+	})
+}
+
+// readAll is io.ReadAll with a first buffer of size+1 bytes when the size is known
+// (Content-Length), so that a large body is read into one allocation instead of a
+// doubling series of them. It returns what io.ReadAll would.
+func readAll(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size >= maxResponse {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, size+1) // +1: the read that finds EOF needs no growth
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than announced: grow as io.ReadAll does
+		}
+	}
+}
