@@ -131,10 +131,21 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 		return int(b.left), fmt.Errorf("%w: the response body is longer than the cap of %s (--max-response); the harness stopped reading it", errResponseTooLarge, formatSize(b.max))
 	}
 	b.left -= int64(n)
-	if err != nil && err != io.EOF && b.ctx.Err() != nil {
+	if err != nil && err != io.EOF && b.timedOut() {
 		err = fmt.Errorf("the response was still arriving when the request's %s --timeout ran out (%w)", b.timeout, err)
 	}
 	return n, err
+}
+
+// timedOut reports whether the request's time is up. The client's timer may cut the
+// connection a moment before the request's context reports its error, so the deadline
+// itself is consulted too.
+func (b *cappedBody) timedOut() bool {
+	if b.ctx.Err() != nil {
+		return true
+	}
+	d, ok := b.ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }
 
 // errActionRefused marks a request the guard did not send.
