@@ -3,11 +3,9 @@ package emulator
 import (
 	"bytes"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -112,26 +110,9 @@ func BenchmarkListJobsParallel(b *testing.B) {
 // body and writes a canned JSON of the emulator's response size: the floor the emulator
 // is measured against.
 func BenchmarkBareHandler(b *testing.B) {
-	e := newEmu(b, Config{Clock: time.Now})
-	rec := httptest.NewRecorder()
-	req := call{cred: cred(b, "primary"), body: listBody(storeOf(b, "varied").ID), ts: time.Now().Unix()}.request(b)
-	e.ServeHTTP(rec, req)
-	canned := rec.Body.Bytes()
-	if !strings.Contains(string(canned), "JobSet") {
-		b.Fatalf("canned response is not a job list: %s", canned)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := NewHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(canned)
-	}))
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	c := newBenchClient(b, "http://"+ln.Addr().String()+"/")
+	url, stop := bareServer(b)
+	defer stop()
+	c := newBenchClient(b, url)
 	defer c.client.CloseIdleConnections()
 	b.SetParallelism(benchParallelism)
 	b.ResetTimer()
