@@ -22,7 +22,7 @@ ifneq ($(strip $(DRIVER)),)
 CONFORMANCE_FLAGS += --driver $(DRIVER)
 endif
 
-.PHONY: conformance test vet fmt-check unit emulator bench scale fuzz build mutation stability
+.PHONY: conformance test vet fmt-check actionlint unit emulator bench scale fuzz build mutation stability
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP
@@ -31,7 +31,7 @@ conformance:
 
 ## test: formatting, vet, every Go test under the race detector, the suite itself, then
 ## the mutation run (the suite against the reference and every mutant)
-test: fmt-check vet unit conformance mutation
+test: fmt-check vet actionlint unit conformance mutation
 
 fmt-check:
 	@files=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -39,6 +39,11 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## actionlint: check the GitHub Actions workflows (.github/workflows) with actionlint
+ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+actionlint:
+	$(GO) run $(ACTIONLINT) .github/workflows/*.yml
 
 # -p 1: one package at a time. Several packages run whole suites whose rate-limit
 # scenarios fire one-second bursts; run side by side under -race on 2 cores they
