@@ -10,6 +10,11 @@ FORMAT    ?= pretty
 FUZZTIME  ?= 60s
 RUNS      ?= 20
 MUTATION_FLAGS ?=
+# The commit every binary the Makefile builds or runs is stamped with (conformance
+# --version, manifest.json), also where Go writes no VCS information (go run, go test,
+# GOFLAGS=-buildvcs=false).
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -modified)
+LDFLAGS    = -X github.com/ciam-harness/listjobs/report.stampedCommit=$(COMMIT)
 
 CONFORMANCE_FLAGS = --out $(OUT) --format $(FORMAT)
 ifneq ($(strip $(ENDPOINT)),)
@@ -27,7 +32,7 @@ endif
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP
 conformance:
-	$(GO) run ./cmd/conformance $(CONFORMANCE_FLAGS)
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
 
 ## test: formatting, vet, every Go test under the race detector, the suite itself, then
 ## the mutation run (the suite against the reference and every mutant)
@@ -64,7 +69,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./signing/ ./schemas/ ./steps/ ./emulator/
 	$(GO) test -run '^$$' -bench 'FixtureRead' -benchmem $(BENCHFLAGS) ./runner/
 	$(GO) test -run '^$$' -bench 'Suite|ScaleRun' -benchtime 1x $(BENCHFLAGS) ./runner/
-	@mkdir -p $(OUT)/bench && $(GO) build -o $(OUT)/bench/conformance ./cmd/conformance && \
+	@mkdir -p $(OUT)/bench && $(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/bench/conformance ./cmd/conformance && \
 	if /usr/bin/time -v true >/dev/null 2>&1; then \
 		/usr/bin/time -v $(OUT)/bench/conformance --tags @scale --format progress --out $(OUT)/bench \
 			>$(OUT)/bench/scale.log 2>$(OUT)/bench/scale.time || { tail -20 $(OUT)/bench/scale.log; exit 1; }; \
@@ -75,26 +80,27 @@ bench:
 ## scale: the @scale scenarios (a user store of 100,000 jobs) against the embedded
 ## emulator, or ENDPOINT with a --fixture that has a "scale" user store
 scale:
-	$(GO) run ./cmd/conformance $(CONFORMANCE_FLAGS) --tags @scale
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS) --tags @scale
 
 ## fuzz: the emulator's request-path fuzzer for FUZZTIME
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) ./emulator/
 
+## build: bin/conformance, bin/ciam-emulator and bin/mutation, stamped with the commit
 build:
-	$(GO) build -o bin/ ./cmd/...
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
 
 ## mutation: the suite against the reference emulator and every mutant of the catalogue;
 ## a table on stdout, $(OUT)/mutation.json and $(OUT)/mutation.md; fails when a mutant
 ## survives (or an equivalent one is killed) or the reference fails.
 ## MUTATION_FLAGS='--only a,b --parallel 8' narrows or paces it.
 mutation:
-	$(GO) run ./cmd/mutation --out $(OUT) $(MUTATION_FLAGS)
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/mutation --out $(OUT) $(MUTATION_FLAGS)
 
 ## stability: the reference must pass RUNS (20) consecutive full runs of the suite,
 ## rate-limit scenarios included, against the embedded emulator.
 stability:
-	@mkdir -p $(OUT)/stability && $(GO) build -o $(OUT)/stability/conformance ./cmd/conformance && \
+	@mkdir -p $(OUT)/stability && $(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/stability/conformance ./cmd/conformance && \
 	start=$$(date +%s); \
 	for i in $$(seq 1 $(RUNS)); do \
 		if ! $(OUT)/stability/conformance --format progress --out $(OUT)/stability > $(OUT)/stability/run.log 2>&1; then \

@@ -70,10 +70,18 @@ type Harness struct {
 // Unknown stands for what the build information does not say.
 const Unknown = "unknown"
 
+// stampedCommit is the commit given at link time, for builds that carry no VCS
+// information (go run, go test): the Makefile links every binary it builds or runs with
+// -ldflags "-X github.com/ciam-harness/listjobs/report.stampedCommit=$(git rev-parse HEAD)".
+var stampedCommit string
+
 // HarnessOf reads the harness identity from build information (debug.ReadBuildInfo);
 // nil gives "unknown" everywhere.
 func HarnessOf(info *debug.BuildInfo) Harness {
 	h := Harness{Module: Unknown, Version: Unknown, Commit: Unknown, Go: Unknown}
+	if stampedCommit != "" {
+		h.Commit = stampedCommit
+	}
 	if info == nil {
 		return h
 	}
@@ -97,6 +105,15 @@ func HarnessOf(info *debug.BuildInfo) Harness {
 		}
 	}
 	return h
+}
+
+// String is the harness identity on one line: "module version, commit C (modified), go1.26".
+func (h Harness) String() string {
+	s := fmt.Sprintf("%s %s, commit %s", h.Module, h.Version, h.Commit)
+	if h.Modified {
+		s += " (modified)"
+	}
+	return s + ", " + h.Go
 }
 
 // BuildHarness is HarnessOf the running binary.

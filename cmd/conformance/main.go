@@ -14,10 +14,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/runner"
+	"github.com/ciam-harness/listjobs/steps"
 )
 
 func main() {
+	if wantsVersion(os.Args[1:]) {
+		printVersion(os.Stdout)
+		os.Exit(runner.ExitPassed)
+	}
 	cfg, err := runner.ParseFlags(os.Args[1:], os.Getenv, os.Stdout)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -41,6 +47,28 @@ func main() {
 	res := runner.Run(ctx, cfg, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(res.ExitCode)
+}
+
+// wantsVersion tells whether the command line asks for the version: "--version" or
+// "-version" before any "--" (flag syntax; the value of another flag is never taken for it,
+// since no flag's value starts with a dash).
+func wantsVersion(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--version", "-version":
+			return true
+		}
+	}
+	return false
+}
+
+// printVersion writes the harness's identity: its module version and commit, the Go it
+// was built with, and the SDK the sdk driver sends through.
+func printVersion(w io.Writer) {
+	fmt.Fprintf(w, "conformance: %s\n", report.BuildHarness())
+	fmt.Fprintf(w, "sdk driver: %s\n", steps.SDKModuleVersion())
 }
 
 // deadlineGrace is how long after its --deadline a run may take to stop its scenarios,

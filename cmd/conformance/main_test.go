@@ -236,3 +236,16 @@ func TestWatchdog(t *testing.T) {
 	stop()
 	time.Sleep(100 * time.Millisecond)
 }
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"--tags", "@S1", "--version"}} {
+		code, stdout, stderr := command(t, nil, args...)
+		require.Equal(t, 0, code, "conformance %v: stderr %s", args, stderr)
+		assert.Contains(t, stdout, "conformance: github.com/ciam-harness/listjobs ")
+		assert.Contains(t, stdout, ", commit ")
+		assert.Contains(t, stdout, "go1.")
+		assert.Contains(t, stdout, "sdk driver: github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v")
+	}
+	// After "--" it is no flag.
+	assert.False(t, wantsVersion([]string{"--", "--version"}))
+}
