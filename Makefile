@@ -86,9 +86,10 @@ scale:
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) ./emulator/
 
-## build: bin/conformance, bin/ciam-emulator and bin/mutation, stamped with the commit
+## build: bin/conformance, bin/ciam-emulator and bin/mutation (BIN=dir for elsewhere), stamped with the commit
+BIN       ?= bin
 build:
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
 
 ## mutation: the suite against the reference emulator and every mutant of the catalogue;
 ## a table on stdout, $(OUT)/mutation.json and $(OUT)/mutation.md; fails when a mutant

@@ -77,11 +77,14 @@ func TestHostileEndpoints(t *testing.T) {
 		handler func(w http.ResponseWriter, r *http.Request, done <-chan struct{})
 		conn    func(c net.Conn)
 		cfg     func(*Config)
-		want    string // in the scenario's error
+		want    string // in the scenario's error; a regular expression when it starts with ^
+		// wantUsage, when set, is the start of the error that stops the run with exit 2
+		// before any scenario (the pre-flight).
+		wantUsage string
 	}{
 		{name: "hangs", handler: func(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 			wait(r, done)
-		}, want: "Client.Timeout exceeded while awaiting headers"},
+		}, want: `^T6: no response from http://127\.0\.0\.1:\d+: Post "[^"]+": (?:.*Client\.Timeout exceeded while awaiting headers|context deadline exceeded$)`},
 		{name: "drips bytes slowly", handler: func(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)
@@ -126,10 +129,19 @@ func TestHostileEndpoints(t *testing.T) {
 			io.WriteString(w, `{"Response": {"JobSet": [{"Id": "a"`)
 		}, want: "the response body is not valid JSON"},
 		{name: "HTML 502 page", handler: func(w http.ResponseWriter, r *http.Request, _ <-chan struct{}) {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(http.StatusBadGateway)
-			io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>")
-		}, want: "response: HTTP 502 <html>"},
+			badGateway(w)
+		}, wantUsage: "pre-flight: the endpoint answered ListJobs with an HTML page (HTTP 502)"},
+		{name: "HTML 502 page after the pre-flight", handler: func() func(http.ResponseWriter, *http.Request, <-chan struct{}) {
+			var signed atomic.Int64
+			return func(w http.ResponseWriter, r *http.Request, _ <-chan struct{}) {
+				if r.Header.Get("Authorization") != "" && signed.Add(1) == 1 {
+					w.Header().Set("Content-Type", "application/json")
+					io.WriteString(w, `{"Response":{"JobSet":[],"RequestId":"1f0e0b8c-0c6e-4f55-9b1c-3b7b3b9d9a01"}}`)
+					return
+				}
+				badGateway(w)
+			}
+		}(), want: "response: HTTP 502 <html>"},
 		{name: "resets the connection", conn: func(c net.Conn) {
 			c.(*net.TCPConn).SetLinger(0) // close with RST
 			c.Read(make([]byte, 4096))
@@ -157,11 +169,23 @@ func TestHostileEndpoints(t *testing.T) {
 			res := Run(context.Background(), cfg, &stdout, &stderr)
 			elapsed := time.Since(start)
 
+			if tc.wantUsage != "" {
+				require.Equal(t, ExitUsage, res.ExitCode, "%v\n%s\n%s", res.Err, stdout.String(), stderr.String())
+				require.Error(t, res.Err)
+				assert.True(t, strings.HasPrefix(res.Err.Error(), tc.wantUsage), res.Err.Error())
+				assert.Empty(t, res.Scenarios, "no scenario ran")
+				return
+			}
 			require.Equal(t, ExitFailed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout.String(), stderr.String())
 			require.Len(t, res.Scenarios, 1)
 			s := res.Scenarios[0]
 			assert.Equal(t, StatusFailed, s.Status)
-			assert.Contains(t, s.Error, tc.want)
+			if strings.HasPrefix(tc.want, "^") {
+				// The client's timeout and the request's own, of the same length, race.
+				assert.Regexp(t, tc.want, s.Error)
+			} else {
+				assert.Contains(t, s.Error, tc.want)
+			}
 			assert.NotContains(t, s.Error+stdout.String()+stderr.String(), "panic")
 			// The probe and the scenario's one request each take at most the timeout.
 			assert.Less(t, s.Duration, hostileTimeout+time.Second, "the scenario failed within the timeout")
@@ -185,6 +209,13 @@ func TestHostileEndpoints(t *testing.T) {
 		assert.Zero(t, elsewhere.Load(), "the redirect was not followed")
 		assert.Less(t, streamed.Load(), int64(100<<20), "the harness stopped reading the endless body")
 	})
+}
+
+// badGateway answers as a proxy whose upstream is down: HTTP 502 with an HTML page.
+func badGateway(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusBadGateway)
+	io.WriteString(w, "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>")
 }
 
 // rawServer accepts TCP connections on 127.0.0.1 and hands each to handle.

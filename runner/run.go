@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -236,6 +237,10 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	// would wait seconds for its first request.
 	defer client.CloseIdleConnections()
 	if err := probe(ctx, client, endpoint, min(cfg.Timeout, probeTimeout)); err != nil {
+		res.ExitCode, res.Err = ExitUsage, err
+		return res
+	}
+	if err := preflight(ctx, client, endpoint, cmp.Or(cfg.Region, DefaultRegion), s.creds[0], s.store, cfg.Timeout); err != nil {
 		res.ExitCode, res.Err = ExitUsage, err
 		return res
 	}

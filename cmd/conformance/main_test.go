@@ -249,3 +249,29 @@ func TestVersion(t *testing.T) {
 	// After "--" it is no flag.
 	assert.False(t, wantsVersion([]string{"--", "--version"}))
 }
+
+// TestWrongKeyStopsAtThePreflight: a SecretKey the endpoint refuses is exit 2 after one
+// signed request, with a sentence saying the key was refused, and no scenario run.
+func TestWrongKeyStopsAtThePreflight(t *testing.T) {
+	fx := defaultFixture(t)
+	primary, _ := fx.Credential("primary")
+	emu, err := emulator.New(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	var signed atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "" {
+			signed.Add(1)
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	varied, _ := fx.UserStore("varied")
+	env := []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=wrong-" + primary.SecretKey, "CIAM_ENDPOINT=" + srv.URL}
+	code, stdout, stderr := command(t, env, "--user-store", varied.ID, "--format", "progress", "--out", t.TempDir())
+	require.Equal(t, 2, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	assert.Contains(t, stderr, "refused the key")
+	assert.Contains(t, stderr, "AuthFailure.SignatureFailure")
+	assert.Equal(t, int64(1), signed.Load(), "one signed request, then the run stops")
+	assert.NotContains(t, stdout+stderr, primary.SecretKey)
+	assert.NotContains(t, stdout, "scenarios", "no scenario ran")
+}
