@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -112,4 +113,36 @@ func TestPreflightVerdicts(t *testing.T) {
 			assert.NotContains(t, err.Error(), "AKIDexample1234", "%s: the SecretId is shown masked", c.name)
 		}
 	}
+}
+
+// TestFixtureScenariosWithoutAFixtureAreSkipped: against an endpoint given by URL and no
+// --fixture, the @fixture scenarios are skipped with the reason, not failed; the others
+// run.
+func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	defer srv.Close()
+	primary, _ := fx.Credential("primary")
+	varied, _ := fx.UserStore("varied")
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.SecretID, cfg.SecretKey, cfg.UserStoreID = srv.URL, primary.SecretID, primary.SecretKey, varied.ID
+	cfg.Tags, cfg.Format, cfg.OutDir = "@S1", "progress", t.TempDir()
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
+	var skipped, passed int
+	for _, s := range res.Scenarios {
+		switch {
+		case slices.Contains(s.Tags, "@fixture"):
+			assert.Equal(t, StatusSkipped, s.Status, s.Name)
+			assert.Contains(t, s.Reason, "no fixture was given (--fixture)", s.Name)
+			skipped++
+		default:
+			assert.Equal(t, StatusPassed, s.Status, s.Name)
+			passed++
+		}
+	}
+	assert.Positive(t, skipped)
+	assert.Positive(t, passed)
 }

@@ -297,7 +297,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		FS:             s.features,
 		Paths:          s.paths,
 		Output:         stdout,
-		NoColors:       !isTerminal(stdout),
+		NoColors:       !isTerminal(stdout) || os.Getenv("NO_COLOR") != "", // https://no-color.org
 		DefaultContext: ctx,
 		TestingT:       cfg.TestingT,
 	}
