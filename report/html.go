@@ -87,9 +87,11 @@ var htmlFuncs = template.FuncMap{
 		return string(st)
 	},
 	"verdictClass": func(v string) string {
-		switch v {
-		case "PASS":
+		switch {
+		case v == "PASS":
 			return "passed"
+		case strings.HasPrefix(v, "PASS, INCOMPLETE"):
+			return "skipped"
 		default:
 			return "failed"
 		}

@@ -142,6 +142,10 @@ type Config struct {
 	// the InvalidAction examples of T5 and T7). Without it they are skipped, and the
 	// harness refuses to send any action but ListJobs there.
 	AllowInvalidActions bool
+	// RequireAllRows makes a run exit 1 when a selected contract row was not checked
+	// (every scenario of it skipped), for gates that want every row judged. Without
+	// it such a run still says INCOMPLETE in its verdict.
+	RequireAllRows bool
 	// Driver sends the requests: "wire" ("" too), the harness's own signed HTTP, or
 	// "sdk", the official Go SDK (steps.SDKModule), whose decoding the checks then
 	// judge. Scenarios the driver cannot run are skipped with the reason (steps.TagWire,
@@ -189,8 +193,8 @@ func (c Config) String() string {
 	if c.Token != "" {
 		token = "set"
 	}
-	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t driver=%q",
-		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.Driver)
+	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t requireAllRows=%t driver=%q",
+		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.RequireAllRows, c.Driver)
 }
 
 // GoString is String, so %#v does not print the secrets either.
@@ -227,6 +231,7 @@ func flagSpecs() []flagSpec {
 		{"ca-file", EnvCAFile, "PEM file of CA certificates trusted, besides the system's, to verify an https endpoint"},
 		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file"},
 		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent"},
+		{"require-all-rows", "", "exit 1 when a selected contract row was not checked (every scenario of it skipped); without it such a run only says INCOMPLETE"},
 		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one"},
 	}
 }
@@ -330,6 +335,7 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 	fset.StringVar(&cfg.CAFile, "ca-file", cfg.CAFile, usage["ca-file"])
 	fset.BoolVar(&cfg.InsecureSkipVerify, "insecure-skip-verify", false, usage["insecure-skip-verify"])
 	fset.BoolVar(&cfg.AllowInvalidActions, "allow-invalid-actions", false, usage["allow-invalid-actions"])
+	fset.BoolVar(&cfg.RequireAllRows, "require-all-rows", false, usage["require-all-rows"])
 	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
 	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -145,4 +147,42 @@ func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
 	}
 	assert.Positive(t, skipped)
 	assert.Positive(t, passed)
+}
+
+// TestIncomplete: a run that leaves a selected row unchecked (P1's scenarios are skipped
+// against a foreign endpoint) says INCOMPLETE in its verdict and summary, and exits 0;
+// --require-all-rows makes it exit 1.
+func TestIncomplete(t *testing.T) {
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	defer srv.Close()
+	primary, _ := fx.Credential("primary")
+	varied, _ := fx.UserStore("varied")
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.SecretID, cfg.SecretKey, cfg.UserStoreID = srv.URL, primary.SecretID, primary.SecretKey, varied.ID
+	cfg.Tags, cfg.Format, cfg.OutDir = "@P1,@S4", "progress", t.TempDir()
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
+	assert.Equal(t, []string{"P1"}, rowsNotChecked(res.Scenarios))
+	assert.Contains(t, stdout, "PASS, INCOMPLETE (rows not checked: P1) (exit 0)")
+	md, err := os.ReadFile(filepath.Join(cfg.OutDir, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, strings.SplitN(string(md), "\n", 2)[0], "INCOMPLETE (rows not checked: P1)", "the summary's first line")
+	html, err := os.ReadFile(filepath.Join(cfg.OutDir, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "INCOMPLETE (rows not checked: P1)")
+
+	cfg.RequireAllRows, cfg.OutDir = true, t.TempDir()
+	res, stdout, _ = runCfg(t, cfg)
+	assert.Equal(t, ExitFailed, res.ExitCode)
+	assert.Contains(t, stdout, "--require-all-rows: rows not checked (every scenario skipped): P1")
+	assert.Contains(t, stdout, "FAIL, INCOMPLETE (rows not checked: P1) (exit 1)")
+
+	// Every row checked: a plain PASS, even with --require-all-rows.
+	cfg.Tags, cfg.OutDir = "@S4", t.TempDir()
+	res, stdout, _ = runCfg(t, cfg)
+	assert.Equal(t, ExitPassed, res.ExitCode)
+	assert.Contains(t, stdout, "\nPASS (exit 0)")
 }

@@ -320,6 +320,9 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	res.Scenarios = rec.results(s.selected)
 	res.Problems = s.judge(res.Scenarios)
 	res.ExitCode = exitCode(code, res.Scenarios)
+	if rows := rowsNotChecked(res.Scenarios); cfg.RequireAllRows && len(rows) > 0 {
+		res.Problems = append(res.Problems, "--require-all-rows: rows not checked (every scenario skipped): "+strings.Join(rows, " "))
+	}
 	if len(res.Problems) > 0 {
 		res.ExitCode = max(res.ExitCode, ExitFailed)
 	}

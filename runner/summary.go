@@ -135,17 +135,44 @@ func printSummary(w io.Writer, res Result) {
 	fmt.Fprintf(w, "%s (exit %d)\n", verdict(res), res.ExitCode)
 }
 
-// verdict is the one-word outcome of a run.
+// verdict is the outcome of a run in a word, followed by ", INCOMPLETE (rows not
+// checked: ...)" when some selected contract row had every scenario skipped: a PASS
+// then says nothing of those rows.
 func verdict(res Result) string {
+	v := "PASS"
 	switch {
 	case res.Interrupted:
-		return "INTERRUPTED"
+		v = "INTERRUPTED"
 	case res.DeadlineExceeded:
-		return "DEADLINE EXCEEDED"
+		v = "DEADLINE EXCEEDED"
 	case res.ExitCode != ExitPassed:
-		return "FAIL"
+		v = "FAIL"
 	}
-	return "PASS"
+	if rows := rowsNotChecked(res.Scenarios); len(rows) > 0 {
+		v += ", INCOMPLETE (rows not checked: " + strings.Join(rows, " ") + ")"
+	}
+	return v
+}
+
+// rowsNotChecked are the contract rows of the selected scenarios that no scenario
+// judged: every scenario of the row was skipped. In contract order.
+func rowsNotChecked(scenarios []ScenarioResult) []string {
+	checked, seen := map[string]bool{}, map[string]bool{}
+	var rows []string
+	for _, s := range scenarios {
+		for _, row := range s.Rows {
+			if !seen[row] {
+				seen[row] = true
+				rows = append(rows, row)
+			}
+			if s.Status != StatusSkipped {
+				checked[row] = true
+			}
+		}
+	}
+	rows = slices.DeleteFunc(rows, func(r string) bool { return checked[r] })
+	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
+	return rows
 }
 
 // rowList is the rows of a scenario for a summary line.
