@@ -17,62 +17,27 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
-// Status is the outcome of a scenario, as the reports show it.
-type Status string
+// Status, Attachment and Scenario are the run's result model, package result.
+type (
+	Status     = result.Status
+	Attachment = result.Attachment
+	Scenario   = result.Scenario
+)
 
-// Outcomes. A known failure is a failure the known-failure ledger lists: it is shown,
-// and counted against the fidelity score, but it does not fail the run.
+// Outcomes (see package result). A known failure is shown, and counted against the
+// fidelity score, but it does not fail the run.
 const (
-	Passed       Status = "passed"
-	Failed       Status = "failed"
-	Skipped      Status = "skipped"
-	KnownFailure Status = "known-failure"
-	Undefined    Status = "undefined"
-	Pending      Status = "pending"
+	Passed       = result.Passed
+	Failed       = result.Failed
+	Skipped      = result.Skipped
+	KnownFailure = result.KnownFailure
+	Undefined    = result.Undefined
+	Pending      = result.Pending
 )
-
-// Failing tells whether the status fails the run.
-func (s Status) Failing() bool { return s == Failed || s == Undefined || s == Pending }
-
-// Attachment is a text the steps attached to a failing step: "request.txt" (the request
-// as sent, secrets redacted), "response.txt" (the response as received), "burst.txt".
-type Attachment struct {
-	Name string `json:"name"`
-	Body string `json:"body"`
-}
-
-// Scenario is one scenario of the run.
-type Scenario struct {
-	Feature  string   // feature file, e.g. "listing.feature"
-	Name     string   // as the reports print it (an outline row with its values)
-	Line     int64    // line in Feature, 0 if unknown
-	Tags     []string // with '@'
-	Rows     []string // contract rows among Tags, without '@', in contract order
-	Status   Status
-	Duration time.Duration
-	// Step is the text of the failing step ("" if none).
-	Step string
-	// Error is what failed: the step's message, which names the contract row, the JSON
-	// path, the value that came back and what the contract wants.
-	Error string
-	// Attachments of the failing step.
-	Attachments []Attachment
-	// Reason is the ledger's reason for a known failure, or why a scenario was skipped.
-	Reason string
-}
-
-// Attachment returns the body of the named attachment, or "".
-func (s Scenario) Attachment(name string) string {
-	for _, a := range s.Attachments {
-		if a.Name == name {
-			return a.Body
-		}
-	}
-	return ""
-}
 
 // Row is one row of the contract (see package contract).
 type Row struct {

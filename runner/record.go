@@ -12,53 +12,26 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 )
 
-// Status is the outcome of one scenario.
-type Status string
-
-// Scenario outcomes. Under strict mode an undefined or pending step fails the run. A
-// known failure is a failure the known-failure ledger lists: it does not fail the run.
-const (
-	StatusPassed       Status = "passed"
-	StatusFailed       Status = "failed"
-	StatusSkipped      Status = "skipped"
-	StatusUndefined    Status = "undefined"
-	StatusPending      Status = "pending"
-	StatusKnownFailure Status = "known-failure"
+// Status, ScenarioResult and Attachment are the run's result model, package result.
+type (
+	Status         = result.Status
+	ScenarioResult = result.Scenario
+	Attachment     = result.Attachment
 )
 
-// Failing tells whether the status fails the run (strict mode).
-func (s Status) Failing() bool {
-	return s == StatusFailed || s == StatusUndefined || s == StatusPending
-}
-
-// ScenarioResult is what one scenario did.
-type ScenarioResult struct {
-	Feature  string   // feature file, e.g. "filter.feature"
-	Name     string   // scenario title (an outline row has its outline's title)
-	Line     int64    // line of the scenario (or outline example row) in Feature; 0 if unknown
-	Tags     []string // every tag, with '@', as written on the feature and scenario
-	Rows     []string // the contract rows among Tags, without '@': "S2", "T8"
-	Status   Status
-	Error    string // the failing step's error (secrets removed), "" when passed
-	Duration time.Duration
-	// Step is the text of the failing step, "" when none failed.
-	Step string
-	// Attachments are what the steps of a failing scenario attached (the request as
-	// sent and the response of the failing step, secrets removed).
-	Attachments []Attachment
-	// Reason says why the scenario was skipped by the runner, or is the known-failure
-	// ledger's reason for a known failure.
-	Reason string
-}
-
-// Attachment is a text a step attached: "request.txt", "response.txt", "burst.txt".
-type Attachment struct {
-	Name string
-	Body string
-}
+// Scenario outcomes (see package result).
+const (
+	StatusPassed       = result.Passed
+	StatusFailed       = result.Failed
+	StatusSkipped      = result.Skipped
+	StatusUndefined    = result.Undefined
+	StatusPending      = result.Pending
+	StatusKnownFailure = result.KnownFailure
+)
 
 // rowTagRe is a contract row tag: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3.
 var rowTagRe = regexp.MustCompile(`^@([TAPSJR])([1-9][0-9]?)$`)

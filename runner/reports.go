@@ -134,14 +134,7 @@ func (s *session) writeReports(res *Result, start time.Time, red *redactor, stde
 			run.Rows = append(run.Rows, reportpkg.Row{ID: r.ID, Class: r.Class.String(), Area: r.Area, Behaviour: r.Behaviour})
 		}
 	}
-	for _, sc := range res.Scenarios {
-		rs := reportpkg.Scenario{Feature: sc.Feature, Name: sc.Name, Line: sc.Line, Tags: sc.Tags, Rows: sc.Rows,
-			Status: reportpkg.Status(sc.Status), Duration: sc.Duration, Step: sc.Step, Error: sc.Error, Reason: sc.Reason}
-		for _, a := range sc.Attachments {
-			rs.Attachments = append(rs.Attachments, reportpkg.Attachment{Name: a.Name, Body: a.Body})
-		}
-		run.Scenarios = append(run.Scenarios, rs)
-	}
+	run.Scenarios = res.Scenarios
 	// The manifest lists every report, itself included.
 	for _, k := range s.own {
 		run.Manifest.Reports = append(run.Manifest.Reports, filepath.Join(s.cfg.OutDir, reportpkg.FileName(k)))
@@ -185,7 +178,7 @@ func (s *session) manifest(res Result, start time.Time) reportpkg.Manifest {
 		m.Schemas.SHA256 = reportpkg.Unknown
 	}
 	for _, sc := range res.Scenarios {
-		m.Counts[reportpkg.Status(sc.Status)]++
+		m.Counts[sc.Status]++
 	}
 	return m
 }
