@@ -3,16 +3,13 @@ package runner
 import (
 	"context"
 	"errors"
-	"regexp"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
 
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Status is the outcome of one scenario.
@@ -58,33 +55,6 @@ type ScenarioResult struct {
 type Attachment struct {
 	Name string
 	Body string
-}
-
-// rowTagRe is a contract row tag: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3.
-var rowTagRe = regexp.MustCompile(`^@([TAPSJR])([1-9][0-9]?)$`)
-
-// rowLess orders row ids the way CONTRACT.md lists them: T, A, P, S, J, R, then by number.
-func rowLess(a, b string) bool {
-	const sections = "TAPSJR"
-	sa, sb := strings.IndexByte(sections, a[0]), strings.IndexByte(sections, b[0])
-	if sa != sb {
-		return sa < sb
-	}
-	na, _ := strconv.Atoi(a[1:])
-	nb, _ := strconv.Atoi(b[1:])
-	return na < nb
-}
-
-// RowsOf returns the contract rows among tags ("@S2" gives "S2"), in contract order.
-func RowsOf(tags []string) []string {
-	var rows []string
-	for _, t := range tags {
-		if rowTagRe.MatchString(t) {
-			rows = append(rows, t[1:])
-		}
-	}
-	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
-	return rows
 }
 
 // classify turns the error godog hands to an After hook into a status.
@@ -162,7 +132,7 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		for _, t := range p.Tags {
 			res.Tags = append(res.Tags, t.Name)
 		}
-		res.Rows = RowsOf(res.Tags)
+		res.Rows = vocab.RowsOf(res.Tags)
 		if reason, skip := skips[p.Id]; skip {
 			res.Status, res.Reason = StatusSkipped, reason
 		} else if err != nil {
@@ -203,7 +173,7 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 	for _, s := range selected {
 		res, ok := r.byID[s.id]
 		if !ok {
-			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: RowsOf(s.tags),
+			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: vocab.RowsOf(s.tags),
 				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)"}
 		}
 		out = append(out, res)
