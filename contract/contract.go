@@ -248,7 +248,7 @@ func (p *parser) lines(md string) {
 		}
 		first := cells[0]
 		switch {
-		case vocab.IsRow(first):
+		case vocab.IsRowLike(first):
 			p.row(n, area, cells)
 		case area == ErrorCodesHeading && (sub == TableCodesHeading || sub == CommonCodesHeading):
 			if strings.EqualFold(first, "code") { // header line
@@ -328,7 +328,7 @@ func (p *parser) ledger(n int, common bool, cells []string) {
 	case strings.HasPrefix(cell, ProducedPrefix):
 		for _, id := range strings.Split(cell[len(ProducedPrefix):], ",") {
 			id = strings.Trim(strings.TrimSpace(id), "`")
-			if !vocab.IsRow(id) {
+			if !vocab.IsRowLike(id) {
 				p.fail(n, "code %s: %q in %q is not a row id", name, id, ProducedPrefix)
 				return
 			}

@@ -190,7 +190,7 @@ func (r *Report) add(k Kind, pos, format string, args ...any) {
 
 func (c *Contract) checkTags(r *Report, scenarios []*scenario, decls []tagDecl) {
 	for _, d := range decls {
-		if vocab.IsRow(d.name[1:]) {
+		if vocab.IsRowLike(d.name[1:]) {
 			if _, ok := c.Lookup(d.name[1:]); !ok {
 				r.add(KindUnknownRowTag, d.pos, "tag %s names no row of the contract", d.name)
 			}
@@ -199,7 +199,7 @@ func (c *Contract) checkTags(r *Report, scenarios []*scenario, decls []tagDecl) 
 	for _, s := range scenarios {
 		var rowTags, assumed, mixed []string
 		for _, id := range sortedTags(s.tags) {
-			if !vocab.IsRow(id[1:]) {
+			if !vocab.IsRowLike(id[1:]) {
 				continue
 			}
 			rowTags = append(rowTags, id)

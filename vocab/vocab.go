@@ -19,7 +19,18 @@ const Sections = "TAPSJR"
 // 99 without a leading zero ("S2", "T10"). It is anchored.
 const RowPattern = `^[` + Sections + `][1-9][0-9]?$`
 
-var rowRe = regexp.MustCompile(RowPattern)
+// RowLikePattern is the regexp source of what looks like a row id: a section letter
+// and any digits ("S2", but also "S0", "S02"). A parser matches it to report an id
+// that is not canonical (IsRow) rather than pass over it. It is anchored.
+const RowLikePattern = `^[` + Sections + `][0-9]+$`
+
+var (
+	rowRe     = regexp.MustCompile(RowPattern)
+	rowLikeRe = regexp.MustCompile(RowLikePattern)
+)
+
+// IsRowLike reports whether s looks like a row id (RowLikePattern), canonical or not.
+func IsRowLike(s string) bool { return rowLikeRe.MatchString(s) }
 
 // Row is a contract row id, such as "S2".
 type Row struct {
