@@ -15,6 +15,8 @@ import (
 	"unicode"
 
 	listjobs "github.com/ciam-harness/listjobs"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Class says whether a row is stated by Tencent's material or chosen by this project.
@@ -96,7 +98,6 @@ const (
 )
 
 var (
-	rowIDPattern  = regexp.MustCompile(`^[TAPSJR][0-9]+$`)
 	codePattern   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$`)
 	separatorCell = regexp.MustCompile(`^:?-+:?$`)
 )
@@ -247,7 +248,7 @@ func (p *parser) lines(md string) {
 		}
 		first := cells[0]
 		switch {
-		case rowIDPattern.MatchString(first):
+		case vocab.IsRowLike(first):
 			p.row(n, area, cells)
 		case area == ErrorCodesHeading && (sub == TableCodesHeading || sub == CommonCodesHeading):
 			if strings.EqualFold(first, "code") { // header line
@@ -327,7 +328,7 @@ func (p *parser) ledger(n int, common bool, cells []string) {
 	case strings.HasPrefix(cell, ProducedPrefix):
 		for _, id := range strings.Split(cell[len(ProducedPrefix):], ",") {
 			id = strings.Trim(strings.TrimSpace(id), "`")
-			if !rowIDPattern.MatchString(id) {
+			if !vocab.IsRowLike(id) {
 				p.fail(n, "code %s: %q in %q is not a row id", name, id, ProducedPrefix)
 				return
 			}

@@ -11,15 +11,17 @@ import (
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Tags with a meaning in CONTRACT.md besides the row tags (@T1 ... @R3).
 const (
-	TagAssumed        = "@assumed"
-	TagSignatureV1    = "@signature-v1"
-	TagToken          = "@token"
-	TagFixture        = "@fixture"
-	TagFaultInjection = "@fault-injection"
+	TagAssumed        = vocab.TagAssumed
+	TagSignatureV1    = vocab.TagSignatureV1
+	TagToken          = vocab.TagToken
+	TagFixture        = vocab.TagFixture
+	TagFaultInjection = vocab.TagFaultInjection
 )
 
 // CapabilityTag returns the tag that the scenarios of an optional-capability row must
@@ -188,7 +190,7 @@ func (r *Report) add(k Kind, pos, format string, args ...any) {
 
 func (c *Contract) checkTags(r *Report, scenarios []*scenario, decls []tagDecl) {
 	for _, d := range decls {
-		if rowIDPattern.MatchString(d.name[1:]) {
+		if vocab.IsRowLike(d.name[1:]) {
 			if _, ok := c.Lookup(d.name[1:]); !ok {
 				r.add(KindUnknownRowTag, d.pos, "tag %s names no row of the contract", d.name)
 			}
@@ -197,7 +199,7 @@ func (c *Contract) checkTags(r *Report, scenarios []*scenario, decls []tagDecl) 
 	for _, s := range scenarios {
 		var rowTags, assumed, mixed []string
 		for _, id := range sortedTags(s.tags) {
-			if !rowIDPattern.MatchString(id[1:]) {
+			if !vocab.IsRowLike(id[1:]) {
 				continue
 			}
 			rowTags = append(rowTags, id)

@@ -21,10 +21,11 @@ import (
 
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // DefaultRateLimit is the documented ListJobs limit: 20 requests per second (R1).
-const DefaultRateLimit = 20
+const DefaultRateLimit = vocab.RateLimit
 
 // Limits and names of the API (api3-ciam-listjobs.md §1, §2, §5).
 const (
@@ -32,9 +33,9 @@ const (
 	maxV1PostBody = 1 << 20  // signature v1 POST body (§2 size limits)
 	maxGetURL     = 32 << 10 // T10: GET URL, path and query
 	maxSkew       = 300      // A3: seconds, both ways
-	serviceName   = "ciam"
-	actionName    = "ListJobs"
-	apiVersion    = "2022-03-31"
+	serviceName   = vocab.Service
+	actionName    = vocab.Action
+	apiVersion    = vocab.Version
 )
 
 // Config configures an emulator.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // The request-aware breaks of the catalogue, one constructor each. Error codes and
@@ -24,7 +25,7 @@ const (
 	codeInvalidUserStore     = "FailedOperation.InvalidUserStore"
 	codeMissingParameter     = "MissingParameter"
 	codeInvalidParameter     = "InvalidParameter"
-	service                  = "ciam"
+	service                  = vocab.Service
 	msgSignatureFailure      = "The provided credentials could not be validated. Please check your signature is correct."
 )
 

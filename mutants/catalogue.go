@@ -5,6 +5,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // quirk applies emulator switches.
@@ -125,13 +126,13 @@ func catalogue() []Mutant {
 		// ---- Routing and parameters ----
 		{Name: "action-unchecked", Row: "P1", How: mw, Break: "any X-TC-Action is served as ListJobs",
 			apply: through(func(fx *fixture.Fixture) middleware {
-				return setHeaderIf(fx, "X-TC-Action", "ListJobs", func(v string) bool { return v != "" && v != "ListJobs" })
+				return setHeaderIf(fx, "X-TC-Action", vocab.Action, func(v string) bool { return v != "" && v != vocab.Action })
 			})},
 		{Name: "version-unchecked", Row: "P2", How: "quirk AcceptAnyVersion", Break: "any X-TC-Version is served",
 			apply: quirk(func(q *emulator.Quirks) { q.AcceptAnyVersion = true })},
 		{Name: "region-not-required", Row: "P3", How: mw, Break: "a request without X-TC-Region is served (as ap-guangzhou)",
 			apply: through(func(fx *fixture.Fixture) middleware {
-				return setHeaderIf(fx, "X-TC-Region", "ap-guangzhou", func(v string) bool { return v == "" })
+				return setHeaderIf(fx, "X-TC-Region", vocab.DefaultRegion, func(v string) bool { return v == "" })
 			})},
 		{Name: "region-unchecked", Row: "P3", How: "quirk AcceptAnyRegion", Break: "any region name is served",
 			apply: quirk(func(q *emulator.Quirks) { q.AcceptAnyRegion = true })},

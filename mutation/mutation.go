@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +26,7 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/runner"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Verdict is what the suite did to one mutant.
@@ -326,7 +326,7 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 	for r := range rows {
 		res.FailedRows = append(res.FailedRows, r)
 	}
-	slices.SortFunc(res.FailedRows, compareRows)
+	vocab.SortRows(res.FailedRows)
 	switch {
 	case exit == runner.ExitUsage:
 		res.Verdict = Errored
@@ -378,20 +378,6 @@ func firstLine(s string) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-// compareRows orders row ids as CONTRACT.md lists them: T, A, P, S, J, R, then by number.
-func compareRows(a, b string) int {
-	const sections = "TAPSJR"
-	if a == "" || b == "" {
-		return strings.Compare(a, b)
-	}
-	if sa, sb := strings.IndexByte(sections, a[0]), strings.IndexByte(sections, b[0]); sa != sb {
-		return sa - sb
-	}
-	na, _ := strconv.Atoi(a[1:])
-	nb, _ := strconv.Atoi(b[1:])
-	return na - nb
 }
 
 // Select returns the mutants of the catalogue named in names (all when names is

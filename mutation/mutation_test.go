@@ -16,6 +16,7 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/runner"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 func scenario(feature string, line int64, status runner.Status, rows ...string) runner.ScenarioResult {
@@ -69,12 +70,12 @@ func TestCompareRows(t *testing.T) {
 	rows := []string{"R1", "J9", "S10", "S9", "T10", "T2", "A1", "P3"}
 	for i := range rows {
 		for j := range rows {
-			assert.Equal(t, i == j, compareRows(rows[i], rows[j]) == 0)
+			assert.Equal(t, i == j, vocab.CompareRows(rows[i], rows[j]) == 0)
 		}
 	}
-	assert.Negative(t, compareRows("T2", "T10"))
-	assert.Negative(t, compareRows("T10", "A1"))
-	assert.Negative(t, compareRows("J9", "R1"))
+	assert.Negative(t, vocab.CompareRows("T2", "T10"))
+	assert.Negative(t, vocab.CompareRows("T10", "A1"))
+	assert.Negative(t, vocab.CompareRows("J9", "R1"))
 }
 
 func TestSelect(t *testing.T) {

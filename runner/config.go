@@ -20,11 +20,12 @@ import (
 
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Defaults of the configuration.
 const (
-	DefaultRegion = "ap-guangzhou"
+	DefaultRegion = vocab.DefaultRegion
 	DefaultFormat = "pretty"
 	DefaultOutDir = "out"
 	// DefaultConcurrency is the number of scenarios run at once. Scenarios mostly wait
@@ -210,7 +211,7 @@ type flagSpec struct {
 // guards must be asked for explicitly.
 func flagSpecs() []flagSpec {
 	return []flagSpec{
-		{"endpoint", EnvEndpoint, "base URL of the ListJobs endpoint, e.g. https://ciam.tencentcloudapi.com (default: start the embedded emulator)"},
+		{"endpoint", EnvEndpoint, "base URL of the " + vocab.Action + " endpoint, e.g. https://" + vocab.DefaultHost + " (default: start the embedded emulator)"},
 		{"region", EnvRegion, "X-TC-Region of ordinary requests"},
 		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included) or sdk (the official Go SDK " + steps.SDKModule + ", to gate an SDK release; @wire scenarios are skipped)"},
 		{"secret-id", EnvSecretID, "SecretId of the API key that signs ordinary requests (required with --endpoint)"},

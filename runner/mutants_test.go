@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 func defaultFixture(t *testing.T) *fixture.Fixture {
@@ -151,6 +151,6 @@ func sortedRows(m map[string][]string) []string {
 	for k := range m {
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool { return rowLess(out[i], out[j]) })
+	vocab.SortRows(out)
 	return out
 }

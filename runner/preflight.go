@@ -14,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // preflight sends one signed ListJobs of the user store under test, with the key of
@@ -35,11 +36,11 @@ func preflight(ctx context.Context, client *http.Client, endpoint, region string
 		return usageError("pre-flight: %v", err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-TC-Action", apiAction)
-	req.Header.Set("X-TC-Version", apiVersion)
+	req.Header.Set("X-TC-Action", vocab.Action)
+	req.Header.Set("X-TC-Version", vocab.Version)
 	req.Header.Set("X-TC-Region", region)
 	sent := time.Now()
-	signing.Sign(req, body, cred, apiService, sent.Unix(), nil)
+	signing.Sign(req, body, cred, vocab.Service, sent.Unix(), nil)
 	resp, err := client.Do(req)
 	if err != nil {
 		// The endpoint was reachable a moment ago (probe): a transport failure now is
@@ -57,13 +58,6 @@ func preflight(ctx context.Context, client *http.Client, endpoint, region string
 // preflightMaxBody bounds what the pre-flight reads of the answer: enough for the error
 // envelope or an HTML page's head; a longer success is not read to its end.
 const preflightMaxBody = 64 << 10
-
-// The API the pre-flight calls.
-const (
-	apiAction  = "ListJobs"
-	apiVersion = "2022-03-31"
-	apiService = "ciam"
-)
 
 // preflightVerdict judges the pre-flight's answer: nil, or the sentence that stops the run.
 func preflightVerdict(resp *http.Response, raw []byte, secretID, store string, sent time.Time) error {

@@ -3,10 +3,6 @@ package runner
 import (
 	"context"
 	"errors"
-	"regexp"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +10,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Status, ScenarioResult and Attachment are the run's result model, package result.
@@ -32,33 +29,6 @@ const (
 	StatusPending      = result.Pending
 	StatusKnownFailure = result.KnownFailure
 )
-
-// rowTagRe is a contract row tag: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3.
-var rowTagRe = regexp.MustCompile(`^@([TAPSJR])([1-9][0-9]?)$`)
-
-// rowLess orders row ids the way CONTRACT.md lists them: T, A, P, S, J, R, then by number.
-func rowLess(a, b string) bool {
-	const sections = "TAPSJR"
-	sa, sb := strings.IndexByte(sections, a[0]), strings.IndexByte(sections, b[0])
-	if sa != sb {
-		return sa < sb
-	}
-	na, _ := strconv.Atoi(a[1:])
-	nb, _ := strconv.Atoi(b[1:])
-	return na < nb
-}
-
-// RowsOf returns the contract rows among tags ("@S2" gives "S2"), in contract order.
-func RowsOf(tags []string) []string {
-	var rows []string
-	for _, t := range tags {
-		if rowTagRe.MatchString(t) {
-			rows = append(rows, t[1:])
-		}
-	}
-	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
-	return rows
-}
 
 // classify turns the error godog hands to an After hook into a status.
 func classify(err error, sawSkip bool) Status {
@@ -135,7 +105,7 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		for _, t := range p.Tags {
 			res.Tags = append(res.Tags, t.Name)
 		}
-		res.Rows = RowsOf(res.Tags)
+		res.Rows = vocab.RowsOf(res.Tags)
 		if reason, skip := skips[p.Id]; skip {
 			res.Status, res.Reason = StatusSkipped, reason
 		} else if err != nil {
@@ -176,7 +146,7 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 	for _, s := range selected {
 		res, ok := r.byID[s.id]
 		if !ok {
-			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: RowsOf(s.tags),
+			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: vocab.RowsOf(s.tags),
 				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)"}
 		}
 		out = append(out, res)

@@ -27,6 +27,7 @@ import (
 	reportpkg "github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Exit codes of a run.
@@ -541,7 +542,7 @@ func userStore(cfg Config, fx *fixture.Fixture, embedded bool) (string, error) {
 // the pacers (the rate-limit bursts wait for a second boundary, R2 sends at a fixed
 // pace): their features start first, so that those waits overlap the rest of the run
 // instead of adding to it.
-const ClockBoundTag = "@rate-limit"
+const ClockBoundTag = vocab.TagRateLimit
 
 // selectScenarios parses the features with godog's own parser and tag filter, so the
 // count is exactly what godog will run, and fails when nothing is selected (godog would

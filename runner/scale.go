@@ -7,12 +7,13 @@ import (
 
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // ScaleTag marks the scale scenarios (features/scale.feature): a user store of 100,000
 // jobs, listed whole and filtered. They are slow and heavy by design, so a run leaves
 // them out unless its tag filter names @scale.
-const ScaleTag = "@scale"
+const ScaleTag = vocab.TagScale
 
 // WithoutScale is the tag filter a run applies for the user's filter: ScaleTag
 // scenarios are left out unless the filter names the tag (as @scale or ~@scale).

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // maxErrorLen bounds one error in the summary; the full text is in godog's output and
@@ -33,7 +33,7 @@ func printSummary(w io.Writer, res Result) {
 	for row := range rowStatus {
 		rows = append(rows, row)
 	}
-	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
+	vocab.SortRows(rows)
 	var failedRows, skippedRows, knownRows []string
 	for _, row := range rows {
 		switch {
@@ -171,7 +171,7 @@ func rowsNotChecked(scenarios []ScenarioResult) []string {
 		}
 	}
 	rows = slices.DeleteFunc(rows, func(r string) bool { return checked[r] })
-	sort.Slice(rows, func(i, j int) bool { return rowLess(rows[i], rows[j]) })
+	vocab.SortRows(rows)
 	return rows
 }
 

@@ -17,11 +17,13 @@ import (
 	"time"
 
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // listJobs is the one action the harness sends to an endpoint other than the embedded
 // emulator.
-const listJobs = "ListJobs"
+const listJobs = vocab.Action
 
 // tlsConfig is the TLS configuration of the suite's client: the system's roots plus
 // the CA file's certificates, or no verification at all when asked explicitly.
@@ -279,7 +281,7 @@ func probe(ctx context.Context, client *http.Client, endpoint string, timeout ti
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-TC-Action", listJobs)
-	req.Header.Set("X-TC-Version", "2022-03-31")
+	req.Header.Set("X-TC-Version", vocab.Version)
 	resp, err := client.Do(req)
 	if err != nil {
 		if connected.Load() {

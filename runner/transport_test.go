@@ -23,6 +23,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 func TestActionsOf(t *testing.T) {
@@ -73,7 +74,7 @@ func TestSentActionInTheRealSuite(t *testing.T) {
 	var other []string
 	for _, s := range sel {
 		if s.otherAction {
-			other = append(other, s.name+" ["+strings.Join(RowsOf(s.tags), " ")+"] "+s.action)
+			other = append(other, s.name+" ["+strings.Join(vocab.RowsOf(s.tags), " ")+"] "+s.action)
 		}
 	}
 	assert.Len(t, other, 4, "%v", other)

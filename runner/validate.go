@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog/formatters"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // tagTermRe is one term of a godog tag filter: @tag or ~@tag. Gherkin tags hold no
@@ -137,7 +139,7 @@ func godogFormat(reports []report) string {
 // fragment or user info, and returns it without a trailing slash.
 func parseEndpoint(endpoint string) (string, error) {
 	u, err := url.Parse(endpoint)
-	const want = "want http(s)://host[:port], e.g. https://ciam.tencentcloudapi.com or http://127.0.0.1:9000"
+	const want = "want http(s)://host[:port], e.g. https://" + vocab.DefaultHost + " or http://127.0.0.1:9000"
 	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
 		return "", fmt.Errorf("--endpoint %q is not an http(s) URL: %s", endpoint, want)

@@ -14,10 +14,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Algorithm is the only signature v3 algorithm name.
-const Algorithm = "TC3-HMAC-SHA256"
+const Algorithm = vocab.Algorithm
 
 // UnsignedPayload is the X-TC-Content-SHA256 value that exempts the body from the signature.
 const UnsignedPayload = "UNSIGNED-PAYLOAD"

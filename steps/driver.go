@@ -11,6 +11,8 @@ import (
 
 	"github.com/cucumber/godog"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Driver names how the steps send ListJobs requests. The feature files and the checks
@@ -48,10 +50,10 @@ const (
 	// TagWire marks a scenario that needs control the SDK does not give its callers
 	// (a tampered signature, a hand-made body or query, a skewed timestamp, another
 	// method, a raw HTTP status...): the sdk driver skips it.
-	TagWire = "@wire"
+	TagWire = vocab.TagWire
 	// TagSDKRetry marks a scenario of the SDK's own rate-limit retry
 	// (ClientProfile.RateLimitExceededMaxRetries): the wire driver skips it.
-	TagSDKRetry = "@sdk-retry"
+	TagSDKRetry = vocab.TagSDKRetry
 )
 
 // SkipError ends a scenario that the suite's driver cannot run. It is godog.ErrSkip

@@ -22,13 +22,14 @@ import (
 
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // The constants of every ordinary ListJobs request.
 const (
-	service = "ciam"
-	action  = "ListJobs"
-	version = "2022-03-31"
+	service = vocab.Service
+	action  = vocab.Action
+	version = vocab.Version
 )
 
 // maxResponse bounds how much of a response body is read (3000 jobs are about 1 MB). It
@@ -66,7 +67,7 @@ func (st *scenario) label() string {
 // fixture returns the target's fixture; steps that use it belong to @fixture scenarios only,
 // so that scenarios without the tag hold on any data.
 func (st *scenario) fixture() (*fixture.Fixture, error) {
-	if !st.tags["@fixture"] {
+	if !st.tags[vocab.TagFixture] {
 		return nil, errors.New("harness error: this step uses the fixture, so its scenario must be tagged @fixture")
 	}
 	if st.suite.target.Fixture == nil {

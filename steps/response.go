@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/ciam-harness/listjobs/schemas"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // lastExchange is the response the checks look at.
@@ -392,7 +393,7 @@ func (st *scenario) idsEqual(want []string, wantName string) error {
 }
 
 func (st *scenario) idsAreKnown() error {
-	if len(st.known) == 0 && !st.tags["@fixture"] {
+	if len(st.known) == 0 && !st.tags[vocab.TagFixture] {
 		return errors.New("harness error: the scenario knows no jobs to compare with")
 	}
 	return st.idsEqual(st.known, "the known jobs")

@@ -24,6 +24,7 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/schemas"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Target is the endpoint under test and what the harness knows of it.
@@ -48,7 +49,7 @@ type Target struct {
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
-const DefaultRegion = "ap-guangzhou"
+const DefaultRegion = vocab.DefaultRegion
 
 // PacerRate bounds the ordinary requests per credential owner: at most this many of an
 // owner's requests are in flight or were answered within the last second. That is below
@@ -208,8 +209,6 @@ func (s *Suite) pace(ctx context.Context, secretID string) (done func(), err err
 	return p.wait(ctx)
 }
 
-var rowTag = regexp.MustCompile(`^@([TAPSJR][0-9]+)$`)
-
 // InitializeScenario is a godog ScenarioInitializer: it registers the steps on fresh
 // per-scenario state.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
@@ -222,14 +221,14 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		st.tags = map[string]bool{}
 		for _, t := range p.Tags {
 			st.tags[t.Name] = true
-			if m := rowTag.FindStringSubmatch(t.Name); m != nil && !slices.Contains(st.rows, m[1]) {
-				st.rows = append(st.rows, m[1])
+			if id, ok := vocab.RowOfTag(t.Name); ok && !slices.Contains(st.rows, id) {
+				st.rows = append(st.rows, id)
 			}
 		}
-		if st.tags["@fixture"] && s.target.Fixture == nil {
-			return ctx, &SkipError{Reason: "@fixture: it needs the target's known data, and no fixture was given (--fixture)"}
+		if st.tags[vocab.TagFixture] && s.target.Fixture == nil {
+			return ctx, &SkipError{Reason: vocab.TagFixture + ": it needs the target's known data, and no fixture was given (--fixture)"}
 		}
-		if st.tags["@fixture"] {
+		if st.tags[vocab.TagFixture] {
 			st.reader = s.readerKey(st.cred)
 		}
 		return ctx, nil
