@@ -247,7 +247,6 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serveHTTP is ServeHTTP without the Middleware quirk.
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	now := e.clock()
 	sc := e.pool.Get().(*scratch)
 	defer e.release(sc)
 	defer func() {
@@ -261,7 +260,7 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			e.writeError(w, sc, codeInternalError, "An internal error occurred. Please try again later.")
 		}
 	}()
-	e.serve(w, r, sc, now)
+	e.serve(w, r, sc, e.clock())
 }
 
 // serve runs the checks in the order the briefing gives; the first that fails answers.

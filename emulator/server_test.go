@@ -280,21 +280,21 @@ func TestHostileInput(t *testing.T) {
 	assert.Len(t, res.ids, 6)
 }
 
-// TestRecover: a panic in the handler (here from a RewriteResponse quirk on the first
-// call) becomes InternalError, not a dropped connection.
+// TestRecover: a panic in the handler (here from the Clock on the first call) becomes
+// InternalError, not a dropped connection.
 func TestRecover(t *testing.T) {
 	t.Parallel()
 	first := true
 	var mu sync.Mutex
-	e := newEmu(t, Config{Quirks: Quirks{RewriteResponse: func(b []byte) []byte {
+	e := newEmu(t, Config{Clock: func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
 		if first {
 			first = false
 			panic("boom")
 		}
-		return b
-	}}})
+		return t0
+	}})
 	var got any
 	e.onPanic = func(v any) { got = v }
 	res := serve(t, e, call{cred: cred(t, "primary"), body: listBody(storeOf(t, "varied").ID)}.request(t))
