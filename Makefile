@@ -82,9 +82,14 @@ bench:
 scale:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS) --tags @scale
 
-## fuzz: the emulator's request-path fuzzer for FUZZTIME
+## fuzz: every fuzz target of every package, one after the other, each for FUZZTIME
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) ./emulator/
+	@for pkg in $$($(GO) list ./...); do \
+		for target in $$($(GO) test -list 'Fuzz.*' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz: $$pkg $$target for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
 
 ## build: bin/conformance, bin/ciam-emulator and bin/mutation (BIN=dir for elsewhere), stamped with the commit
 BIN       ?= bin

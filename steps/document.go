@@ -1,9 +1,15 @@
 package steps
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 )
@@ -17,17 +23,20 @@ import (
 // body of an exchange is never changed once received. A scenario runs its steps one at a
 // time, so the cache needs no lock.
 type document struct {
-	valid bool
-	root  gjson.Result            // the body, parsed (when valid)
-	paths map[string]gjson.Result // lookups done so far, by path
-	jobs  []gjson.Result          // the elements of Response.JobSet
-	array bool                    // jobs was computed
+	valid  bool
+	strict string                  // why the body is not strict JSON within bounds, or ""
+	root   gjson.Result            // the body, parsed (when valid)
+	paths  map[string]gjson.Result // lookups done so far, by path
+	jobs   []gjson.Result          // the elements of Response.JobSet
+	array  bool                    // jobs was computed
 }
 
 // doc returns the parsed body, validating it the first time: gjson.Get does not validate.
 func (ex *exchange) doc() *document {
 	if ex.parsed == nil {
-		d := &document{valid: gjson.ValidBytes(ex.body), paths: map[string]gjson.Result{}}
+		d := &document{paths: map[string]gjson.Result{}}
+		d.strict = strictJSON(ex.body)
+		d.valid = d.strict == "" && gjson.ValidBytes(ex.body)
 		if d.valid {
 			d.root = gjson.Parse(string(ex.body)) // the one copy of the body as a string
 		}
@@ -137,6 +146,113 @@ func readAll(r io.Reader, size int64) ([]byte, error) {
 		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)] // longer than announced: grow as io.ReadAll does
+		}
+	}
+}
+
+// Bounds on the work one response may cost before gjson and the schemas see it.
+const (
+	maxDepth   = 64      // nesting of arrays and objects
+	maxMembers = 1 << 12 // members of one object
+	maxItems   = 1 << 20 // elements of one array (the @scale store has 100,000 jobs)
+)
+
+// strictJSON reads body once, as a stream, and says why it is not one strict JSON value
+// within the bounds above, or "" when it is: a byte-order mark, invalid UTF-8, trailing
+// data, a member name given twice in one object (gjson would read the first, encoding/json
+// the last), nesting deeper than maxDepth, a container too large.
+func strictJSON(body []byte) string {
+	if bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+		return "the response body starts with a byte-order mark"
+	}
+	if !utf8.Valid(body) {
+		i := 0
+		for i < len(body) {
+			r, n := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			i += n
+		}
+		return fmt.Sprintf("the response body is not valid UTF-8 (at byte %d)", i)
+	}
+	type level struct {
+		object bool
+		n      int
+		names  map[string]bool
+		path   string // where the container is: "the body", "Response.JobSet[3]"
+		last   string // in an object: the last member name
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []level
+	key := true // in an object: the next string token is a member name
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return ""
+		}
+		if err != nil {
+			return fmt.Sprintf("the response body is not valid JSON (%s)", shorten(err.Error(), 80))
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].object && key {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:top]
+				key = len(stack) > 0 && stack[len(stack)-1].object
+				if len(stack) == 0 && dec.More() {
+					return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
+				}
+				continue
+			}
+			name, _ := tok.(string)
+			l := &stack[top]
+			if l.names[name] {
+				return fmt.Sprintf("the member %q is given twice in %s", shorten(name, 40), l.path)
+			}
+			l.n++
+			if l.n > maxMembers {
+				return fmt.Sprintf("%s has more than %d members", l.path, maxMembers)
+			}
+			l.names[name], l.last = true, name
+			key = false
+			continue
+		}
+		// a value, or the end of an array
+		path := "the body"
+		if top >= 0 {
+			l := &stack[top]
+			if d, ok := tok.(json.Delim); ok && d == ']' {
+				stack = stack[:top]
+				key = len(stack) > 0 && stack[len(stack)-1].object
+				if len(stack) == 0 && dec.More() {
+					return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
+				}
+				continue
+			}
+			if !l.object {
+				l.n++
+				if l.n > maxItems {
+					return fmt.Sprintf("%s has more than %d elements", l.path, maxItems)
+				}
+			}
+			if l.object {
+				path = strings.TrimPrefix(l.path+"."+l.last, "the body.")
+			} else {
+				path = fmt.Sprintf("%s[%d]", l.path, l.n-1)
+			}
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if len(stack) >= maxDepth {
+				return fmt.Sprintf("the response body nests deeper than %d levels (at byte %d)", maxDepth, dec.InputOffset())
+			}
+			stack = append(stack, level{object: d == '{', names: map[string]bool{}, path: path})
+			key = d == '{'
+			continue
+		}
+		key = top >= 0 && stack[top].object
+		if len(stack) == 0 && dec.More() {
+			return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
 		}
 	}
 }

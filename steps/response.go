@@ -33,6 +33,9 @@ func (ex *exchange) parse(row string) (gjson.Result, error) {
 		return gjson.Result{}, ex.sdk.mismatch
 	}
 	d := ex.doc()
+	if d.strict != "" {
+		return gjson.Result{}, fmt.Errorf("%s: %s; want one strict JSON value {\"Response\": {...}}", row, d.strict)
+	}
 	if !d.valid {
 		return gjson.Result{}, fmt.Errorf("%s: the response body is not valid JSON; want {\"Response\": {...}}", row)
 	}
