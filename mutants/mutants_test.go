@@ -679,3 +679,11 @@ func TestStatefulMutantsStartFresh(t *testing.T) {
 	h := newHandler(t, m.Config(fx))
 	assert.NotEqual(t, serve(t, h, q.build(t)).ids, serve(t, h, q.build(t)).ids, "one emulator's answers differ")
 }
+
+func TestStrictJSONRewriters(t *testing.T) {
+	success := `{"Response":{"JobSet":[{"Id":"a"}],"RequestId":"r-1"}}`
+	assert.Equal(t, `{"Response":{"JobSet":[{"Id":"a"}],"RequestId":"r-1","JobSet":[]}}`, string(DuplicateJobSet([]byte(success))))
+	empty := `{"Response":{"JobSet":[],"RequestId":"r-2"}}`
+	assert.Equal(t, empty, string(DuplicateJobSet([]byte(empty))), "an empty listing reads the same either way")
+	assert.Equal(t, "\xef\xbb\xbf"+empty, string(ByteOrderMark([]byte(empty))))
+}

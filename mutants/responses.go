@@ -239,6 +239,38 @@ func RenameJobSet(body []byte) []byte {
 	})
 }
 
+// DuplicateJobSet gives every success with jobs a second, empty "JobSet" member after
+// its "RequestId" (breaks T6: one body, read two ways: a reader that keeps the first of
+// duplicate names, as gjson does, sees the jobs; one that keeps the last, as
+// encoding/json and the SDKs do, sees none).
+func DuplicateJobSet(body []byte) []byte {
+	if !bytes.Contains(body, []byte(`"JobSet":[{`)) {
+		return body
+	}
+	i := bytes.LastIndex(body, []byte(`"RequestId":`))
+	if i < 0 {
+		return body
+	}
+	j := bytes.IndexByte(body[i+len(`"RequestId":`):], '"')
+	if j < 0 {
+		return body
+	}
+	start := i + len(`"RequestId":`) + j
+	end := bytes.IndexByte(body[start+1:], '"')
+	if end < 0 {
+		return body
+	}
+	cut := start + 1 + end + 1
+	out := append(append(append([]byte{}, body[:cut]...), `,"JobSet":[]`...), body[cut:]...)
+	return out
+}
+
+// ByteOrderMark starts every body with a UTF-8 byte-order mark (breaks T6: RFC 8259
+// forbids one in JSON sent over a network).
+func ByteOrderMark(body []byte) []byte {
+	return append([]byte("\xef\xbb\xbf"), body...)
+}
+
 // ---- semantics (S rows) ----
 
 // NullJobSet turns a non-empty "JobSet" array into null (breaks S5: an empty result
