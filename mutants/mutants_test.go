@@ -351,6 +351,15 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"error-status-400": {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure",
 			check: func(t *testing.T, ref, mut reply) { assert.Equal(t, 400, mut.status) }},
 		"content-type-text": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) { assert.Equal(t, "text/plain; charset=utf-8", mut.ctype) }, changesListing: true},
+		"jobset-duplicate-member": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.Equal(t, 1, strings.Count(ref.raw, `"JobSet":`))
+			assert.Equal(t, 2, strings.Count(mut.raw, `"JobSet":`))
+			assert.True(t, strings.HasSuffix(mut.raw, `,"JobSet":[]}}`) || strings.HasSuffix(mut.raw, ",\"JobSet\":[]}}\n"), mut.raw[max(0, len(mut.raw)-60):])
+		}, changesListing: true},
+		"byte-order-mark": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.False(t, strings.HasPrefix(ref.raw, "\xef\xbb\xbf"))
+			assert.Equal(t, "\xef\xbb\xbf"+ref.raw[:20], mut.raw[:23])
+		}, changesListing: true},
 		"jobset-renamed": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
 			assert.False(t, mut.hasJobSet)
 			assert.Contains(t, mut.raw, `"Jobs":[`)
