@@ -117,19 +117,27 @@ func TestPreflightVerdicts(t *testing.T) {
 	}
 }
 
-// TestFixtureScenariosWithoutAFixtureAreSkipped: against an endpoint given by URL and no
-// --fixture, the @fixture scenarios are skipped with the reason, not failed; the others
-// run.
-func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
+// emulatorByURL runs against the reference emulator as a foreign endpoint: by its URL,
+// with the default fixture's primary key and no --fixture.
+func emulatorByURL(t *testing.T) Config {
+	t.Helper()
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	require.NoError(t, err)
 	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
 	require.NoError(t, err)
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
 	primary, _ := fx.Credential("primary")
 	varied, _ := fx.UserStore("varied")
 	cfg := DefaultConfig()
 	cfg.Endpoint, cfg.SecretID, cfg.SecretKey, cfg.UserStoreID = srv.URL, primary.SecretID, primary.SecretKey, varied.ID
+	return cfg
+}
+
+// TestFixtureScenariosWithoutAFixtureAreSkipped: against an endpoint given by URL and no
+// --fixture, the @fixture scenarios are skipped with the reason, not failed; the others
+// run.
+func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
+	cfg := emulatorByURL(t)
 	cfg.Tags, cfg.Format, cfg.OutDir = "@S1", "progress", t.TempDir()
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
@@ -153,15 +161,7 @@ func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
 // against a foreign endpoint) says INCOMPLETE in its verdict and summary, and exits 0;
 // --require-all-rows makes it exit 1.
 func TestIncomplete(t *testing.T) {
-	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
-	require.NoError(t, err)
-	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
-	require.NoError(t, err)
-	defer srv.Close()
-	primary, _ := fx.Credential("primary")
-	varied, _ := fx.UserStore("varied")
-	cfg := DefaultConfig()
-	cfg.Endpoint, cfg.SecretID, cfg.SecretKey, cfg.UserStoreID = srv.URL, primary.SecretID, primary.SecretKey, varied.ID
+	cfg := emulatorByURL(t)
 	cfg.Tags, cfg.Format, cfg.OutDir = "@P1,@S4", "progress", t.TempDir()
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
