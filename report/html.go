@@ -91,7 +91,7 @@ var htmlFuncs = template.FuncMap{
 		case v == "PASS":
 			return "passed"
 		case strings.HasPrefix(v, "PASS, INCOMPLETE"):
-			return "skipped"
+			return "incomplete"
 		default:
 			return "failed"
 		}

@@ -173,6 +173,7 @@ func TestIncomplete(t *testing.T) {
 	html, err := os.ReadFile(filepath.Join(cfg.OutDir, "report.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(html), "INCOMPLETE (rows not checked: P1)")
+	assert.Contains(t, string(html), `class="badge incomplete"`, "the verdict badge has a style of its own")
 
 	cfg.RequireAllRows, cfg.OutDir = true, t.TempDir()
 	res, stdout, _ = runCfg(t, cfg)

@@ -176,17 +176,9 @@ func strictJSON(body []byte) string {
 		}
 		return fmt.Sprintf("the response body is not valid UTF-8 (at byte %d)", i)
 	}
-	type level struct {
-		object bool
-		n      int
-		names  map[string]bool
-		path   string // where the container is: "the body", "Response.JobSet[3]"
-		last   string // in an object: the last member name
-	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var stack []level
-	key := true // in an object: the next string token is a member name
+	var stack []*container
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -195,64 +187,75 @@ func strictJSON(body []byte) string {
 		if err != nil {
 			return fmt.Sprintf("the response body is not valid JSON (%s)", shorten(err.Error(), 80))
 		}
-		top := len(stack) - 1
-		if top >= 0 && stack[top].object && key {
-			if d, ok := tok.(json.Delim); ok && d == '}' {
-				stack = stack[:top]
-				key = len(stack) > 0 && stack[len(stack)-1].object
-				if len(stack) == 0 && dec.More() {
-					return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
-				}
-				continue
-			}
+		var top *container
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		delim, isDelim := tok.(json.Delim)
+		switch {
+		case isDelim && (delim == '}' || delim == ']'):
+			stack = stack[:len(stack)-1]
+		case top != nil && top.wantName:
 			name, _ := tok.(string)
-			l := &stack[top]
-			if l.names[name] {
-				return fmt.Sprintf("the member %q is given twice in %s", shorten(name, 40), l.path)
+			if top.names[name] {
+				return fmt.Sprintf("the member %q is given twice in %s", shorten(name, 40), pathOf(stack))
 			}
-			l.n++
-			if l.n > maxMembers {
-				return fmt.Sprintf("%s has more than %d members", l.path, maxMembers)
+			if top.n++; top.n > maxMembers {
+				return fmt.Sprintf("%s has more than %d members", pathOf(stack), maxMembers)
 			}
-			l.names[name], l.last = true, name
-			key = false
+			top.names[name], top.last, top.wantName = true, name, false
 			continue
-		}
-		// a value, or the end of an array
-		path := "the body"
-		if top >= 0 {
-			l := &stack[top]
-			if d, ok := tok.(json.Delim); ok && d == ']' {
-				stack = stack[:top]
-				key = len(stack) > 0 && stack[len(stack)-1].object
-				if len(stack) == 0 && dec.More() {
-					return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
+		default: // a value: of the body, of an array, or of an object's member
+			if top != nil && top.names != nil {
+				top.wantName = true
+			} else if top != nil {
+				if top.n++; top.n > maxItems {
+					return fmt.Sprintf("%s has more than %d elements", pathOf(stack), maxItems)
 				}
+			}
+			if isDelim {
+				if len(stack) >= maxDepth {
+					return fmt.Sprintf("the response body nests deeper than %d levels (at byte %d)", maxDepth, dec.InputOffset())
+				}
+				c := &container{}
+				if delim == '{' {
+					c.names, c.wantName = map[string]bool{}, true
+				}
+				stack = append(stack, c)
 				continue
 			}
-			if !l.object {
-				l.n++
-				if l.n > maxItems {
-					return fmt.Sprintf("%s has more than %d elements", l.path, maxItems)
-				}
-			}
-			if l.object {
-				path = strings.TrimPrefix(l.path+"."+l.last, "the body.")
-			} else {
-				path = fmt.Sprintf("%s[%d]", l.path, l.n-1)
-			}
 		}
-		if d, ok := tok.(json.Delim); ok {
-			if len(stack) >= maxDepth {
-				return fmt.Sprintf("the response body nests deeper than %d levels (at byte %d)", maxDepth, dec.InputOffset())
-			}
-			stack = append(stack, level{object: d == '{', names: map[string]bool{}, path: path})
-			key = d == '{'
-			continue
-		}
-		key = top >= 0 && stack[top].object
 		if len(stack) == 0 && dec.More() {
 			return fmt.Sprintf("the response body has data after its JSON value (at byte %d)", dec.InputOffset())
 		}
 	}
+}
+
+// container is an array or object that strictJSON is inside of.
+type container struct {
+	names    map[string]bool // an object's member names so far; nil for an array
+	wantName bool            // in an object: the next token is a member name (or its end)
+	n        int             // members or elements so far
+	last     string          // in an object: the last member name
+}
+
+// pathOf names the innermost container of stack the way the checks name paths:
+// "the body", "Response.JobSet[3]". Each container's position is its parent's last
+// member name or element count, so the path is built only when a message needs it.
+func pathOf(stack []*container) string {
+	var b strings.Builder
+	for _, c := range stack[:len(stack)-1] {
+		if c.names != nil {
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(c.last)
+		} else {
+			fmt.Fprintf(&b, "[%d]", c.n-1)
+		}
+	}
+	if b.Len() == 0 {
+		return "the body"
+	}
+	return b.String()
 }

@@ -1,20 +1,24 @@
 package steps
 
 import (
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
 
-// TestStrictJSON: every hostile body fails T6 quickly, with a message naming what and where.
+// TestStrictJSON: every hostile body fails T6 with a message naming what and where. The
+// bounds are counts, checked as the body streams by, so a hostile body is refused at the
+// first token past its bound.
 func TestStrictJSON(t *testing.T) {
 	t.Parallel()
 	job := `{"Id":"j1","Id":"j2"}`
 	cases := map[string]struct{ body, want string }{
 		"deep":           {strings.Repeat("[", 200000), "nests deeper than 64"},
-		"wide":           {`{"Response":{` + strings.Repeat(`"a":1,`, 0) + wideMembers(5000) + `}}`, "more than 4096 members"},
+		"wide":           {`{"Response":{` + wideMembers(5000) + `}}`, "Response has more than 4096 members"},
+		"long array":     {`{"Response":{"JobSet":[` + strings.Repeat("0,", 1<<20) + `0]}}`, "Response.JobSet has more than 1048576 elements"},
+		"dup nested":     {`{"Response":{"JobSet":[{"ErrorDetails":[{"UserId":"u","UserId":"v"}]}]}}`, `member "UserId" is given twice in Response.JobSet[0].ErrorDetails[0]`},
 		"dup top":        {`{"Response":{"RequestId":"x"},"Response":{}}`, `member "Response" is given twice in the body`},
 		"dup in job":     {`{"Response":{"JobSet":[{"Id":"a"},` + job + `],"RequestId":"x"}}`, `member "Id" is given twice in Response.JobSet[1]`},
 		"invalid utf8":   {"{\"Response\":{\"RequestId\":\"\xff\"}}", "not valid UTF-8 (at byte 26)"},
@@ -24,10 +28,8 @@ func TestStrictJSON(t *testing.T) {
 		"huge number":    {`{"Response":{"JobSet":[{"CreatedDate":1` + strings.Repeat("0", 100000) + `}]}}`, ""},
 	}
 	for name, c := range cases {
-		start := time.Now()
 		ex := &exchange{body: []byte(c.body)}
 		_, err := ex.parse("T6")
-		assert.Less(t, time.Since(start), time.Second, name)
 		if c.want == "" {
 			assert.NoError(t, err, name) // a long number is well-formed; J4 judges it
 			continue
@@ -43,23 +45,9 @@ func TestStrictJSON(t *testing.T) {
 }
 
 func wideMembers(n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`"m` + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + itoa(i) + `":1`)
+	members := make([]string, n)
+	for i := range members {
+		members[i] = `"m` + strconv.Itoa(i) + `":1`
 	}
-	return b.String()
-}
-
-func itoa(i int) string {
-	s := ""
-	for {
-		s = string(rune('0'+i%10)) + s
-		i /= 10
-		if i == 0 {
-			return s
-		}
-	}
+	return strings.Join(members, ",")
 }

@@ -122,16 +122,22 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 }
 
-func TestFailsAgainstABrokenEndpoint(t *testing.T) {
+// brokenEndpoint starts the mutant that ignores JobIds (breaking S2) and returns the
+// environment that points the command at it with the default fixture's primary key.
+func brokenEndpoint(t *testing.T) (env []string, primary fixture.Credential) {
+	t.Helper()
 	fx := defaultFixture(t)
-	primary, _ := fx.Credential("primary")
+	primary, _ = fx.Credential("primary")
 	m, ok := mutants.ByName("filter-ignored")
 	require.True(t, ok)
 	srv, err := m.Start(fx)
 	require.NoError(t, err)
 	t.Cleanup(func() { srv.Close() })
+	return []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=" + primary.SecretKey, "CIAM_ENDPOINT=" + srv.URL}, primary
+}
 
-	env := []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=" + primary.SecretKey, "CIAM_ENDPOINT=" + srv.URL}
+func TestFailsAgainstABrokenEndpoint(t *testing.T) {
+	env, primary := brokenEndpoint(t)
 	args := []string{"--fixture", filepath.Join("..", "..", "testdata", "fixture.json"), "--tags", "@S2", "--format", "progress", "--out", t.TempDir()}
 	code, stdout, stderr := command(t, env, args...)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)

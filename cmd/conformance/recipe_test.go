@@ -12,8 +12,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/ciam-harness/listjobs/mutants"
 )
 
 // TestREADMECIRecipe runs the README's CI recipe as written ("Running in CI": make build,
@@ -69,16 +67,9 @@ func TestREADMECIRecipe(t *testing.T) {
 	code, got = run(nil, suite+" --tags @S1")
 	assert.Equal(t, 0, code, "a conformant endpoint (the embedded emulator): %s", got)
 
-	fx := defaultFixture(t)
-	primary, _ := fx.Credential("primary")
-	m, ok := mutants.ByName("filter-ignored")
-	require.True(t, ok)
-	srv, err := m.Start(fx)
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Close() })
+	env, _ := brokenEndpoint(t)
 	fixturePath, err := filepath.Abs(filepath.Join("..", "..", "testdata", "fixture.json"))
 	require.NoError(t, err)
-	env := []string{"TENCENTCLOUD_SECRET_ID=" + primary.SecretID, "TENCENTCLOUD_SECRET_KEY=" + primary.SecretKey, "CIAM_ENDPOINT=" + srv.URL}
 	code, got = run(env, suite+" --tags @S2 --fixture "+fixturePath)
 	assert.Equal(t, 1, code, "a broken endpoint: %s", got)
 
