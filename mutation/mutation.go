@@ -310,10 +310,10 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 			}
 			sc := Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Rows, Error: firstLine(s.Error)}
 			res.Failed = append(res.Failed, sc)
-			if slices.Contains(s.Rows, res.Row) {
+			if slices.Contains(s.Failures(), res.Row) {
 				res.Killers = append(res.Killers, sc)
 			}
-			for _, r := range s.Rows {
+			for _, r := range s.Failures() {
 				rows[r] = true
 			}
 		}

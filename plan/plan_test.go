@@ -1,9 +1,13 @@
 package plan
 
 import (
+	"io/fs"
+	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/features"
@@ -30,4 +34,73 @@ func TestBuildMatchesGodog(t *testing.T) {
 		require.GreaterOrEqual(t, sc.Shard(4), 1)
 	}
 	require.Equal(t, want, got)
+}
+
+func TestOverlayFS(t *testing.T) {
+	base := fstest.MapFS{"a.feature": {Data: []byte("old")}, "b.feature": {Data: []byte("kept")}}
+	o := overlayFS{base: base, files: map[string][]byte{"a.feature": []byte("new")}}
+	b, err := fs.ReadFile(o, "a.feature")
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(b))
+	st, err := fs.Stat(o, "a.feature")
+	require.NoError(t, err)
+	assert.Equal(t, "a.feature", st.Name())
+	assert.Equal(t, int64(3), st.Size())
+	b, err = fs.ReadFile(o, "b.feature")
+	require.NoError(t, err)
+	assert.Equal(t, "kept", string(b))
+	assert.Equal(t, "#x\ny\n#z", string(commentOut([]byte("x\ny\nz"), map[int64]bool{1: true, 3: true})))
+}
+
+// FS keeps exactly the scenarios asked for, each at its line, as godog reads them:
+// plain scenarios, rows of an outline, a whole outline, scenarios in a rule.
+func TestFSKeepsExactlyTheScenarios(t *testing.T) {
+	text := "Feature: f\n\n  Background:\n    Given it passes\n\n  @S1\n  Scenario: plain one\n    Given it passes\n\n  @S2 @assumed\n  Scenario Outline: row <n>\n    Given it passes\n\n    Examples:\n      | n |\n      | 1 |\n      | 2 |\n      | 3 |\n\n  @S4\n  Scenario Outline: gone <n>\n    Given it passes\n\n    Examples:\n      | n |\n      | 1 |\n\n  Rule: r\n\n    @S3\n    Scenario: in a rule\n      Given it passes\n"
+	fsys := fstest.MapFS{"f.feature": {Data: []byte(text)}}
+	p, err := Build(fsys)
+	require.NoError(t, err)
+	require.Len(t, p.Scenarios, 6)
+	lines := map[string]int64{}
+	for _, s := range p.Scenarios {
+		lines[s.Name] = s.Line
+	}
+	for _, keep := range [][]string{{"plain one", "row 2", "in a rule"}, {"row 1", "row 3"}, {"gone 1"}, {}} {
+		part := p.FS(func(s Scenario) bool { return slices.Contains(keep, s.Name) })
+		feats, err := (&godog.TestSuite{Options: &godog.Options{FS: part, Paths: []string{"."}}}).RetrieveFeatures()
+		require.NoError(t, err, keep)
+		var got []string
+		for _, ft := range feats {
+			for _, pk := range ft.Pickles {
+				got = append(got, pk.Name)
+			}
+		}
+		assert.ElementsMatch(t, keep, got)
+		again, err := Build(part)
+		require.NoError(t, err)
+		for _, s := range again.Scenarios {
+			assert.Equal(t, lines[s.Name], s.Line, "%s keeps its line", s.Name)
+		}
+	}
+}
+
+// Match selects exactly what godog's own tag filter selects from the real suite.
+func TestMatchIsGodogs(t *testing.T) {
+	p, err := Build(features.FS)
+	require.NoError(t, err)
+	for _, filter := range []string{"", "@S1", "~@S1", "@S1,@S2", "@rate-limit && ~@fixture", "@T5&&@wire,~@A2 && ~@fixture", "@nosuch", "~@scale&&@J1"} {
+		feats, err := (&godog.TestSuite{Options: &godog.Options{FS: features.FS, Paths: []string{"."}, Tags: filter}}).RetrieveFeatures()
+		require.NoError(t, err)
+		var want, got []string
+		for _, ft := range feats {
+			for _, pk := range ft.Pickles {
+				want = append(want, pk.Uri+" "+pk.Name)
+			}
+		}
+		for _, s := range p.Scenarios {
+			if Match(filter, s.Tags) {
+				got = append(got, s.Feature+" "+s.Name)
+			}
+		}
+		assert.Equal(t, want, got, filter)
+	}
 }

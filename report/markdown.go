@@ -102,7 +102,11 @@ func Markdown(run Run) []byte {
 				fmt.Fprintf(&b, "- ... and %d more: see %s\n", len(items)-mdMaxItems, HTMLFile)
 				break
 			}
-			fmt.Fprintf(&b, "- `%s:%d` %s %s: %s\n", mdCode(s.Feature), s.Line, mdText(s.Name), mdRows(s.Rows), line(s))
+			rows := s.Rows
+			if f := s.Failures(); len(f) > 0 {
+				rows = f // the rows it failed, not all it is tagged with
+			}
+			fmt.Fprintf(&b, "- `%s:%d` %s %s: %s\n", mdCode(s.Feature), s.Line, mdText(s.Name), mdRows(rows), line(s))
 		}
 		b.WriteString("\n")
 	}

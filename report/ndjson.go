@@ -22,6 +22,9 @@ type Record struct {
 
 // Failure is what failed in a scenario.
 type Failure struct {
+	// Rows are the contract rows the failure is blamed on: those of the checks that
+	// failed (exact attribution), which may differ from the scenario's tagged rows.
+	Rows        []string     `json:"rows"`
 	Step        string       `json:"step,omitempty"`
 	Error       string       `json:"error"`
 	Attachments []Attachment `json:"attachments,omitempty"`
@@ -38,7 +41,10 @@ func RecordOf(s Scenario) Record {
 		r.Rows = []string{}
 	}
 	if s.Error != "" || s.Step != "" || len(s.Attachments) > 0 {
-		r.Failure = &Failure{Step: s.Step, Error: s.Error, Attachments: s.Attachments}
+		r.Failure = &Failure{Rows: s.Failures(), Step: s.Step, Error: s.Error, Attachments: s.Attachments}
+		if r.Failure.Rows == nil {
+			r.Failure.Rows = []string{}
+		}
 	}
 	return r
 }

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/ciam-harness/listjobs/result"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Status, Attachment and Scenario are the run's result model, package result.
@@ -68,9 +69,10 @@ var Classes = []string{"documented", "assumed", "mixed"}
 type RowResult struct {
 	Row
 	Counts map[Status]int
-	// Verdict is Failed if a scenario failed (or had an undefined or pending step), else
-	// KnownFailure if one is a known failure, else Passed if one passed, else Skipped
-	// if one was skipped, else NotRun.
+	// Verdict is Failed if a scenario's failure is blamed on the row (or it had an
+	// undefined or pending step), else KnownFailure if one is a known failure of the
+	// row, else Passed if one passed, else Skipped if one was skipped or did not get to
+	// judge the row (NotJudged), else NotRun.
 	Verdict Status
 	// Scenarios are the names of the row's scenarios that failed or are known failures.
 	Failing []string
@@ -78,6 +80,11 @@ type RowResult struct {
 
 // NotRun is the verdict of a row none of whose scenarios the run selected.
 const NotRun Status = "not-run"
+
+// NotJudged counts, in a row's Counts, the scenarios of the row that failed on another
+// row before they judged this one (exact attribution: their failure is not the row's).
+// A row with no other verdict is not checked, like a skipped one.
+const NotJudged Status = "not-judged"
 
 // Matrix returns the contract rows with their results, in contract order; rows that
 // scenarios carry but the contract lacks come last, with the class "unclassified".
@@ -91,15 +98,20 @@ func Matrix(run Run) []RowResult {
 	}
 	var extra []*RowResult
 	for _, s := range run.Scenarios {
-		for _, id := range s.Rows {
+		ids := append(slices.Clone(s.Rows), s.Failures()...)
+		vocab.SortRows(ids)
+		for _, id := range slices.Compact(ids) {
 			rr := byRow[id]
 			if rr == nil {
 				rr = &RowResult{Row: Row{ID: id, Class: "unclassified"}, Counts: map[Status]int{}}
 				byRow[id] = rr
 				extra = append(extra, rr)
 			}
-			st := s.Status
-			if st == Undefined || st == Pending {
+			st, ok := s.Verdict(id)
+			switch {
+			case !ok:
+				st = NotJudged
+			case st == Undefined || st == Pending:
 				st = Failed
 			}
 			rr.Counts[st]++
@@ -118,7 +130,7 @@ func Matrix(run Run) []RowResult {
 			rr.Verdict = KnownFailure
 		case rr.Counts[Passed] > 0:
 			rr.Verdict = Passed
-		case rr.Counts[Skipped] > 0:
+		case rr.Counts[Skipped] > 0 || rr.Counts[NotJudged] > 0:
 			rr.Verdict = Skipped
 		default:
 			rr.Verdict = NotRun

@@ -3,7 +3,10 @@
 // report) and the mutation tables (package mutation) render it.
 package result
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Status is the outcome of a scenario.
 type Status string
@@ -32,11 +35,16 @@ type Attachment struct {
 
 // Scenario is what one scenario of the run did.
 type Scenario struct {
-	Feature  string   // feature file, e.g. "listing.feature"
-	Name     string   // as the reports print it (an outline row with its values)
-	Line     int64    // line of the scenario (or outline example row) in Feature; 0 if unknown
-	Tags     []string // every tag, with '@', as written on the feature and scenario
-	Rows     []string // the contract rows among Tags, without '@', in contract order
+	Feature string   // feature file, e.g. "listing.feature"
+	Name    string   // as the reports print it (an outline row with its values)
+	Line    int64    // line of the scenario (or outline example row) in Feature; 0 if unknown
+	Tags    []string // every tag, with '@', as written on the feature and scenario
+	Rows    []string // the contract rows among Tags, without '@', in contract order
+	// Blamed are the rows its failure is blamed on (exact attribution): the rows of the
+	// checks that failed, which may include rows it is not tagged with; every row of
+	// Rows when what failed names none (a step nobody wrote, a harness error). Empty
+	// unless it failed (a known failure keeps the rows it failed).
+	Blamed   []string
 	Status   Status
 	Duration time.Duration
 	// Step is the text of the failing step, "" when none failed.
@@ -60,4 +68,75 @@ func (s Scenario) Attachment(name string) string {
 		}
 	}
 	return ""
+}
+
+// Verdict is the scenario's word on one contract row: its status for a row it was
+// blamed for (Failed, Undefined, Pending or KnownFailure), Passed or Skipped for a row
+// it is tagged with; ok is false when it says nothing of the row: a row it is neither
+// tagged with nor blamed for, or a tagged row that its failure is not blamed on (the
+// failing check stopped it before it judged that row).
+func (s Scenario) Verdict(row string) (st Status, ok bool) {
+	if slices.Contains(s.Failures(), row) {
+		return s.Status, true
+	}
+	if !slices.Contains(s.Rows, row) {
+		return "", false
+	}
+	switch s.Status {
+	case Passed, Skipped:
+		return s.Status, true
+	}
+	return "", false
+}
+
+// Failures returns the rows the scenario failed: Blamed, or Rows when its failure
+// names no row; none unless it failed or is a known failure.
+func (s Scenario) Failures() []string {
+	switch {
+	case !s.Status.Failing() && s.Status != KnownFailure:
+		return nil
+	case len(s.Blamed) == 0:
+		return s.Rows
+	}
+	return s.Blamed
+}
+
+// Worse tells whether a is a worse row verdict than b: failing (Failed, Undefined,
+// Pending), then KnownFailure, Passed, Skipped, and nothing ("").
+func Worse(a, b Status) bool {
+	rank := func(s Status) int {
+		switch {
+		case s.Failing():
+			return 4
+		case s == KnownFailure:
+			return 3
+		case s == Passed:
+			return 2
+		case s == Skipped:
+			return 1
+		}
+		return 0
+	}
+	return rank(a) > rank(b)
+}
+
+// RowVerdicts returns the verdict of scenarios on every contract row they are tagged
+// with or blamed for: the worst of their Verdicts, or Skipped for a row none of them
+// has a verdict on (every scenario of the row was skipped, or stopped before it).
+func RowVerdicts(scenarios []Scenario) map[string]Status {
+	out := map[string]Status{}
+	for _, s := range scenarios {
+		for _, rows := range [][]string{s.Rows, s.Failures()} {
+			for _, row := range rows {
+				st, ok := s.Verdict(row)
+				if !ok {
+					st = Skipped
+				}
+				if Worse(st, out[row]) {
+					out[row] = st
+				}
+			}
+		}
+	}
+	return out
 }

@@ -162,6 +162,8 @@ type Config struct {
 	features fs.FS
 	// newScenarios replaces steps.NewSuite (tests of the runner's plumbing).
 	newScenarios func(steps.Target) (func(*godog.ScenarioContext), error)
+	// catalogue replaces steps.Steps() (tests of what derives from it).
+	catalogue *steps.Catalogue
 }
 
 // DefaultConfig is the configuration of a run with no flag and no environment: the

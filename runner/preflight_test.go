@@ -178,7 +178,7 @@ func TestIncomplete(t *testing.T) {
 	cfg.RequireAllRows, cfg.OutDir = true, t.TempDir()
 	res, stdout, _ = runCfg(t, cfg)
 	assert.Equal(t, ExitFailed, res.ExitCode)
-	assert.Contains(t, stdout, "--require-all-rows: rows not checked (every scenario skipped): P1")
+	assert.Contains(t, stdout, "--require-all-rows: rows not checked: P1")
 	assert.Contains(t, stdout, "FAIL, INCOMPLETE (rows not checked: P1) (exit 1)")
 
 	// Every row checked: a plain PASS, even with --require-all-rows.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
@@ -51,13 +52,13 @@ func classify(err error, sawSkip bool) Status {
 // recorder collects one result per scenario from hooks that run after the steps'
 // own hooks. It belongs to one run: concurrent scenarios write to it under mu.
 type recorder struct {
-	red  *redactor
-	mu   sync.Mutex
-	byID map[string]ScenarioResult
+	red   *redactor
+	mu    sync.Mutex
+	byKey map[string]ScenarioResult
 }
 
 func newRecorder(red *redactor) *recorder {
-	return &recorder{red: red, byID: map[string]ScenarioResult{}}
+	return &recorder{red: red, byKey: map[string]ScenarioResult{}}
 }
 
 // hook registers the recorder on a scenario. It must be called after the steps'
@@ -68,9 +69,10 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 	start := time.Now()
 	sawSkip := false
 	var failedStep, skipReason string
+	var blamed []string
 	var attachments []Attachment
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		if _, skip := skips[p.Id]; skip {
+		if _, skip := skips[key(p)]; skip {
 			return ctx, godog.ErrSkip
 		}
 		return ctx, nil
@@ -87,6 +89,7 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		}
 		if status == godog.StepFailed && failedStep == "" {
 			failedStep = r.red.string(st.Text)
+			blamed = steps.Blame(err)
 		}
 		for _, a := range godog.Attachments(ctx) {
 			attachments = append(attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
@@ -98,7 +101,7 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		res := ScenarioResult{
 			Feature:  p.Uri,
 			Name:     p.Name,
-			Line:     lines[p.Id],
+			Line:     lines[key(p)],
 			Status:   classify(err, sawSkip),
 			Duration: time.Since(start),
 		}
@@ -106,7 +109,7 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 			res.Tags = append(res.Tags, t.Name)
 		}
 		res.Rows = vocab.RowsOf(res.Tags)
-		if reason, skip := skips[p.Id]; skip {
+		if reason, skip := skips[key(p)]; skip {
 			res.Status, res.Reason = StatusSkipped, reason
 		} else if err != nil {
 			res.Error = r.red.string(err.Error())
@@ -118,22 +121,25 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 			}
 		}
 		if res.Status.Failing() {
-			res.Step, res.Attachments = failedStep, attachments
+			res.Step, res.Attachments, res.Blamed = failedStep, attachments, blamed
 		}
-		r.add(p.Id, res)
+		r.add(key(p), res)
 		return ctx, nil
 	})
 }
+
+// key is the plan's key of a scenario godog runs (plan.Scenario.Key).
+func key(p *godog.Scenario) string { return plan.Scenario{Feature: p.Uri, Name: p.Name}.Key() }
 
 // add keeps one result per scenario; should godog call the hook twice, a failing
 // result wins over a passing one.
 func (r *recorder) add(id string, res ScenarioResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if old, ok := r.byID[id]; ok && old.Status.Failing() {
+	if old, ok := r.byKey[id]; ok && old.Status.Failing() {
 		return
 	}
-	r.byID[id] = res
+	r.byKey[id] = res
 }
 
 // results returns the recorded results in the order of selected, the scenarios the
@@ -144,9 +150,9 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 	defer r.mu.Unlock()
 	out := make([]ScenarioResult, 0, len(selected))
 	for _, s := range selected {
-		res, ok := r.byID[s.id]
+		res, ok := r.byKey[s.Key()]
 		if !ok {
-			res = ScenarioResult{Feature: s.feature, Name: s.name, Line: s.line, Tags: s.tags, Rows: vocab.RowsOf(s.tags),
+			res = ScenarioResult{Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
 				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)"}
 		}
 		out = append(out, res)

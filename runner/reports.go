@@ -171,7 +171,7 @@ func (s *session) manifest(res Result, start time.Time) reportpkg.Manifest {
 		m.Shard = s.shard.String()
 	}
 	var err error
-	if m.Features, err = reportpkg.DigestFS(s.original, "*.feature"); err != nil {
+	if m.Features, err = reportpkg.DigestFS(s.plan.Source(), "*.feature"); err != nil {
 		m.Features.SHA256 = reportpkg.Unknown
 	}
 	if m.Schemas, err = reportpkg.DigestFS(schemas.FS, "*.json"); err != nil {

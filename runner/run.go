@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/ledger"
+	"github.com/ciam-harness/listjobs/plan"
 	reportpkg "github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
@@ -79,11 +79,12 @@ func (r Result) Failed() []ScenarioResult {
 	return out
 }
 
-// FailedRows maps every contract row with a failing scenario to those scenarios' names.
+// FailedRows maps every contract row that a failing scenario is blamed for to those
+// scenarios' names (exact attribution: the rows of the checks that failed).
 func (r Result) FailedRows() map[string][]string {
 	out := map[string][]string{}
 	for _, s := range r.Failed() {
-		for _, row := range s.Rows {
+		for _, row := range s.Failures() {
 			out[row] = append(out[row], s.Name)
 		}
 	}
@@ -153,6 +154,9 @@ type session struct {
 	tls     *tls.Config
 	shard   shard
 	driver  steps.Driver
+	// catalogue is the step catalogue: the traits of the selected scenarios and the
+	// steps' binding both come from it.
+	catalogue *steps.Catalogue
 	// ledger is the known-failure ledger (nil: none); suite names every scenario of the
 	// suite, whatever the tags and the shard, to tell a listed scenario that is gone.
 	ledger     *ledger.Ledger
@@ -161,19 +165,17 @@ type session struct {
 	selected   []selectedScenario
 	// paths are the feature files in the order godog starts them (see selectScenarios).
 	paths []string
-	// features are the feature files godog reads (the shard's), original the suite's.
-	features, original fs.FS
+	// plan is the suite, parsed once; features the feature files godog reads (the
+	// shard's scenarios only).
+	plan     *plan.Plan
+	features fs.FS
 }
 
-// selectedScenario is a scenario the tag filter selects, known before the run.
+// selectedScenario is a scenario the tag filter and the shard select, known before
+// the run, with what the step catalogue says of it.
 type selectedScenario struct {
-	id, feature, name string
-	line              int64
-	tags              []string
-	// otherAction is set when the scenario deliberately sends an action other than
-	// ListJobs (action, maybe ""): skipped against a foreign endpoint unless allowed.
-	otherAction bool
-	action      string
+	plan.Scenario
+	traits steps.Traits
 }
 
 func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writer) Result {
@@ -224,14 +226,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	// refuses any other action should a scenario try.
 	foreign := cfg.Endpoint != ""
 	listJobsOnly := foreign && !cfg.AllowInvalidActions
-	skips := map[string]string{}
-	if listJobsOnly {
-		for _, sc := range s.selected {
-			if sc.otherAction {
-				skips[sc.id] = invalidActionReason(sc.action)
-			}
-		}
-	}
+	skips := actionSkips(s.selected, listJobsOnly)
 	client := newClient(cfg.Timeout, cfg.MaxResponse, s.tls, listJobsOnly)
 	// Before the embedded emulator stops (deferred above, so later): a connection the
 	// transport dialled but never used looks new to the server, whose graceful shutdown
@@ -256,6 +251,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		Client:           client,
 		EmbeddedEmulator: cfg.Endpoint == "",
 		Driver:           s.driver,
+		Catalogue:        s.catalogue,
 	}
 	newScenarios := cfg.newScenarios
 	if newScenarios == nil {
@@ -287,7 +283,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	rec := newRecorder(red)
 	lines := map[string]int64{}
 	for _, sc := range s.selected {
-		lines[sc.id] = sc.line
+		lines[sc.Key()] = sc.Line
 	}
 	opts := godog.Options{
 		Format:         godogFormat(s.reports),
@@ -322,7 +318,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	res.Problems = s.judge(res.Scenarios)
 	res.ExitCode = exitCode(code, res.Scenarios)
 	if rows := rowsNotChecked(res.Scenarios); cfg.RequireAllRows && len(rows) > 0 {
-		res.Problems = append(res.Problems, "--require-all-rows: rows not checked (every scenario skipped): "+strings.Join(rows, " "))
+		res.Problems = append(res.Problems, "--require-all-rows: rows not checked: "+strings.Join(rows, " "))
 	}
 	if len(res.Problems) > 0 {
 		res.ExitCode = max(res.ExitCode, ExitFailed)
@@ -335,6 +331,19 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		res.Interrupted, res.ExitCode = true, max(res.ExitCode, ExitFailed)
 	}
 	return res
+}
+
+// actionSkips maps the scenarios that send an action other than ListJobs on purpose
+// (the step catalogue's traits) to the reason they are skipped, when only ListJobs may
+// go out.
+func actionSkips(selected []selectedScenario, listJobsOnly bool) map[string]string {
+	skips := map[string]string{}
+	for _, sc := range selected {
+		if listJobsOnly && sc.traits.OtherAction {
+			skips[sc.Key()] = invalidActionReason(sc.traits.Action)
+		}
+	}
+	return skips
 }
 
 // exitCode combines godog's code with the recorded results: godog alone would exit 0
@@ -360,11 +369,14 @@ func exitCode(godogCode int, results []ScenarioResult) int {
 // prepare validates the configuration and resolves the fixture, credentials, user
 // store, reports and the selected scenarios. Every error is one line, for exit 2.
 func prepare(cfg Config) (*session, error) {
-	s := &session{cfg: cfg, features: cfg.features}
-	if s.features == nil {
-		s.features = features.FS
+	s := &session{cfg: cfg, catalogue: cfg.catalogue}
+	if s.catalogue == nil {
+		s.catalogue = steps.Steps()
 	}
-	s.original = s.features
+	fsys := cfg.features
+	if fsys == nil {
+		fsys = features.FS
+	}
 	if err := ValidateTags(cfg.Tags); err != nil {
 		return nil, err
 	}
@@ -442,16 +454,15 @@ func prepare(cfg Config) (*session, error) {
 	if s.store, err = userStore(cfg, s.fx, embedded); err != nil {
 		return nil, err
 	}
-	if s.selected, s.paths, err = selectScenarios(s.features, cfg.Tags); err != nil {
+	if s.plan, err = plan.Build(fsys); err != nil {
+		return nil, usageError("%v", err)
+	}
+	if s.selected, s.paths, err = selectScenarios(s.plan, s.catalogue, cfg.Tags, s.shard); err != nil {
 		return nil, err
 	}
+	s.features = fsys
 	if !s.shard.whole() {
-		if s.features, err = shardFeatures(s.features, s.paths, s.shard); err != nil {
-			return nil, err
-		}
-		if s.selected, s.paths, err = shardScenarios(s.features, cfg.Tags); err != nil {
-			return nil, err
-		}
+		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) })
 	}
 	if embedded && cfg.Fixture == nil && cfg.FixturePath == "" {
 		if s.fx, err = withScaleStore(s.fx, s.selected); err != nil {
@@ -459,12 +470,8 @@ func prepare(cfg Config) (*session, error) {
 		}
 	}
 	if s.ledger != nil {
-		all, err := parseScenarios(s.original, "", []string{"."})
-		if err != nil {
-			return nil, err
-		}
-		for _, sc := range all {
-			s.suite = append(s.suite, ledger.ID{Feature: sc.feature, Scenario: sc.name})
+		for _, sc := range s.plan.Scenarios {
+			s.suite = append(s.suite, ledger.ID{Feature: sc.Feature, Scenario: sc.Name})
 		}
 	}
 	return s, nil
@@ -544,52 +551,41 @@ func userStore(cfg Config, fx *fixture.Fixture, embedded bool) (string, error) {
 // instead of adding to it.
 const ClockBoundTag = vocab.TagRateLimit
 
-// selectScenarios parses the features with godog's own parser and tag filter, so the
-// count is exactly what godog will run, and fails when nothing is selected (godog would
-// print "No scenarios" and exit 0). It returns the selected scenarios in feature-file
-// order, and the feature files in the order the run starts them: those with
-// ClockBoundTag scenarios first.
-func selectScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, error) {
-	all, err := parseScenarios(fsys, WithoutScale(tags), []string{"."}) // @scale only when named
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(all) == 0 {
-		if tags == "" {
-			return nil, nil, usageError("the feature files hold no scenario")
+// selectScenarios returns the scenarios of the plan that the tag filter (godog's rule)
+// and the shard select, in feature-file order, and the feature files in the order the
+// run starts them: those with ClockBoundTag scenarios first. It fails when the filter
+// selects nothing (godog would print "No scenarios" and exit 0); a shard that holds none
+// of the selected scenarios is no error (a CI matrix with more shards than a tag filter
+// selects).
+func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard) ([]selectedScenario, []string, error) {
+	filter := WithoutScale(tags) // @scale only when named
+	var selected []selectedScenario
+	matched := 0
+	for _, sc := range p.Scenarios {
+		if !plan.Match(filter, sc.Tags) {
+			continue
 		}
+		matched++
+		if sh.holds(sc.Feature, sc.Name) {
+			selected = append(selected, selectedScenario{Scenario: sc, traits: cat.Analyze(sc.Tags, sc.Steps)})
+		}
+	}
+	switch {
+	case matched == 0 && tags == "":
+		return nil, nil, usageError("the feature files hold no scenario")
+	case matched == 0:
 		return nil, nil, usageError("no scenario matches --tags %q", tags)
 	}
-	return orderScenarios(fsys, WithoutScale(tags), all)
-}
-
-// shardScenarios is selectScenarios for the features of one shard, which may hold none
-// of the selected scenarios.
-func shardScenarios(fsys fs.FS, tags string) ([]selectedScenario, []string, error) {
-	tags = WithoutScale(tags) // @scale only when named
-	all, err := parseScenarios(fsys, tags, []string{"."})
-	if err != nil || len(all) == 0 {
-		return nil, nil, err
-	}
-	return orderScenarios(fsys, tags, all)
-}
-
-// orderScenarios puts the features with clock-bound scenarios first (see
-// selectScenarios).
-func orderScenarios(fsys fs.FS, tags string, all []selectedScenario) ([]selectedScenario, []string, error) {
-	order := map[string]int{}
 	clockBound := map[string]bool{}
-	var files []string
-	for _, sc := range all {
-		if _, ok := order[sc.feature]; !ok {
-			order[sc.feature] = len(files)
-			files = append(files, sc.feature)
+	var paths []string
+	for _, sc := range selected {
+		if !slices.Contains(paths, sc.Feature) {
+			paths = append(paths, sc.Feature)
 		}
-		if slices.Contains(sc.tags, ClockBoundTag) {
-			clockBound[sc.feature] = true
+		if slices.Contains(sc.Tags, ClockBoundTag) {
+			clockBound[sc.Feature] = true
 		}
 	}
-	paths := slices.Clone(files)
 	slices.SortStableFunc(paths, func(a, b string) int {
 		switch {
 		case clockBound[a] == clockBound[b]:
@@ -600,63 +596,7 @@ func orderScenarios(fsys fs.FS, tags string, all []selectedScenario) ([]selected
 			return 1
 		}
 	})
-	// godog numbers the scenarios in the order it parses them: parse them again in the
-	// run's order, so that the ids are those of the run.
-	out, err := parseScenarios(fsys, tags, paths)
-	if err != nil {
-		return nil, nil, err
-	}
-	sort.SliceStable(out, func(i, j int) bool { return order[out[i].feature] < order[out[j].feature] })
-	return out, paths, nil
-}
-
-// parseScenarios parses the feature files of paths with godog's parser and returns the
-// scenarios that tags selects, in parse order.
-func parseScenarios(fsys fs.FS, tags string, paths []string) ([]selectedScenario, error) {
-	suite := godog.TestSuite{Options: &godog.Options{FS: fsys, Paths: paths, Tags: tags}}
-	feats, err := suite.RetrieveFeatures()
-	if err != nil {
-		return nil, usageError("features: %v", err)
-	}
-	var out []selectedScenario
-	for _, ft := range feats {
-		lines := map[string]int64{}
-		for _, child := range ft.GherkinDocument.Feature.Children {
-			if child.Scenario != nil {
-				lines[child.Scenario.Id] = child.Scenario.Location.Line
-				for _, ex := range child.Scenario.Examples {
-					for _, row := range ex.TableBody {
-						lines[row.Id] = row.Location.Line
-					}
-				}
-			}
-			if child.Rule != nil {
-				for _, rc := range child.Rule.Children {
-					if rc.Scenario != nil {
-						lines[rc.Scenario.Id] = rc.Scenario.Location.Line
-						for _, ex := range rc.Scenario.Examples {
-							for _, row := range ex.TableBody {
-								lines[row.Id] = row.Location.Line
-							}
-						}
-					}
-				}
-			}
-		}
-		for _, p := range ft.Pickles {
-			sc := selectedScenario{id: p.Id, feature: p.Uri, name: p.Name}
-			// An outline row's pickle points at the scenario and then the row.
-			if n := len(p.AstNodeIds); n > 0 {
-				sc.line = lines[p.AstNodeIds[n-1]]
-			}
-			for _, t := range p.Tags {
-				sc.tags = append(sc.tags, t.Name)
-			}
-			sc.action, sc.otherAction = sentAction(p.Steps)
-			out = append(out, sc)
-		}
-	}
-	return out, nil
+	return selected, paths, nil
 }
 
 func randomSeed() int64 {

@@ -43,7 +43,7 @@ func WithoutScale(filter string) string {
 // listjobs.ScaleFixture added when a selected scenario is a ScaleTag one: generating
 // 100,000 jobs takes a while, so ordinary runs do not.
 func withScaleStore(fx *fixture.Fixture, selected []selectedScenario) (*fixture.Fixture, error) {
-	if !slices.ContainsFunc(selected, func(s selectedScenario) bool { return slices.Contains(s.tags, ScaleTag) }) {
+	if !slices.ContainsFunc(selected, func(s selectedScenario) bool { return slices.Contains(s.Tags, ScaleTag) }) {
 		return fx, nil
 	}
 	scale, err := fixture.Read(bytes.NewReader(listjobs.ScaleFixture))

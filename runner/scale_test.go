@@ -6,12 +6,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/plan"
 )
 
 func TestWithoutScale(t *testing.T) {
@@ -38,17 +40,25 @@ func TestWithoutScale(t *testing.T) {
 // user's filter (selectScenarios), or, raw, the scenarios godog alone selects.
 func tagsOf(t *testing.T, filter string, raw bool) [][]string {
 	t.Helper()
-	var sel []selectedScenario
-	var err error
-	if raw {
-		sel, err = parseScenarios(features.FS, filter, []string{"."})
-	} else {
-		sel, _, err = selectScenarios(features.FS, filter)
-	}
-	require.NoError(t, err, filter)
 	var out [][]string
+	if raw {
+		feats, err := (&godog.TestSuite{Options: &godog.Options{FS: features.FS, Paths: []string{"."}, Tags: filter}}).RetrieveFeatures()
+		require.NoError(t, err, filter)
+		for _, ft := range feats {
+			for _, p := range ft.Pickles {
+				var tags []string
+				for _, tg := range p.Tags {
+					tags = append(tags, tg.Name)
+				}
+				out = append(out, tags)
+			}
+		}
+		return out
+	}
+	sel, _, err := selectIn(features.FS, filter, shard{1, 1})
+	require.NoError(t, err, filter)
 	for _, s := range sel {
-		out = append(out, s.tags)
+		out = append(out, s.Tags)
 	}
 	return out
 }
@@ -89,7 +99,7 @@ func TestPrepareLeavesScaleOut(t *testing.T) {
 	assert.Empty(t, s.cfg.Tags, "the user's filter is kept as given, for messages and reports")
 	assert.NotEmpty(t, s.selected)
 	for _, sc := range s.selected {
-		assert.NotContains(t, sc.tags, ScaleTag, sc.name)
+		assert.NotContains(t, sc.Tags, ScaleTag, sc.Name)
 	}
 	_, ok := s.fx.UserStore("scale")
 	assert.False(t, ok, "the scale store is generated only for @scale runs")
@@ -149,7 +159,7 @@ func TestMergeStores(t *testing.T) {
 // withScaleStore generates the store only when a selected scenario is tagged @scale.
 func TestWithScaleStoreOnlyForScaleRuns(t *testing.T) {
 	base := &fixture.Fixture{}
-	got, err := withScaleStore(base, []selectedScenario{{tags: []string{"@S1"}}})
+	got, err := withScaleStore(base, []selectedScenario{{Scenario: plan.Scenario{Tags: []string{"@S1"}}}})
 	require.NoError(t, err)
 	assert.Same(t, base, got)
 }

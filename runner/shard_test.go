@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/plan"
+	"github.com/ciam-harness/listjobs/steps"
 )
 
 func TestParseShard(t *testing.T) {
@@ -34,13 +36,22 @@ func TestParseShard(t *testing.T) {
 // the feature files that hold selected scenarios (paths).
 func shardNames(t *testing.T, tags string, paths []string, sh shard) []string {
 	t.Helper()
-	fsys, err := shardFeatures(features.FS, paths, sh)
+	return shardIn(t, features.FS, tags, sh)
+}
+
+// shardIn is what godog sees of the shard sh of fsys, as the runner hands it over: the
+// scenarios tags selects in the features of plan.FS, at their lines.
+func shardIn(t *testing.T, fsys fs.FS, tags string, sh shard) []string {
+	t.Helper()
+	p, err := plan.Build(fsys)
 	require.NoError(t, err)
-	sel, _, err := shardScenarios(fsys, tags)
+	part, err := plan.Build(p.FS(func(sc plan.Scenario) bool { return sh.holds(sc.Feature, sc.Name) }))
 	require.NoError(t, err)
 	var out []string
-	for _, s := range sel {
-		out = append(out, fmt.Sprintf("%s:%d %s", s.feature, s.line, s.name))
+	for _, s := range part.Scenarios {
+		if plan.Match(WithoutScale(tags), s.Tags) {
+			out = append(out, fmt.Sprintf("%s:%d %s", s.Feature, s.Line, s.Name))
+		}
 	}
 	return out
 }
@@ -48,11 +59,11 @@ func shardNames(t *testing.T, tags string, paths []string, sh shard) []string {
 // suiteNames is the real suite's selection, unsharded, and its feature files.
 func suiteNames(t *testing.T, tags string) ([]string, []string) {
 	t.Helper()
-	sel, paths, err := selectScenarios(features.FS, tags)
+	sel, paths, err := selectIn(features.FS, tags, shard{1, 1})
 	require.NoError(t, err)
 	var out []string
 	for _, s := range sel {
-		out = append(out, fmt.Sprintf("%s:%d %s", s.feature, s.line, s.name))
+		out = append(out, fmt.Sprintf("%s:%d %s", s.Feature, s.Line, s.Name))
 	}
 	return out, paths
 }
@@ -101,29 +112,19 @@ func TestShardSplitsAnOutline(t *testing.T) {
 	}
 	text := "Feature: f\n\n  Background:\n    Given it passes\n\n  @S1\n  Scenario: plain one\n    Given it passes\n\n  @S2 @assumed\n  Scenario Outline: row <n>\n    Given it passes\n\n    Examples:\n      | n |\n" + rows.String() + "\n  Rule: r\n\n    @S3\n    Scenario: in a rule\n      Given it passes\n      And it passes\n"
 	fsys := mapFS(map[string]string{"f.feature": text})
-	whole, paths, err := selectScenarios(fsys, "")
+	whole, _, err := selectIn(fsys, "", shard{1, 1})
 	require.NoError(t, err)
 	require.Len(t, whole, 14)
-	lines := map[string]int64{}
-	for _, s := range whole {
-		lines[s.name] = s.line
-	}
 	got := map[string]int{}
 	for k := 1; k <= 3; k++ {
 		sh := shard{k, 3}
-		part, err := shardFeatures(fsys, paths, sh)
-		require.NoError(t, err)
-		sel, _, err := shardScenarios(part, "")
-		require.NoError(t, err)
-		for _, s := range sel {
-			got[s.name]++
-			assert.Equal(t, lines[s.name], s.line, "%s keeps its line", s.name)
-			assert.True(t, sh.holds(s.feature, s.name), "%s is of shard %s", s.name, sh)
-			assert.Equal(t, "f.feature", s.feature)
+		for _, s := range shardIn(t, fsys, "", sh) {
+			got[s]++
 		}
 	}
 	for _, s := range whole {
-		assert.Equal(t, 1, got[s.name], s.name)
+		assert.Equal(t, 1, got[fmt.Sprintf("%s:%d %s", s.Feature, s.Line, s.Name)], "%s in one shard, at its line", s.Name)
+		assert.Equal(t, "f.feature", s.Feature)
 	}
 }
 
@@ -144,7 +145,7 @@ func TestRunShard(t *testing.T) {
 		res, stdout, stderr := runCfg(t, cfg)
 		require.Equal(t, ExitPassed, res.ExitCode, stderr)
 		for _, s := range res.Scenarios {
-			assert.Equal(t, k, shardOf("many.feature", s.Name, 3))
+			assert.Equal(t, k, plan.ShardOf("many.feature", s.Name, 3))
 		}
 		total += len(res.Scenarios)
 		assert.Equal(t, cfg.Shard, res.Shard)
@@ -163,7 +164,7 @@ func TestRunShard(t *testing.T) {
 		cfg := fakeConfig(t, srv.URL, map[string]string{"one.feature": "Feature: one\n  Scenario: only\n    Given it fails with \"x\"\n"})
 		cfg.Shard = fmt.Sprintf("%d/4", k)
 		res, stdout, stderr := runCfg(t, cfg)
-		if shardOf("one.feature", "only", 4) == k {
+		if plan.ShardOf("one.feature", "only", 4) == k {
 			assert.Equal(t, ExitFailed, res.ExitCode)
 			continue
 		}
@@ -184,26 +185,10 @@ func TestRunShardRefused(t *testing.T) {
 func TestShardOfIsStable(t *testing.T) {
 	// Pinned: a change of the hash would move every scenario to another CI job.
 	for name, want := range map[string][2]int{"An empty JobIds lists every job": {1, 7}, "A": {3, 6}, "B": {2, 1}} {
-		assert.Equal(t, want, [2]int{shardOf("listing.feature", name, 4), shardOf("listing.feature", name, 7)}, name)
+		assert.Equal(t, want, [2]int{plan.ShardOf("listing.feature", name, 4), plan.ShardOf("listing.feature", name, 7)}, name)
 	}
-	assert.Equal(t, shardOf("a.feature", "b", 7), shardOf("a.feature", "b", 7))
-	assert.NotEqual(t, shardOf("a.feature", "b", 1000), shardOf("a.featur", "eb", 1000), "the separator keeps feature and name apart")
-}
-
-func TestOverlayFS(t *testing.T) {
-	base := mapFS(map[string]string{"a.feature": "old", "b.feature": "kept"})
-	o := overlayFS{base: base, files: map[string][]byte{"a.feature": []byte("new")}}
-	b, err := fs.ReadFile(o, "a.feature")
-	require.NoError(t, err)
-	assert.Equal(t, "new", string(b))
-	st, err := fs.Stat(o, "a.feature")
-	require.NoError(t, err)
-	assert.Equal(t, "a.feature", st.Name())
-	assert.Equal(t, int64(3), st.Size())
-	b, err = fs.ReadFile(o, "b.feature")
-	require.NoError(t, err)
-	assert.Equal(t, "kept", string(b))
-	assert.Equal(t, "#x\ny\n#z", string(commentOut([]byte("x\ny\nz"), map[int64]bool{1: true, 3: true})))
+	assert.Equal(t, plan.ShardOf("a.feature", "b", 7), plan.ShardOf("a.feature", "b", 7))
+	assert.NotEqual(t, plan.ShardOf("a.feature", "b", 1000), plan.ShardOf("a.featur", "eb", 1000), "the separator keeps feature and name apart")
 }
 
 func mapFS(files map[string]string) fstest.MapFS {
@@ -215,17 +200,26 @@ func mapFS(files map[string]string) fstest.MapFS {
 }
 
 // TestScenarioNamesAreUnique: a known-failure ledger names scenarios by feature file and
-// name, and a scenario's shard is a hash of both: two scenarios of one feature with the
-// same name (an outline whose name has no <placeholder>) could not be told apart.
+// name, a scenario's shard is a hash of both, and the runner records results by both: two
+// scenarios of one feature with the same name (an outline whose name has no
+// <placeholder>) could not be told apart.
 func TestScenarioNamesAreUnique(t *testing.T) {
-	all, err := parseScenarios(features.FS, "", []string{"."})
+	p, err := plan.Build(features.FS)
 	require.NoError(t, err)
 	seen := map[string]int64{}
-	for _, s := range all {
-		key := s.feature + ": " + s.name
-		if line, dup := seen[key]; dup {
-			t.Errorf("%s:%d and line %d share the name %q: give the outline's name a <placeholder>", s.feature, s.line, line, s.name)
+	for _, s := range p.Scenarios {
+		if line, dup := seen[s.Key()]; dup {
+			t.Errorf("%s:%d and line %d share the name %q: give the outline's name a <placeholder>", s.Feature, s.Line, line, s.Name)
 		}
-		seen[key] = s.line
+		seen[s.Key()] = s.Line
 	}
+}
+
+// selectIn is the runner's selection from the feature files of fsys.
+func selectIn(fsys fs.FS, tags string, sh shard) ([]selectedScenario, []string, error) {
+	p, err := plan.Build(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return selectScenarios(p, steps.Steps(), tags, sh)
 }

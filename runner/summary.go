@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
@@ -20,15 +21,10 @@ const maxErrorLen = 240
 // which documented behaviour broke.
 func printSummary(w io.Writer, res Result) {
 	counts := map[Status]int{}
-	rowStatus := map[string]Status{} // worst status per row
 	for _, s := range res.Scenarios {
 		counts[s.Status]++
-		for _, row := range s.Rows {
-			if worse(s.Status, rowStatus[row]) {
-				rowStatus[row] = s.Status
-			}
-		}
 	}
+	rowStatus := result.RowVerdicts(res.Scenarios)
 	var rows []string
 	for row := range rowStatus {
 		rows = append(rows, row)
@@ -67,7 +63,7 @@ func printSummary(w io.Writer, res Result) {
 		for _, row := range failedRows {
 			var names []string
 			for _, s := range res.Scenarios {
-				if s.Status.Failing() && slices.Contains(s.Rows, row) {
+				if st, ok := s.Verdict(row); ok && st.Failing() {
 					names = append(names, fmt.Sprintf("%q", s.Name))
 				}
 			}
@@ -75,7 +71,7 @@ func printSummary(w io.Writer, res Result) {
 		}
 	}
 	if len(skippedRows) > 0 {
-		fmt.Fprintf(w, "rows not checked (every scenario skipped): %s\n", strings.Join(skippedRows, " "))
+		fmt.Fprintf(w, "rows not checked (every scenario of the row skipped, or stopped by another row's failure): %s\n", strings.Join(skippedRows, " "))
 	}
 	listed := func(title string, status Status, detail func(ScenarioResult) string) {
 		var items []ScenarioResult
@@ -97,7 +93,7 @@ func printSummary(w io.Writer, res Result) {
 	if failed := res.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "scenarios failed:\n")
 		for _, s := range failed {
-			fmt.Fprintf(w, "  %s:%d %q [%s] %s: %s\n", s.Feature, s.Line, s.Name, rowList(s.Rows), s.Status, oneLine(s.Error))
+			fmt.Fprintf(w, "  %s:%d %q [%s] %s: %s\n", s.Feature, s.Line, s.Name, rowList(s.Failures()), s.Status, oneLine(s.Error))
 		}
 	}
 	for _, p := range res.Problems {
@@ -155,22 +151,15 @@ func verdict(res Result) string {
 }
 
 // rowsNotChecked are the contract rows of the selected scenarios that no scenario
-// judged: every scenario of the row was skipped. In contract order.
+// judged: every scenario of the row was skipped, or failed on another row before it
+// judged this one. In contract order.
 func rowsNotChecked(scenarios []ScenarioResult) []string {
-	checked, seen := map[string]bool{}, map[string]bool{}
 	var rows []string
-	for _, s := range scenarios {
-		for _, row := range s.Rows {
-			if !seen[row] {
-				seen[row] = true
-				rows = append(rows, row)
-			}
-			if s.Status != StatusSkipped {
-				checked[row] = true
-			}
+	for row, st := range result.RowVerdicts(scenarios) {
+		if st == StatusSkipped {
+			rows = append(rows, row)
 		}
 	}
-	rows = slices.DeleteFunc(rows, func(r string) bool { return checked[r] })
 	vocab.SortRows(rows)
 	return rows
 }
@@ -186,22 +175,6 @@ func rowList(rows []string) string {
 // worse orders statuses for a row: failing beats a known failure beats passed beats
 // skipped. A row is skipped only when none of its scenarios ran: a passing scenario
 // checked it, even if another of its scenarios was skipped (e.g. @wire in SDK mode).
-func worse(a, b Status) bool {
-	rank := func(s Status) int {
-		switch {
-		case s.Failing():
-			return 4
-		case s == StatusKnownFailure:
-			return 3
-		case s == StatusPassed:
-			return 2
-		case s == StatusSkipped:
-			return 1
-		}
-		return 0
-	}
-	return rank(a) > rank(b)
-}
 
 // oneLine keeps the first line of an error, bounded.
 func oneLine(s string) string {

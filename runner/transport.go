@@ -11,12 +11,9 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/ciam-harness/listjobs/vocab"
 )
@@ -221,38 +218,6 @@ func actionsOf(r *http.Request) ([]string, error) {
 		out = append(out, form["Action"]...)
 	}
 	return out, nil
-}
-
-// Step texts that make a scenario send an action other than ListJobs: an X-TC-Action
-// header set, removed or changed, or a signature v1 Action parameter written out.
-var (
-	actionHeaderRe = regexp.MustCompile(`(?i)"X-TC-Action" is (?:changed to )?"([^"]*)"`)
-	actionAbsentRe = regexp.MustCompile(`(?i)"X-TC-Action" is (?:absent|removed)`)
-	actionParamRe  = regexp.MustCompile("(?:^|[?&\\s\"'`])Action=([^&\\s\"'`]*)")
-)
-
-// sentAction returns the action other than ListJobs that a scenario's steps send, and
-// true; ListJobs-only scenarios give false. "" is a request without an action.
-func sentAction(steps []*messages.PickleStep) (string, bool) {
-	for _, st := range steps {
-		texts := []string{st.Text}
-		if st.Argument != nil && st.Argument.DocString != nil {
-			texts = append(texts, st.Argument.DocString.Content)
-		}
-		for _, text := range texts {
-			if actionAbsentRe.MatchString(text) {
-				return "", true
-			}
-			for _, re := range []*regexp.Regexp{actionHeaderRe, actionParamRe} {
-				for _, m := range re.FindAllStringSubmatch(text, -1) {
-					if m[1] != listJobs {
-						return m[1], true
-					}
-				}
-			}
-		}
-	}
-	return "", false
 }
 
 // invalidActionReason says why a scenario that sends another action is skipped.

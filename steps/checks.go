@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // Check is one rule for one JSON value, as a small reusable value: Want says what the
@@ -25,7 +28,60 @@ func (c Check) At(row, path string, v gjson.Result) error {
 	if ok {
 		return nil
 	}
-	return fmt.Errorf("%s: %s %s%s; want %s", row, path, shown(v), hint, c.Want)
+	return rowf(row, "%s %s%s; want %s", path, shown(v), hint, c.Want)
+}
+
+// RowError is the failure of a check: the contract rows it judges and what was wrong.
+// Every check fails with one, so that a failure is blamed on the rows its checks judge
+// and on no other row of its scenario (Blame).
+type RowError struct {
+	// Label is how the error names its rows: "T5", "T7/T8", or "contract" for a
+	// scenario without row tags.
+	Label string
+	Rows  []string
+	Err   error
+}
+
+func (e *RowError) Error() string { return e.Label + ": " + e.Err.Error() }
+
+// Unwrap returns what was wrong.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// rowf is a RowError for label ("S2", "J1/J2") with a message.
+func rowf(label, format string, args ...any) error {
+	e := &RowError{Label: label, Err: fmt.Errorf(format, args...)}
+	for _, r := range strings.Split(label, "/") {
+		if vocab.IsRow(r) {
+			e.Rows = append(e.Rows, r)
+		}
+	}
+	return e
+}
+
+// Blame returns the contract rows that the checks failing in err judge, in contract
+// order, each once: the rows of every RowError in err's tree (errors.Join and %w
+// wrapping included). It returns nil when err names no row: a harness or undefined
+// step, for the caller to blame on the scenario's rows.
+func Blame(err error) []string {
+	var rows []string
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+			return
+		case *RowError:
+			rows = append(rows, e.Rows...)
+		case interface{ Unwrap() []error }:
+			for _, u := range e.Unwrap() {
+				walk(u)
+			}
+			return
+		}
+		walk(errors.Unwrap(err))
+	}
+	walk(err)
+	vocab.SortRows(rows)
+	return slices.Compact(rows)
 }
 
 // shown describes a value as it came back: "is absent" or "= <raw JSON>" (shortened).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/cucumber/godog"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 
+	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -87,83 +87,25 @@ func (s *Suite) skipReason(p *godog.Scenario) string {
 		return false
 	}
 	switch {
-	case s.driver == DriverSDK && tagged(TagWire):
-		for _, step := range p.Steps {
-			if why := sdkLimit(step.Text); why != "" {
-				return fmt.Sprintf("%s: the step %q needs the wire driver: %s", TagWire, step.Text, why)
-			}
+	case s.driver == DriverSDK:
+		var tags []string
+		steps := make([]plan.StepText, len(p.Steps))
+		for i, step := range p.Steps {
+			steps[i].Text = step.Text
 		}
-		return TagWire + ": tagged for the wire driver only"
+		for _, t := range p.Tags {
+			tags = append(tags, t.Name)
+		}
+		if tr := s.steps.Analyze(tags, steps); tr.Wire != "" {
+			return fmt.Sprintf("%s: the step %q needs the wire driver: %s", TagWire, tr.WireStep, tr.Wire)
+		}
+		if tagged(TagWire) {
+			return TagWire + ": tagged for the wire driver only"
+		}
 	case s.driver != DriverSDK && tagged(TagSDKRetry):
 		return TagSDKRetry + ": it tests the official Go SDK's own rate-limit retry (ClientProfile.RateLimitExceededMaxRetries), which the wire driver does not have; run it with --driver sdk"
 	}
 	return ""
-}
-
-// sdkLimits are the steps the sdk driver cannot honour, each with the reason: what the
-// step controls that the SDK decides for its callers. A scenario with one of them
-// carries @wire (TestWireTags checks the feature files both ways).
-var sdkLimits = []struct {
-	re     *regexp.Regexp
-	reason func(m []string) string // "" when the SDK can do what the step says after all
-}{
-	{regexp.MustCompile(`^the request method is "([^"]*)"$`), func(m []string) string {
-		if m[1] == "GET" || m[1] == "POST" {
-			return ""
-		}
-		return "the SDK sends GET or POST only (it turns any other method into GET)"
-	}},
-	{regexp.MustCompile("^the body is (exactly|empty)"), always("the SDK writes the body itself, from the request's parameters")},
-	{regexp.MustCompile(`^the query is exactly `), always("the SDK writes and orders the query itself, from the request's parameters")},
-	{regexp.MustCompile(`^the header "([^"]*)" is absent$`), func(m []string) string {
-		if strings.EqualFold(m[1], "X-TC-Region") {
-			return "" // a client without a region sends none
-		}
-		return fmt.Sprintf("the SDK always sends %s", m[1])
-	}},
-	{regexp.MustCompile(`^the request signs the headers "([^"]*)"$`), func(m []string) string {
-		if strings.EqualFold(m[1], sdkSignedHeaders) {
-			return ""
-		}
-		return "the SDK always signs " + sdkSignedHeaders
-	}},
-	{regexp.MustCompile(`^the request's timestamp is `), always("the SDK stamps X-TC-Timestamp with the machine's clock as it sends")},
-	{regexp.MustCompile(`^the credential scope `), always("the SDK derives the credential scope from the timestamp and the request's service")},
-	{regexp.MustCompile(`^the request carries no Authorization header$|^the Authorization header is replaced by `), always("the SDK always writes its own Authorization header")},
-	{regexp.MustCompile(` after signing`), always("the SDK signs and sends in one call: nothing can be changed in between")},
-	{regexp.MustCompile(`^the JobIds pad the (body|URL) beyond `), always("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")},
-	{regexp.MustCompile(`^the HTTP status is `), always("the SDK does not hand the HTTP status to its caller")},
-	{regexp.MustCompile(`^the Content-Type of the response is `), always("the SDK does not hand the response's Content-Type to its caller")},
-}
-
-// sdkSignedHeaders are the headers the SDK signs (TC3), always.
-const sdkSignedHeaders = "content-type;host"
-
-func always(reason string) func([]string) string { return func([]string) string { return reason } }
-
-// sdkLimit says why the sdk driver cannot run a step, or "" when it can.
-func sdkLimit(text string) string {
-	for _, l := range sdkLimits {
-		if m := l.re.FindStringSubmatch(text); m != nil {
-			if why := l.reason(m); why != "" {
-				return why
-			}
-		}
-	}
-	return ""
-}
-
-// wireOnly fails, under the sdk driver, the step under way when it needs the wire
-// driver. A @wire scenario is skipped before it gets there; this catches a scenario
-// that lacks the tag, which would otherwise pass without doing what it says.
-func (st *scenario) wireOnly() error {
-	if st.suite.driver != DriverSDK {
-		return nil
-	}
-	if why := sdkLimit(st.step); why != "" {
-		return fmt.Errorf("harness error: the sdk driver cannot run the step %q: %s; tag the scenario %s", st.step, why, TagWire)
-	}
-	return nil
 }
 
 // transport sends the ListJobs requests of the steps. The checks look only at the

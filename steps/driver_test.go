@@ -16,46 +16,41 @@ import (
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/signing"
 )
 
-// TestWireTags: a scenario carries @wire exactly when one of its steps needs the wire
-// driver. Without the tag, the sdk driver would fail it; with a stale tag, the sdk
-// driver would skip a scenario it could run.
+// TestWireTags: a scenario carries @wire exactly when the catalogue says one of its
+// steps needs the wire driver. Without the tag, a reader of the feature would not know
+// the sdk driver skips it; with a stale tag, the sdk driver would skip a scenario it
+// could run.
 func TestWireTags(t *testing.T) {
 	t.Parallel()
-	feats, err := (&godog.TestSuite{Options: &godog.Options{FS: features.FS, Paths: []string{"."}}}).RetrieveFeatures()
+	p, err := plan.Build(features.FS)
 	require.NoError(t, err)
-	wire, sdkRetry, total := 0, 0, 0
-	for _, ft := range feats {
-		for _, p := range ft.Pickles {
-			total++
-			tags := map[string]bool{}
-			for _, tg := range p.Tags {
-				tags[tg.Name] = true
-			}
-			var needs []string
-			for _, st := range p.Steps {
-				if why := sdkLimit(st.Text); why != "" {
-					needs = append(needs, st.Text)
-				}
-			}
-			switch {
-			case tags[TagWire] && len(needs) == 0:
-				t.Errorf("%s: %q is tagged %s, but no step of it needs the wire driver", p.Uri, p.Name, TagWire)
-			case !tags[TagWire] && len(needs) > 0:
-				t.Errorf("%s: %q needs the wire driver (%q) but is not tagged %s", p.Uri, p.Name, needs, TagWire)
-			}
-			if tags[TagWire] {
-				wire++
-			}
-			if tags[TagSDKRetry] {
-				sdkRetry++
-				assert.False(t, tags[TagWire], "%s: a scenario cannot need both drivers", p.Name)
-			}
+	cat := Steps()
+	wire, sdkRetry := 0, 0
+	for _, sc := range p.Scenarios {
+		tags := map[string]bool{}
+		for _, tg := range sc.Tags {
+			tags[tg] = true
+		}
+		tr := cat.Analyze(sc.Tags, sc.Steps)
+		switch {
+		case tags[TagWire] && tr.Wire == "":
+			t.Errorf("%s: %q is tagged %s, but no step of it needs the wire driver", sc.Feature, sc.Name, TagWire)
+		case !tags[TagWire] && tr.Wire != "":
+			t.Errorf("%s: %q needs the wire driver (%q) but is not tagged %s", sc.Feature, sc.Name, tr.WireStep, TagWire)
+		}
+		if tags[TagWire] {
+			wire++
+		}
+		if tags[TagSDKRetry] {
+			sdkRetry++
+			assert.False(t, tags[TagWire], "%s: a scenario cannot need both drivers", sc.Name)
 		}
 	}
-	t.Logf("%d scenarios, %d @wire, %d @sdk-retry", total, wire, sdkRetry)
+	t.Logf("%d scenarios, %d @wire, %d @sdk-retry", len(p.Scenarios), wire, sdkRetry)
 	assert.Positive(t, wire)
 	assert.Positive(t, sdkRetry)
 }
@@ -88,7 +83,7 @@ func TestSDKLimit(t *testing.T) {
 		`the request carries no X-TC-Token`:                                        false,
 		`the response is the error "InvalidAction"`:                                false,
 	} {
-		assert.Equal(t, wireOnly, sdkLimit(text) != "", text)
+		assert.Equal(t, wireOnly, Steps().wireReason(text) != "", text)
 	}
 }
 

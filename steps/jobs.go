@@ -24,15 +24,15 @@ func (st *scenario) returnedJobs(row string) ([]gjson.Result, *exchange, error) 
 		return nil, ex, withExcerpt(ex, err)
 	}
 	if e := ex.get("Response.Error"); e.Exists() {
-		return nil, ex, withExcerpt(ex, fmt.Errorf("%s: got %s; want a success with jobs to check", row, describeError(e)))
+		return nil, ex, withExcerpt(ex, rowf(row, "got %s; want a success with jobs to check", describeError(e)))
 	}
 	set := ex.get("Response.JobSet")
 	if !set.IsArray() {
-		return nil, ex, withExcerpt(ex, fmt.Errorf("%s: Response.JobSet %s; want an array of jobs to check", row, shown(set)))
+		return nil, ex, withExcerpt(ex, rowf(row, "Response.JobSet %s; want an array of jobs to check", shown(set)))
 	}
 	jobs := ex.jobSet()
 	if len(jobs) == 0 {
-		return nil, ex, fmt.Errorf("%s: no job to check: the listing returned no jobs, and a rule over no job proves nothing; point the harness at a user store that holds jobs", row)
+		return nil, ex, rowf(row, "no job to check: the listing returned no jobs, and a rule over no job proves nothing; point the harness at a user store that holds jobs")
 	}
 	return jobs, ex, nil
 }
@@ -222,7 +222,7 @@ func (st *scenario) fieldForField(role string) error {
 		fj := store.Jobs[k]
 		i, ok := byID[fj.ID]
 		if !ok {
-			return []error{fmt.Errorf("S1: the job %q of the user store %s is missing from Response.JobSet", fj.ID, store.ID)}
+			return []error{rowf("S1", "the job %q of the user store %s is missing from Response.JobSet", fj.ID, store.ID)}
 		}
 		var fields [2][8]gjson.Result
 		got, want := fields[0][:len(names)], fields[1][:len(names)]
@@ -234,9 +234,9 @@ func (st *scenario) fieldForField(role string) error {
 			g, w := got[r], want[r]
 			switch {
 			case !g.Exists():
-				errs = append(errs, fmt.Errorf("%s: %s.%s is absent; want %s as recorded", f.row, path, f.field, w.Raw))
+				errs = append(errs, rowf(f.row, "%s.%s is absent; want %s as recorded", path, f.field, w.Raw))
 			case g.Raw != w.Raw && canonical(g.Raw) != canonical(w.Raw):
-				errs = append(errs, fmt.Errorf("%s: %s.%s = %s; want %s as recorded", f.row, path, f.field, shorten(g.Raw, 80), w.Raw))
+				errs = append(errs, rowf(f.row, "%s.%s = %s; want %s as recorded", path, f.field, shorten(g.Raw, 80), w.Raw))
 			}
 		}
 		for r, n := range nestedRows {
@@ -250,7 +250,7 @@ func (st *scenario) fieldForField(role string) error {
 				if !nullish(w) {
 					wantText = w.Raw
 				}
-				errs = append(errs, fmt.Errorf("%s: %s.%s %s; want %s as recorded", n.row, path, n.name, shown(g), shorten(wantText, 200)))
+				errs = append(errs, rowf(n.row, "%s.%s %s; want %s as recorded", path, n.name, shown(g), shorten(wantText, 200)))
 			}
 		}
 		return errs
@@ -258,7 +258,7 @@ func (st *scenario) fieldForField(role string) error {
 	known := sortedSet(store.JobIDs())
 	for id, i := range byID {
 		if _, ok := slices.BinarySearch(known, id); !ok {
-			errs = append(errs, fmt.Errorf("S1: Response.JobSet[%d] is the job %q, which the user store %s does not hold", i, id, store.ID))
+			errs = append(errs, rowf("S1", "Response.JobSet[%d] is the job %q, which the user store %s does not hold", i, id, store.ID))
 		}
 	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })

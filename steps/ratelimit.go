@@ -497,7 +497,7 @@ func (st *scenario) exactlySucceed(n int) error {
 		}
 	}
 	if ok != n {
-		return fmt.Errorf("%s: %d of %d requests sent and answered within one second succeeded; want exactly %d:\n%s", st.label(), ok, len(b.outcomes), n, b.describe())
+		return rowf(st.label(), "%d of %d requests sent and answered within one second succeeded; want exactly %d:\n%s", ok, len(b.outcomes), n, b.describe())
 	}
 	return nil
 }
@@ -513,7 +513,7 @@ func (st *scenario) othersLimited(code string) error {
 			continue
 		}
 		if o.problem != "" || !strings.HasPrefix(o.code+".", code+".") {
-			return fmt.Errorf("%s: a refused request got %s; want %s:\n%s", st.label(), firstNonEmpty(o.problem, strconv.Quote(o.code)), limited.Want, b.describe())
+			return rowf(st.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(o.code)), limited.Want, b.describe())
 		}
 	}
 	return nil
@@ -547,7 +547,7 @@ func (st *scenario) allOf(outcomes []outcome, n int, bad bool, code, what string
 		}
 	}
 	if total != n || good != n {
-		return fmt.Errorf("%s: %d of %d requests %s; want all %d:\n%s", st.label(), good, total, what, n, st.burst.describe())
+		return rowf(st.label(), "%d of %d requests %s; want all %d:\n%s", good, total, what, n, st.burst.describe())
 	}
 	return nil
 }

@@ -53,7 +53,6 @@ type scenario struct {
 	pair       []*exchange  // the two exchanges of "the request is sent twice"
 	remembered map[string][]string
 	burst      *burst // the last rate-limit burst
-	step       string // the text of the step under way (the sdk driver only: wireOnly)
 }
 
 // label names the scenario's rows for messages about its own subject, e.g. "A3" or "S9/P8".
@@ -179,9 +178,6 @@ func (st *scenario) newSpec(store string, cred signing.Credential) *requestSpec 
 }
 
 func (st *scenario) spec() (*requestSpec, error) {
-	if err := st.wireOnly(); err != nil {
-		return nil, err
-	}
 	if st.req == nil {
 		return nil, errors.New("harness error: no request yet: start with \"a ListJobs request for ...\"")
 	}
@@ -851,7 +847,7 @@ func (st *scenario) send(ctx context.Context, spec *requestSpec) (*exchange, err
 	done()
 	st.last = ex
 	if ex.err != nil {
-		return ex, fmt.Errorf("%s: no response from %s: %v", st.label(), st.suite.target.BaseURL, ex.err)
+		return ex, rowf(st.label(), "no response from %s: %v", st.suite.target.BaseURL, ex.err)
 	}
 	return ex, nil
 }

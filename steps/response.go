@@ -15,9 +15,6 @@ import (
 
 // lastExchange is the response the checks look at.
 func (st *scenario) lastExchange() (*exchange, error) {
-	if err := st.wireOnly(); err != nil {
-		return nil, err
-	}
 	if st.last == nil {
 		return nil, errors.New("harness error: no request was sent yet")
 	}
@@ -27,17 +24,17 @@ func (st *scenario) lastExchange() (*exchange, error) {
 // parse validates the body as JSON before any gjson lookup (gjson.Get does not validate).
 func (ex *exchange) parse(row string) (gjson.Result, error) {
 	if ex.err != nil {
-		return gjson.Result{}, fmt.Errorf("%s: no response: %v", row, ex.err)
+		return gjson.Result{}, rowf(row, "no response: %v", ex.err)
 	}
 	if ex.sdk != nil && ex.sdk.mismatch != nil {
 		return gjson.Result{}, ex.sdk.mismatch
 	}
 	d := ex.doc()
 	if d.strict != "" {
-		return gjson.Result{}, fmt.Errorf("%s: %s; want one strict JSON value {\"Response\": {...}}", row, d.strict)
+		return gjson.Result{}, rowf(row, "%s; want one strict JSON value {\"Response\": {...}}", d.strict)
 	}
 	if !d.valid {
-		return gjson.Result{}, fmt.Errorf("%s: the response body is not valid JSON; want {\"Response\": {...}}", row)
+		return gjson.Result{}, rowf(row, "the response body is not valid JSON; want {\"Response\": {...}}")
 	}
 	return d.root, nil
 }
@@ -58,14 +55,14 @@ func (st *scenario) schemaViolations(row, name string, body []byte, skipJobs boo
 // violationErrors words what a schema validation found for a row.
 func violationErrors(row, name string, vs []schemas.Violation, err error, skipJobs bool) []error {
 	if err != nil {
-		return []error{fmt.Errorf("%s: %v", row, err)}
+		return []error{rowf(row, "%v", err)}
 	}
 	var errs []error
 	for _, v := range vs {
 		if skipJobs && strings.HasPrefix(v.Field, "Response.JobSet.") {
 			continue
 		}
-		errs = append(errs, fmt.Errorf("%s: schema %s: %s", row, name, v))
+		errs = append(errs, rowf(row, "schema %s: %s", name, v))
 	}
 	return errs
 }
@@ -81,7 +78,7 @@ func (st *scenario) successOf(ex *exchange) error {
 	}
 	// ex.get is root.Get, looked up once: a scenario checks the same body many times.
 	if e := ex.get("Response.Error"); e.Exists() {
-		return withExcerpt(ex, fmt.Errorf("%s: got %s; want a success", st.label(), describeError(e)))
+		return withExcerpt(ex, rowf(st.label(), "got %s; want a success", describeError(e)))
 	}
 	errs := nonNil(
 		IsObject().At("T6", "Response", ex.get("Response")),
@@ -115,7 +112,7 @@ func (st *scenario) errorOf(ex *exchange, code Check) error {
 	}
 	e := root.Get("Response.Error")
 	if !e.Exists() && root.Get("Response.JobSet").Exists() {
-		return withExcerpt(ex, fmt.Errorf("%s: got a success (JobSet of %d jobs); want the error %s", st.label(), len(root.Get("Response.JobSet").Array()), code.Want))
+		return withExcerpt(ex, rowf(st.label(), "got a success (JobSet of %d jobs); want the error %s", len(root.Get("Response.JobSet").Array()), code.Want))
 	}
 	errs := nonNil(
 		IsObject().At("T7", "Response.Error", e),
@@ -169,7 +166,7 @@ func (st *scenario) isNotError(code string) error {
 		return st.successOf(ex)
 	}
 	if e.Get("Code").Str == code {
-		return withExcerpt(ex, fmt.Errorf("%s: Response.Error.Code = %q; want a success or another error", st.label(), code))
+		return withExcerpt(ex, rowf(st.label(), "Response.Error.Code = %q; want a success or another error", code))
 	}
 	return st.errorOf(ex, Check{Want: "a code", test: func(v gjson.Result) (bool, string) { return v.Type == gjson.String, "" }})
 }
@@ -180,10 +177,10 @@ func (st *scenario) status200() error {
 		return err
 	}
 	if ex.err != nil && ex.status == 0 {
-		return fmt.Errorf("T5: no response: %v", ex.err)
+		return rowf("T5", "no response: %v", ex.err)
 	}
 	if ex.status != 200 {
-		return withExcerpt(ex, fmt.Errorf("T5: HTTP status %d; want 200 for every response the API processed", ex.status))
+		return withExcerpt(ex, rowf("T5", "HTTP status %d; want 200 for every response the API processed", ex.status))
 	}
 	return nil
 }
@@ -196,7 +193,7 @@ func (st *scenario) contentTypeJSON() error {
 	ct := ex.respHeader.Get("Content-Type")
 	mt, _, perr := mime.ParseMediaType(ct)
 	if perr != nil || mt != "application/json" {
-		return withExcerpt(ex, fmt.Errorf("T5: Content-Type = %q; want application/json (parameters such as charset allowed)", ct))
+		return withExcerpt(ex, rowf("T5", "Content-Type = %q; want application/json (parameters such as charset allowed)", ct))
 	}
 	return nil
 }
@@ -270,7 +267,7 @@ func (st *scenario) requestIDsDiffer() error {
 		ids = append(ids, v.Str)
 	}
 	if ids[0] == ids[1] {
-		return withExcerpt(pair[1], fmt.Errorf("T8: both responses carry the RequestId %q; want a different RequestId for every request", ids[0]))
+		return withExcerpt(pair[1], rowf("T8", "both responses carry the RequestId %q; want a different RequestId for every request", ids[0]))
 	}
 	return nil
 }
@@ -305,7 +302,7 @@ func (st *scenario) idsOf(ex *exchange) ([]string, error) {
 	for i, job := range ex.jobSet() {
 		id := job.Get("Id")
 		if id.Type != gjson.String {
-			errs = append(errs, fmt.Errorf("J1: Response.JobSet[%d].Id %s; want a string (jobs are compared by Id)", i, shown(id)))
+			errs = append(errs, rowf("J1", "Response.JobSet[%d].Id %s; want a string (jobs are compared by Id)", i, shown(id)))
 			continue
 		}
 		ids = append(ids, id.Str)
@@ -369,7 +366,7 @@ func compareSets(row, gotName, wantName string, got, want []string) error {
 	if len(extra) > 0 {
 		parts = append(parts, "unexpected "+listIDs(extra))
 	}
-	return fmt.Errorf("%s: %s (%d) are not %s (%d): %s", row, gotName, len(got), wantName, len(want), strings.Join(parts, "; "))
+	return rowf(row, "%s (%d) are not %s (%d): %s", gotName, len(got), wantName, len(want), strings.Join(parts, "; "))
 }
 
 func (st *scenario) jobSetCheck(c Check) error {
@@ -425,7 +422,7 @@ func (st *scenario) idsSubsetOfKnown() error {
 		}
 	}
 	if len(extra) > 0 {
-		return withExcerpt(ex, fmt.Errorf("%s: the filtered listing returned Ids that the full listing does not hold: %s", st.label(), listIDs(extra)))
+		return withExcerpt(ex, rowf(st.label(), "the filtered listing returned Ids that the full listing does not hold: %s", listIDs(extra)))
 	}
 	return nil
 }
@@ -444,7 +441,7 @@ func (st *scenario) noIDTwice() error {
 		}
 	}
 	if len(twice) > 0 {
-		return withExcerpt(ex, fmt.Errorf("%s: Response.JobSet holds %s more than once; want each job at most once", st.label(), listIDs(twice)))
+		return withExcerpt(ex, rowf(st.label(), "Response.JobSet holds %s more than once; want each job at most once", listIDs(twice)))
 	}
 	return nil
 }
@@ -464,7 +461,7 @@ func (st *scenario) remember(name string) error {
 // noJobToRelate is the vacuity guard of the relations between listings (S7, S8): every
 // such scenario asks for jobs it knows exist, so an empty listing proves nothing and fails.
 func noJobToRelate(label string) error {
-	return fmt.Errorf("%s: the listing returned no job; a relation between listings checked over no job proves nothing (the request named jobs the full listing holds)", label)
+	return rowf(label, "the listing returned no job; a relation between listings checked over no job proves nothing (the request named jobs the full listing holds)")
 }
 
 func (st *scenario) recalled(name string) ([]string, error) {
@@ -512,7 +509,7 @@ func (st *scenario) noneOfFixtureStore(role string) error {
 		}
 	}
 	if len(leaked) > 0 {
-		return withExcerpt(ex, fmt.Errorf("%s: the listing holds jobs of the user store %s: %s; want none of them", st.label(), store.ID, listIDs(leaked)))
+		return withExcerpt(ex, rowf(st.label(), "the listing holds jobs of the user store %s: %s; want none of them", store.ID, listIDs(leaked)))
 	}
 	return nil
 }
@@ -535,7 +532,7 @@ func (st *scenario) showsNoneOfFixtureStore(role string) error {
 	errs := nonNil(AnyOf(Missing(), EmptyArrayOrNull()).At(st.label(), "Response.JobSet", root.Get("Response.JobSet")))
 	for _, id := range store.JobIDs() {
 		if strings.Contains(string(ex.body), id) {
-			errs = append(errs, fmt.Errorf("%s: the response mentions the job %q of the user store %s; want none of its jobs", st.label(), id, store.ID))
+			errs = append(errs, rowf(st.label(), "the response mentions the job %q of the user store %s; want none of its jobs", id, store.ID))
 		}
 	}
 	return withExcerpt(ex, joinLimited(errs))

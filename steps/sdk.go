@@ -343,7 +343,7 @@ func sdkMismatch(ex *exchange, sdkErr *tcerr.TencentCloudSDKError) error {
 	if sdkErr != nil {
 		what = "raised an error with"
 	}
-	return fmt.Errorf("T7/T8: the SDK %s %s: it misreports the response it decoded", what, strings.Join(diffs, ", "))
+	return rowf("T7/T8", "the SDK %s %s: it misreports the response it decoded", what, strings.Join(diffs, ", "))
 }
 
 // roundTrip is one HTTP exchange under the SDK's client.

@@ -48,14 +48,14 @@ func (st *scenario) retriedOn(n int, code string) error {
 			continue
 		}
 		if slices.ContainsFunc(o.retriedOn, func(c string) bool { return c != code }) {
-			return fmt.Errorf("%s: the SDK retried a request on %v; want retries on %q only:\n%s", st.label(), o.retriedOn, code, b.describe())
+			return rowf(st.label(), "the SDK retried a request on %v; want retries on %q only:\n%s", o.retriedOn, code, b.describe())
 		}
 		if o.succeeded() {
 			retried++
 		}
 	}
 	if retried != n {
-		return fmt.Errorf("%s: %d of %d requests succeeded after the SDK retried them on %q; want %d:\n%s", st.label(), retried, len(b.outcomes), code, n, b.describe())
+		return rowf(st.label(), "%d of %d requests succeeded after the SDK retried them on %q; want %d:\n%s", retried, len(b.outcomes), code, n, b.describe())
 	}
 	return nil
 }
@@ -68,7 +68,7 @@ func (st *scenario) noneRetried() error {
 	}
 	for _, o := range b.outcomes {
 		if len(o.retriedOn) > 0 {
-			return fmt.Errorf("%s: the SDK retried a request on %v; want no retry:\n%s", st.label(), o.retriedOn, b.describe())
+			return rowf(st.label(), "the SDK retried a request on %v; want no retry:\n%s", o.retriedOn, b.describe())
 		}
 	}
 	return nil

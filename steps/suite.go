@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -46,6 +45,8 @@ type Target struct {
 	// over Client's transport. Scenarios tied to the other driver (TagWire,
 	// TagSDKRetry) are skipped, with the reason (SkipError).
 	Driver Driver
+	// Catalogue is the step catalogue; nil = Steps().
+	Catalogue *Catalogue
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
@@ -78,9 +79,9 @@ type Suite struct {
 	// shared maps the pacer key of every owner that ordinary requests may use to one of
 	// its keys, described: the rate-limit steps refuse keys of those owners.
 	shared map[string]string
-	// patterns are the step patterns, compiled once (godog would compile a string
-	// pattern again for every scenario).
-	patterns map[string]*regexp.Regexp
+	// steps is the step catalogue, its patterns compiled once (godog would compile a
+	// string pattern again for every scenario).
+	steps *Catalogue
 	// driver and transport send the requests (driver.go, sdk.go).
 	driver    Driver
 	transport transport
@@ -125,11 +126,13 @@ func NewSuite(t Target) (*Suite, error) {
 	}
 	s := &Suite{target: t, baseURL: u, schemas: set, pool: pool, owners: map[string]string{},
 		pacers: map[string]*pacer{}, leases: map[string]*lease{}, shared: map[string]string{},
-		patterns: map[string]*regexp.Regexp{}, driver: driver, transport: wireTransport{}}
+		steps: t.Catalogue, driver: driver, transport: wireTransport{}}
+	if s.steps == nil {
+		s.steps = Steps()
+	}
 	if driver == DriverSDK {
 		s.transport = newSDKTransport(t, u)
 	}
-	(&scenario{}).bind(func(pattern string, _ any) { s.patterns[pattern] = regexp.MustCompile(pattern) })
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
 			s.owners[c.SecretID] = "owner:" + c.Owner
@@ -233,12 +236,6 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		}
 		return ctx, nil
 	})
-	if s.driver == DriverSDK {
-		sc.StepContext().Before(func(ctx context.Context, step *godog.Step) (context.Context, error) {
-			st.step = step.Text // for wireOnly
-			return ctx, nil
-		})
-	}
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
 		if status == godog.StepFailed {
 			ctx = st.attach(ctx)
@@ -249,108 +246,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		st.release() // godog keeps st (in the step functions) until the run ends
 		return ctx, nil
 	})
-	st.bind(func(pattern string, fn any) { sc.Step(s.patterns[pattern], fn) })
-}
-
-// bind hands every step pattern, with the method of st that implements it, to step.
-func (st *scenario) bind(step func(pattern string, fn any)) {
-	// Request building (request.go).
-	step(`^a ListJobs request for the user store under test$`, st.requestForTarget)
-	step(`^a ListJobs request for the fixture user store "([^"]*)"$`, st.requestForFixtureStore)
-	step(`^a ListJobs request for the fault user store of "([^"]*)"$`, st.requestForFaultStore)
-	step(`^a ListJobs request for a user store that does not exist$`, st.requestForUnknownStore)
-	step(`^the user store under test holds at least (\d+) jobs?$`, st.targetHoldsJobs)
-	step(`^the request is sent as GET$`, st.sentAsGET)
-	step(`^the request method is "([A-Z]+)"$`, st.methodIs)
-	step(`^the request uses the fixture credential "([^"]*)"$`, st.usesFixtureCredential)
-	step(`^the JobIds are empty$`, st.jobIDsEmpty)
-	step(`^the JobIds are known jobs? (\d+(?:(?:, | and )\d+)*)$`, st.jobIDsKnown)
-	step(`^the JobIds are known job (\d+) and the unknown id "([^"]*)"$`, st.jobIDsKnownAndUnknown)
-	step(`^the JobIds are the unknown ids "([^"]*)" and "([^"]*)"$`, st.jobIDsUnknown)
-	step(`^the JobIds are the ids of the jobs of the fixture user store "([^"]*)"$`, st.jobIDsOfFixtureStore)
-	step(`^the JobIds pad the body beyond 10 MB$`, st.padBody)
-	step(`^the JobIds pad the URL beyond 32 KB$`, st.padURL)
-	step("^the parameter \"([^\"]*)\" is `(.*)`$", st.parameterIs)
-	step(`^the parameter "([^"]*)" is removed$`, st.parameterRemoved)
-	step("^the body is exactly `(.*)`$", st.bodyIsExactly)
-	step(`^the body is exactly:$`, st.bodyIsDocString)
-	step(`^the body is empty$`, st.bodyIsEmpty)
-	step(`^the query is exactly "([^"]*)"$`, st.queryIsExactly)
-	step(`^the header "([^"]*)" is "([^"]*)"$`, st.headerIs)
-	step(`^the header "([^"]*)" is absent$`, st.headerAbsent)
-
-	// Signing and deliberate breaks (request.go).
-	step(`^the request signs the headers "([^"]*)"$`, st.signsHeaders)
-	step(`^the request is signed with a wrong SecretKey$`, st.wrongKey)
-	step(`^the request is signed with an unknown SecretId$`, st.unknownSecretID)
-	step(`^the request's timestamp is (\d+) seconds in the (past|future)$`, st.timestampSkew)
-	step(`^the credential scope date is one day (before|after) the timestamp's UTC date$`, st.scopeDateOff)
-	step(`^the credential scope service is "([^"]*)"$`, st.scopeService)
-	step(`^the request carries no Authorization header$`, st.noAuthorization)
-	step(`^the Authorization header is replaced by "([^"]*)"$`, st.authorizationReplaced)
-	step("^the body is replaced after signing by `(.*)`$", st.bodyReplacedAfterSigning)
-	step(`^the query is replaced after signing by "([^"]*)"$`, st.queryReplacedAfterSigning)
-	step(`^the header "([^"]*)" is changed to "([^"]*)" after signing$`, st.headerChangedAfterSigning)
-	step(`^the X-TC-Region is changed to another Tencent Cloud region after signing$`, st.regionChangedAfterSigning)
-	step(`^the request is signed with signature v1 and "(HmacSHA1|HmacSHA256)"$`, st.signV1)
-	step(`^the request carries no X-TC-Token$`, st.noToken)
-	step(`^the request carries the X-TC-Token "([^"]*)"$`, st.tokenIs)
-
-	// Sending.
-	step(`^the request is sent$`, st.sendOnce)
-	step(`^the request is sent twice$`, st.sendTwice)
-	step(`^the jobs of the user store under test are listed$`, st.listTarget)
-	step(`^the jobs of the fixture user store "([^"]*)" are listed$`, st.listFixtureStore)
-
-	// Response checks (response.go).
-	step(`^the response is a success$`, st.isSuccess)
-	step(`^the response is the error "([^"]*)"$`, st.isError)
-	step(`^the response is an error with a code under "([^"]*)"$`, st.isErrorUnder)
-	step(`^the response is a success or an error other than "([^"]*)"$`, st.isNotError)
-	step(`^the HTTP status is 200$`, st.status200)
-	step(`^the Content-Type of the response is application/json$`, st.contentTypeJSON)
-	step(`^the response carries a non-empty RequestId$`, st.hasRequestID)
-	step(`^the response carries a RequestId in UUID form$`, st.requestIDIsUUID)
-	step(`^both responses are successes$`, st.bothSuccesses)
-	step(`^both responses are the error "([^"]*)"$`, st.bothErrors)
-	step(`^both responses carry non-empty RequestIds that differ$`, st.requestIDsDiffer)
-	step(`^both responses return the same Ids$`, st.bothSameIDs)
-	step(`^the JobSet is an array$`, st.jobSetIsArray)
-	step(`^the JobSet is empty$`, st.jobSetIsEmpty)
-	step(`^the returned Ids are exactly the known jobs$`, st.idsAreKnown)
-	step(`^the returned Ids are exactly known jobs? (\d+(?:(?:, | and )\d+)*)$`, st.idsAreKnownJobs)
-	step(`^the returned Ids are a subset of the known jobs$`, st.idsSubsetOfKnown)
-	step(`^no Id is returned twice$`, st.noIDTwice)
-	step(`^the returned Ids are remembered as "([^"]*)"$`, st.remember)
-	step(`^the returned Ids are the same set as those remembered as "([^"]*)"$`, st.sameAsRemembered)
-	step(`^the returned Ids are the union of those remembered as "([^"]*)" and "([^"]*)"$`, st.unionOfRemembered)
-	step(`^the returned Ids include none of the jobs of the fixture user store "([^"]*)"$`, st.noneOfFixtureStore)
-	step(`^the response shows none of the jobs of the fixture user store "([^"]*)"$`, st.showsNoneOfFixtureStore)
-
-	// Job checks (jobs.go).
-	step(`^every returned job has an Id that is a non-empty string$`, st.everyJobJ1)
-	step(`^every returned job has a Status among PENDING, PROCESSING, COMPLETED and FAILED$`, st.everyJobJ2)
-	step(`^every returned job has a Type among IMPORT_USER and EXPORT_USER$`, st.everyJobJ3)
-	step(`^every returned job has a CreatedDate that is an integer of epoch milliseconds$`, st.everyJobJ4)
-	step(`^every returned job has a Format that is NDJSON, CSV or null$`, st.everyJobJ5)
-	step(`^every returned job has a Location that is a string or null$`, st.everyJobJ6)
-	step(`^every returned job has ErrorDetails that are absent, null or an array of \{UserId, Error\}$`, st.everyJobJ7)
-	step(`^every returned job has FailedUsers that are absent, null or an array of \{FailedUserIdentification, FailedReason\}$`, st.everyJobJ8)
-	step(`^every returned job matches the Job schema, whatever other fields it carries$`, st.everyJobSchema)
-	step(`^the returned jobs are those of the fixture user store "([^"]*)", field for field$`, st.fieldForField)
-
-	// Rate limit (ratelimit.go).
-	step(`^these requests arrive within one second:$`, st.burstTable)
-	step(`^(\d+) requests of the fixture credential "([^"]*)" are sent at (\d+) per second$`, st.steady)
-	step(`^(\d+) badly signed and then (\d+) good requests of the fixture credential "([^"]*)" arrive within one second$`, st.badThenGood)
-	step(`^exactly (\d+) of them succeed$`, st.exactlySucceed)
-	step(`^the others get the error "([^"]*)" or one of its sub-codes$`, st.othersLimited)
-	step(`^all (\d+) of them succeed$`, st.allSucceed)
-	step(`^the (\d+) badly signed requests get the error "([^"]*)"$`, st.badGetError)
-	step(`^all (\d+) good requests succeed$`, st.goodSucceed)
-
-	// The SDK's own rate-limit retry (sdkretry.go).
-	step(`^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`, st.sdkBurst)
-	step(`^(\d+) of them succeeded only after the SDK retried on "([^"]*)"$`, st.retriedOn)
-	step(`^none of them was retried$`, st.noneRetried)
+	for i, step := range s.steps.steps {
+		sc.Step(s.steps.res[i], step.run(st))
+	}
 }

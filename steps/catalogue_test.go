@@ -1,0 +1,128 @@
+package steps
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/plan"
+	"github.com/ciam-harness/listjobs/vocab"
+)
+
+// Every step of the feature files is in the catalogue, once, and every step of the
+// catalogue is used by some scenario.
+func TestCatalogueMatchesTheFeatures(t *testing.T) {
+	p, err := plan.Build(features.FS)
+	require.NoError(t, err)
+	cat := Steps()
+	used := map[string]bool{}
+	for _, sc := range p.Scenarios {
+		for _, text := range sc.Steps {
+			n := 0
+			for i, re := range cat.res {
+				if re.MatchString(text.Text) {
+					n++
+					used[cat.steps[i].Pattern] = true
+				}
+			}
+			assert.Equal(t, 1, n, "%s %q: the step %q matches %d steps of the catalogue; want 1", sc.Feature, sc.Name, text.Text, n)
+		}
+	}
+	for _, s := range cat.steps {
+		assert.True(t, used[s.Pattern], "the step %s is used by no scenario", s.Pattern)
+		for _, r := range s.Rows {
+			assert.True(t, vocab.IsRow(r), "%s: row %q", s.Pattern, r)
+		}
+	}
+}
+
+// A scenario is tagged @fixture exactly when the catalogue says one of its steps reads
+// the target's known data, and each of its tagged rows is judged by one of its checks.
+func TestTagsAgreeWithTheCatalogue(t *testing.T) {
+	p, err := plan.Build(features.FS)
+	require.NoError(t, err)
+	cat := Steps()
+	for _, sc := range p.Scenarios {
+		tr := cat.Analyze(sc.Tags, sc.Steps)
+		require.Empty(t, tr.Undefined, sc.Name)
+		assert.Equal(t, slices.Contains(sc.Tags, vocab.TagFixture), tr.Fixture,
+			"%s %q: tagged %s = %v, but its steps read the fixture = %v", sc.Feature, sc.Name, vocab.TagFixture, !tr.Fixture, tr.Fixture)
+		for _, row := range vocab.RowsOf(sc.Tags) {
+			assert.Contains(t, tr.Rows, row, "%s %q is tagged @%s, but none of its checks judges %s", sc.Feature, sc.Name, row, row)
+		}
+	}
+}
+
+// The traits a scenario gets are those of its steps, with their submatches.
+func TestAnalyze(t *testing.T) {
+	cat := Steps()
+	steps := func(texts ...string) []plan.StepText {
+		var out []plan.StepText
+		for _, s := range texts {
+			out = append(out, plan.StepText{Text: s})
+		}
+		return out
+	}
+	tr := cat.Analyze([]string{"@S2", "@wire"}, steps(
+		`a ListJobs request for the fixture user store "varied"`,
+		`the header "X-TC-Action" is "NoSuchAction"`,
+		`the HTTP status is 200`,
+		`the response is the error "InvalidAction"`,
+		`a step nobody wrote`))
+	assert.Equal(t, []string{"T5", "T7", "T8", "S2"}, tr.Rows)
+	assert.True(t, tr.Fixture)
+	assert.Equal(t, "the SDK does not hand the HTTP status to its caller", tr.Wire)
+	assert.Equal(t, "the HTTP status is 200", tr.WireStep)
+	assert.True(t, tr.OtherAction)
+	assert.Equal(t, "NoSuchAction", tr.Action)
+	assert.Equal(t, []string{"a step nobody wrote"}, tr.Undefined)
+
+	for text, want := range map[string]string{
+		`the header "X-TC-Action" is "ListJobs"`:                           "-",
+		`the header "x-tc-action" is "ListJob"`:                            "ListJob",
+		`the header "X-TC-Action" is absent`:                               "",
+		`the header "X-TC-Region" is absent`:                               "-",
+		`the parameter "Action" is removed`:                                "",
+		"the parameter \"Action\" is `\"Other\"`":                          "Other",
+		"the body is exactly `Action=DescribeJobs&x`":                      "DescribeJobs",
+		`the query is exactly "Action=ListJobs&a=b"`:                       "-",
+		`the header "X-TC-Action" is changed to "ListJobsX" after signing`: "ListJobsX",
+	} {
+		tr := cat.Analyze(nil, steps(text))
+		if want == "-" {
+			assert.False(t, tr.OtherAction, text)
+			continue
+		}
+		assert.True(t, tr.OtherAction, text)
+		assert.Equal(t, want, tr.Action, text)
+	}
+	tr = cat.Analyze(nil, []plan.StepText{{Text: "the body is exactly:", DocString: "Action=Other&Version=2022-03-31"}})
+	assert.Equal(t, "Other", tr.Action)
+}
+
+// Blame finds the rows of every check that failed, through joins and wrapping, and
+// nothing when no check names a row.
+func TestBlame(t *testing.T) {
+	err := fmt.Errorf("%w\n    response: HTTP 200 ...", errors.Join(
+		rowf("J2", "Response.JobSet[0].Status = \"DONE\""),
+		fmt.Errorf("Response.JobSet[1]: %w", rowf("T7/T8", "x")),
+		rowf("contract", "no row"),
+	))
+	assert.Equal(t, []string{"T7", "T8", "J2"}, Blame(err))
+	assert.Nil(t, Blame(errors.New("harness error: no request")))
+	assert.Nil(t, Blame(nil))
+	assert.Equal(t, "J2: bad", rowf("J2", "bad").Error())
+}
+
+// wireReason says why the sdk driver cannot run the step of text, or "".
+func (c *Catalogue) wireReason(text string) string {
+	if s, m, ok := c.match(text); ok && s.Wire != nil {
+		return s.Wire(m)
+	}
+	return ""
+}
