@@ -1,8 +1,13 @@
 // Package emulator is the reference emulator of Tencent Cloud CIAM ListJobs (API 3.0,
 // version 2022-03-31): an http.Handler that serves a fixture (package fixture) and keeps
 // every row of the contract (CONTRACT.md: T1-T10, A1-A8, P1-P10, S1-S9, J1-J9, R1-R3).
-// New builds the handler; Start and Listen serve it on a port; Quirks break chosen rows
-// on purpose so the harness can prove it notices.
+// New builds the handler; Start and Listen serve it on a port.
+//
+// The request path holds the contract and nothing else: there is no switch that breaks a
+// row. The one hook is Config.Wrap, a middleware around the emulator's own handler;
+// every deliberate break (package mutants) lives outside the emulator, in such a
+// middleware (rewriting the request, answering in the emulator's place, or rewriting
+// the answer) or in the ordinary settings (RateLimit, NullEmpty, the fixture).
 //
 // # Order of checks
 //

@@ -45,43 +45,18 @@ type Config struct {
 	NullEmpty bool             // an empty result is "JobSet": null instead of []  (S5)
 	Clock     func() time.Time // nil = time.Now
 	Seed      uint64           // shuffle seed; 0 = random
-	Quirks    Quirks           // deliberate contract breaks, for proving the harness's power (mutants)
-}
-
-// Quirks are deliberate breaks of the contract. Each names the row it breaks; the zero
-// value breaks nothing. They exist so the harness can show that it catches each break.
-type Quirks struct {
-	SkipSignatureCheck bool                     // accept any signature (breaks A2)
-	IgnoreFilter       bool                     // JobIds ignored, all jobs returned (breaks S2)
-	RewriteResponse    func(body []byte) []byte // applied to every JSON response body before it is written
-	// Middleware, when set, wraps the emulator's own handler: every request goes through
-	// the handler it returns, which may rewrite the request before calling next, or the
-	// response next wrote (request-aware mutants; see package mutants). It is called once, in New.
-	Middleware func(next http.Handler) http.Handler
-
-	SkipTimestampCheck      bool   // accept any X-TC-Timestamp, however old or new (breaks A3)
-	SkipScopeCheck          bool   // do not check the credential-scope date and service (breaks A6)
-	SkipTokenCheck          bool   // temporary keys work without, or with a wrong, token (breaks A8)
-	SkipAccountCheck        bool   // another account's user store is listed (breaks S9)
-	AcceptUnknownParameters bool   // unknown parameters are ignored (breaks P6)
-	RejectNull              bool   // a JSON null parameter is InvalidParameter (breaks P10)
-	CountAuthFailures       bool   // signature and token failures use up the rate limit (breaks R3)
-	RateLimitPerSecretID    bool   // one rate-limit bucket per key instead of per owner (breaks R1)
-	RepeatJobs              bool   // every listed job appears twice (breaks S2's "at most once")
-	EmptyJobIDsMatchNothing bool   // "JobIds": [] lists no job (breaks S1)
-	UnknownJobIDError       bool   // an unknown id in JobIds gives ResourceNotFound (breaks S3)
-	FixedRequestID          bool   // every response carries the same RequestId (breaks T8)
-	AcceptAnyRegion         bool   // any non-empty region is served (breaks P3)
-	AcceptAnyVersion        bool   // any non-empty version is served (breaks P2)
-	ErrorHTTPStatus         int    // HTTP status of error responses; 0 = 200 (breaks T5 when not 200)
-	ContentType             string // response Content-Type; "" = application/json (breaks T5 when set)
+	// Wrap, when set, wraps the emulator's own handler: every request goes through the
+	// handler it returns, which may rewrite the request before calling next, answer in
+	// its place, or rewrite the answer next wrote. It is called once, in New; a nil
+	// result is an error. It is the one way to change the emulator's behaviour (package
+	// mutants builds every deliberate break of the contract on it).
+	Wrap func(next http.Handler) http.Handler
 }
 
 // Emulator is the reference ListJobs endpoint: an http.Handler serving a fixture.
 // It is safe for concurrent use.
 type Emulator struct {
 	nullEmpty bool
-	quirks    Quirks
 	clock     func() time.Time
 	fx        *fixture.Fixture
 	creds     map[string]*credential
@@ -92,8 +67,7 @@ type Emulator struct {
 	pool      sync.Pool
 	ctJSON    []string
 	hasFaults bool
-	fixedID   [36]byte
-	wrapped   http.Handler // Quirks.Middleware around serveHTTP; nil without it
+	wrapped   http.Handler // Config.Wrap around serveHTTP; nil without it
 	// onPanic, when set (tests), is told about a recovered panic.
 	onPanic func(v any)
 }
@@ -162,12 +136,8 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.RateLimit < 0 {
 		return nil, fmt.Errorf("emulator: RateLimit %d is negative", cfg.RateLimit)
 	}
-	if s := cfg.Quirks.ErrorHTTPStatus; s != 0 && (s < 100 || s > 999) {
-		return nil, fmt.Errorf("emulator: Quirks.ErrorHTTPStatus %d is not an HTTP status", s)
-	}
 	e := &Emulator{
 		nullEmpty: cfg.NullEmpty,
-		quirks:    cfg.Quirks,
 		clock:     cfg.Clock,
 		fx:        cfg.Fixture,
 		creds:     make(map[string]*credential, len(cfg.Fixture.Credentials)),
@@ -179,9 +149,6 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if e.clock == nil {
 		e.clock = time.Now
-	}
-	if cfg.Quirks.ContentType != "" {
-		e.ctJSON = []string{cfg.Quirks.ContentType}
 	}
 	if e.seed == 0 {
 		var b [8]byte
@@ -197,10 +164,7 @@ func New(cfg Config) (*Emulator, error) {
 		}
 		cr := &credential{Credential: c}
 		if e.rateLimit > 0 {
-			key := "owner:" + c.Owner
-			if cfg.Quirks.RateLimitPerSecretID {
-				key = "key:" + c.SecretID
-			}
+			key := c.Owner
 			if buckets[key] == nil {
 				buckets[key] = &bucket{}
 			}
@@ -224,13 +188,10 @@ func New(cfg Config) (*Emulator, error) {
 		e.stores[s.ID] = st
 	}
 	e.pool.New = func() any { return new(scratch) }
-	if cfg.Quirks.FixedRequestID {
-		e.fixedID = [36]byte([]byte("00000000-0000-4000-8000-000000000000"))
-	}
-	if cfg.Quirks.Middleware != nil {
-		e.wrapped = cfg.Quirks.Middleware(http.HandlerFunc(e.serveHTTP))
+	if cfg.Wrap != nil {
+		e.wrapped = cfg.Wrap(http.HandlerFunc(e.serveHTTP))
 		if e.wrapped == nil {
-			return nil, errors.New("emulator: Quirks.Middleware returned a nil handler")
+			return nil, errors.New("emulator: Config.Wrap returned a nil handler")
 		}
 	}
 	return e, nil
@@ -245,7 +206,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.serveHTTP(w, r)
 }
 
-// serveHTTP is ServeHTTP without the Middleware quirk.
+// serveHTTP is ServeHTTP without Config.Wrap.
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	sc := e.pool.Get().(*scratch)
 	defer e.release(sc)
@@ -336,11 +297,11 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, sc *scratch, no
 		e.writeError(w, sc, codeInvalidParameter, "Parameter `Timestamp` type error.")
 		return
 	}
-	if !e.quirks.SkipTimestampCheck && expired(ts, now) {
+	if expired(ts, now) {
 		e.writeError(w, sc, codeSignatureExpire, msgSignatureExpire)
 		return
 	}
-	if !e.quirks.SkipScopeCheck && (auth.Service != serviceName || auth.Date != signing.Date(ts)) {
+	if auth.Service != serviceName || auth.Date != signing.Date(ts) {
 		e.writeError(w, sc, codeSignatureFailure, msgSignatureFailure)
 		return
 	}
@@ -353,13 +314,11 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, sc *scratch, no
 	if r.Method == http.MethodPost {
 		payload = body
 	}
-	if !e.quirks.SkipSignatureCheck && !e.verifyTC3(r, payload, cred, auth, ts) {
-		e.authFailed(cred, now)
+	if !e.verifyTC3(r, payload, cred, auth, ts) {
 		e.writeError(w, sc, codeSignatureFailure, msgSignatureFailure)
 		return
 	}
-	if cred.Token != "" && !e.quirks.SkipTokenCheck && !sameSecret(header(r, "X-Tc-Token"), cred.Token) {
-		e.authFailed(cred, now)
+	if cred.Token != "" && !sameSecret(header(r, "X-Tc-Token"), cred.Token) {
 		e.writeError(w, sc, codeTokenFailure, msgTokenFailure)
 		return
 	}
@@ -408,7 +367,7 @@ func (e *Emulator) serveV1(w http.ResponseWriter, r *http.Request, sc *scratch, 
 		e.writeError(w, sc, codeInvalidParameter, "Parameter `Nonce` type error.")
 		return
 	}
-	if !e.quirks.SkipTimestampCheck && expired(ts, now) {
+	if expired(ts, now) {
 		e.writeError(w, sc, codeSignatureExpire, msgSignatureExpire)
 		return
 	}
@@ -418,13 +377,11 @@ func (e *Emulator) serveV1(w http.ResponseWriter, r *http.Request, sc *scratch, 
 		return
 	}
 	// An unknown SignatureMethod cannot verify, so it is a SignatureFailure.
-	if !e.quirks.SkipSignatureCheck && !signing.VerifyV1(cred.SecretKey, r.Method, r.Host, "/", values) {
-		e.authFailed(cred, now)
+	if !signing.VerifyV1(cred.SecretKey, r.Method, r.Host, "/", values) {
 		e.writeError(w, sc, codeSignatureFailure, msgSignatureFailure)
 		return
 	}
-	if cred.Token != "" && !e.quirks.SkipTokenCheck && !sameSecret(get("Token"), cred.Token) {
-		e.authFailed(cred, now)
+	if cred.Token != "" && !sameSecret(get("Token"), cred.Token) {
 		e.writeError(w, sc, codeTokenFailure, msgTokenFailure)
 		return
 	}
@@ -457,11 +414,11 @@ func (e *Emulator) serveAuthenticated(w http.ResponseWriter, sc *scratch, now ti
 		e.writeError(w, sc, codeInvalidAction, "The request `Action` is invalid or not found.")
 		return
 	}
-	if ver != apiVersion && !e.quirks.AcceptAnyVersion {
+	if ver != apiVersion {
 		e.writeError(w, sc, codeNoSuchVersion, "The API version `"+ver+"` does not exist.")
 		return
 	}
-	if !knownRegion(region) && !e.quirks.AcceptAnyRegion {
+	if !knownRegion(region) {
 		e.writeError(w, sc, codeUnsupportedRegion, "The action `ListJobs` does not support this region.")
 		return
 	}
@@ -498,35 +455,17 @@ func (e *Emulator) serveAuthenticated(w http.ResponseWriter, sc *scratch, now ti
 		}
 	}
 	st := e.stores[string(req.storeID)]
-	if st == nil || (st.account != cred.Account && !e.quirks.SkipAccountCheck) {
+	if st == nil || st.account != cred.Account {
 		e.writeError(w, sc, codeInvalidUserStore, "The user store does not exist.")
 		return
 	}
-	sel, ok := e.selectJobs(st, &req, sc)
-	if !ok {
-		e.writeError(w, sc, codeResourceNotFound, "A job in `JobIds` does not exist.")
-		return
-	}
-	e.writeJobs(w, sc, st, sel)
+	e.writeJobs(w, sc, st, e.selectJobs(st, &req, sc))
 }
 
-// authFailed charges a refused request to the rate limit only under the CountAuthFailures quirk (R3).
-func (e *Emulator) authFailed(cred *credential, now time.Time) {
-	if e.quirks.CountAuthFailures && cred.bucket != nil {
-		cred.bucket.take(now, e.rateLimit)
-	}
-}
-
-// selectJobs returns the indices of the jobs to list, shuffled (S1-S4), or false when
-// the UnknownJobIDError quirk refuses an unknown id.
-func (e *Emulator) selectJobs(st *store, req *request, sc *scratch) ([]int32, bool) {
+// selectJobs returns the indices of the jobs to list, shuffled (S1-S4).
+func (e *Emulator) selectJobs(st *store, req *request, sc *scratch) []int32 {
 	sel := sc.sel[:0]
-	all := !req.hasIDs || len(req.ids) == 0 || e.quirks.IgnoreFilter
-	if req.hasIDs && len(req.ids) == 0 && e.quirks.EmptyJobIDsMatchNothing && !e.quirks.IgnoreFilter {
-		sc.sel = sel
-		return sel, true
-	}
-	if all {
+	if !req.hasIDs || len(req.ids) == 0 {
 		for i := range st.jobs {
 			sel = append(sel, int32(i))
 		}
@@ -539,10 +478,6 @@ func (e *Emulator) selectJobs(st *store, req *request, sc *scratch) ([]int32, bo
 		for _, id := range req.ids {
 			i, ok := st.index[string(id)]
 			if !ok {
-				if e.quirks.UnknownJobIDError {
-					sc.seen = seen
-					return nil, false
-				}
 				continue // S3
 			}
 			if seen[i>>6]&(1<<(i&63)) == 0 { // S2: each job once
@@ -552,9 +487,6 @@ func (e *Emulator) selectJobs(st *store, req *request, sc *scratch) ([]int32, bo
 		}
 		sc.seen = seen
 	}
-	if e.quirks.RepeatJobs {
-		sel = append(sel, sel...)
-	}
 	// S4: a fresh order per response, from the seed and a per-response counter.
 	var rng splitmix
 	rng.seed(e.seed, e.counter.Add(1))
@@ -563,7 +495,7 @@ func (e *Emulator) selectJobs(st *store, req *request, sc *scratch) ([]int32, bo
 		sel[i], sel[j] = sel[j], sel[i]
 	}
 	sc.sel = sel
-	return sel, true
+	return sel
 }
 
 func signs(names []string, want string) bool {

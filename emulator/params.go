@@ -83,10 +83,7 @@ func (e *Emulator) parseJSON(body []byte, req *request, sc *scratch) *paramError
 			switch {
 			case seenStore:
 				invalid = orFirst(invalid, invalidParam("The parameter `UserStoreId` is given more than once."))
-			case isNull(val):
-				if e.quirks.RejectNull {
-					invalid = orFirst(invalid, invalidParam("The parameter `UserStoreId` must be a string."))
-				}
+			case isNull(val): // P10: null counts as absent
 			case at(val, 0) == '"':
 				req.storeID, req.hasStore = decodeString(val), true
 			default:
@@ -97,10 +94,7 @@ func (e *Emulator) parseJSON(body []byte, req *request, sc *scratch) *paramError
 			switch {
 			case seenIDs:
 				invalid = orFirst(invalid, invalidParam("The parameter `JobIds` is given more than once."))
-			case isNull(val):
-				if e.quirks.RejectNull {
-					invalid = orFirst(invalid, invalidParam("The parameter `JobIds` must be an array of strings."))
-				}
+			case isNull(val): // P10: null counts as absent
 			case at(val, 0) == '[':
 				var ok bool
 				ids, ok = appendStrings(ids, val)
@@ -113,7 +107,7 @@ func (e *Emulator) parseJSON(body []byte, req *request, sc *scratch) *paramError
 			}
 			seenIDs = true
 		default:
-			if !e.quirks.AcceptUnknownParameters && unknown == nil {
+			if unknown == nil {
 				unknown = unknownParam(key)
 			}
 		}
@@ -267,7 +261,7 @@ func (e *Emulator) parsePairs(pairs []pair, req *request, sc *scratch) *paramErr
 			ids = append(ids, p.val)
 			req.hasIDs = true
 		default:
-			if !e.quirks.AcceptUnknownParameters && unknown == nil {
+			if unknown == nil {
 				unknown = unknownParam(p.key)
 			}
 		}

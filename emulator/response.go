@@ -3,7 +3,6 @@ package emulator
 import (
 	"crypto/rand"
 	"net/http"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -26,7 +25,6 @@ const (
 	codeUnsupportedRegion        = "UnsupportedRegion"
 	codeRequestLimitExceeded     = "RequestLimitExceeded"
 	codeInvalidUserStore         = "FailedOperation.InvalidUserStore"
-	codeResourceNotFound         = "ResourceNotFound"
 	codeInternalError            = "InternalError"
 )
 
@@ -79,9 +77,6 @@ func (e *Emulator) release(sc *scratch) {
 // appendRequestID appends a fresh UUID v4 (T8, T9) made from crypto/rand bytes, read
 // 512 at a time.
 func (e *Emulator) appendRequestID(b []byte, sc *scratch) []byte {
-	if e.quirks.FixedRequestID {
-		return append(b, e.fixedID[:]...)
-	}
 	if sc.rleft < 16 {
 		_, _ = rand.Read(sc.rnd[:]) // crypto/rand.Read never fails (Go 1.24+)
 		sc.rleft = len(sc.rnd)
@@ -112,11 +107,7 @@ func (e *Emulator) writeError(w http.ResponseWriter, sc *scratch, code, msg stri
 	b = e.appendRequestID(b, sc)
 	b = append(b, `"}}`...)
 	sc.out = b
-	status := http.StatusOK
-	if e.quirks.ErrorHTTPStatus != 0 {
-		status = e.quirks.ErrorHTTPStatus
-	}
-	e.finish(w, b, status)
+	e.finish(w, b)
 }
 
 // sizeError answers RequestSizeLimitExceeded (T10) and closes the connection, since
@@ -156,17 +147,15 @@ func (e *Emulator) writeJobs(w http.ResponseWriter, sc *scratch, st *store, sel 
 	b = e.appendRequestID(b, sc)
 	b = append(b, `"}}`...)
 	sc.out = b
-	e.finish(w, b, http.StatusOK)
+	e.finish(w, b)
 }
 
-func (e *Emulator) finish(w http.ResponseWriter, b []byte, status int) {
-	if e.quirks.RewriteResponse != nil {
-		b = e.quirks.RewriteResponse(slices.Clone(b))
-	}
+// finish writes an answer: always HTTP 200 with Content-Type application/json (T5).
+func (e *Emulator) finish(w http.ResponseWriter, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = e.ctJSON
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
-	w.WriteHeader(status)
+	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b) // a client that went away is not our error
 }
 

@@ -188,8 +188,6 @@ func TestNew(t *testing.T) {
 	assert.ErrorContains(t, err, "Fixture")
 	_, err = New(Config{Fixture: loadFixture(t), RateLimit: -1})
 	assert.ErrorContains(t, err, "RateLimit")
-	_, err = New(Config{Fixture: loadFixture(t), Quirks: Quirks{ErrorHTTPStatus: 7}})
-	assert.ErrorContains(t, err, "ErrorHTTPStatus")
 
 	fx := cloneFixture(t)
 	fx.Credentials = append(fx.Credentials, fx.Credentials[0])

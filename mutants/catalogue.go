@@ -8,19 +8,15 @@ import (
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
-// quirk applies emulator switches.
-func quirk(set func(q *emulator.Quirks)) func(*emulator.Config) {
-	return func(c *emulator.Config) { set(&c.Quirks) }
-}
-
-// rewriter applies a response rewriter.
+// rewriter puts in front of the emulator a middleware that rewrites every answer body with f.
 func rewriter(f func([]byte) []byte) func(*emulator.Config) {
-	return func(c *emulator.Config) { c.Quirks.RewriteResponse = f }
+	return func(c *emulator.Config) { c.Wrap = rewriteBodies(f) }
 }
 
-// through puts a middleware, built over the emulator's fixture, in front of the emulator.
+// through puts a middleware, built over the emulator's fixture, in front of the emulator
+// (emulator.Config.Wrap).
 func through(mw func(fx *fixture.Fixture) middleware) func(*emulator.Config) {
-	return func(c *emulator.Config) { c.Quirks.Middleware = mw(c.Fixture) }
+	return func(c *emulator.Config) { c.Wrap = mw(c.Fixture) }
 }
 
 func fixed(mw middleware) func(*fixture.Fixture) middleware {
@@ -42,6 +38,7 @@ func catalogue() []Mutant {
 	const (
 		mw = "middleware"
 		rw = "rewriter"
+		rs = "re-signing front"
 	)
 	return []Mutant{
 		// ---- Transport and envelope ----
@@ -55,13 +52,13 @@ func catalogue() []Mutant {
 			apply: through(fixed(refuseUnknownHeaders()))},
 		{Name: "language-refused", Row: "T4", How: mw, Break: "X-TC-Language other than en-US gets InvalidParameterValue",
 			apply: through(fixed(refuseLanguage()))},
-		{Name: "error-status-400", Row: "T5", How: "quirk ErrorHTTPStatus", Break: "errors are answered with HTTP 400",
-			apply: quirk(func(q *emulator.Quirks) { q.ErrorHTTPStatus = 400 })},
-		{Name: "content-type-text", Row: "T5", How: "quirk ContentType", Break: "every answer has Content-Type text/plain",
-			apply: quirk(func(q *emulator.Quirks) { q.ContentType = "text/plain; charset=utf-8" })},
-		{Name: "content-type-charset", Row: "T5", How: "quirk ContentType", Break: "every answer has Content-Type application/json; charset=utf-8",
+		{Name: "error-status-400", Row: "T5", How: rw, Break: "errors are answered with HTTP 400",
+			apply: through(fixed(errorStatus(400)))},
+		{Name: "content-type-text", Row: "T5", How: rw, Break: "every answer has Content-Type text/plain",
+			apply: through(fixed(contentType("text/plain; charset=utf-8")))},
+		{Name: "content-type-charset", Row: "T5", How: rw, Break: "every answer has Content-Type application/json; charset=utf-8",
 			Equivalent: "T5 asks for the media type application/json; a charset parameter does not change it",
-			apply:      quirk(func(q *emulator.Quirks) { q.ContentType = "application/json; charset=utf-8" })},
+			apply:      through(fixed(contentType("application/json; charset=utf-8")))},
 		{Name: "jobset-renamed", Row: "T6", How: rw, Break: `a success lists its jobs under "Jobs" instead of "JobSet"`,
 			apply: rewriter(RenameJobSet)},
 		{Name: "jobset-duplicate-member", Row: "T6", How: rw, Break: `a success with jobs carries a second, empty "JobSet" member after its RequestId`,
@@ -77,8 +74,8 @@ func catalogue() []Mutant {
 			apply:      rewriter(RewordedMessage)},
 		{Name: "requestid-missing", Row: "T8", How: rw, Break: `responses carry no "RequestId"`,
 			apply: rewriter(DropRequestID)},
-		{Name: "requestid-constant", Row: "T8", How: "quirk FixedRequestID", Break: "every response carries the same RequestId",
-			apply: quirk(func(q *emulator.Quirks) { q.FixedRequestID = true })},
+		{Name: "requestid-constant", Row: "T8", How: rw, Break: "every response carries the same RequestId",
+			apply: rewriter(constantRequestID)},
 		{Name: "requestid-number", Row: "T8", How: rw, Break: "RequestId is a JSON number (new for each response)",
 			apply: rewriter(NumericRequestID)},
 		{Name: "requestid-not-uuid", Row: "T9", How: rw, Break: "RequestId is 32 hexadecimal digits without hyphens",
@@ -96,16 +93,16 @@ func catalogue() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, bodyReencoded) })},
 		{Name: "signed-headers-fixed", Row: "A1", How: mw, Break: "only SignedHeaders content-type;host verify",
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, defaultSignedHeaders) })},
-		{Name: "signature-unchecked", Row: "A2", How: "quirk SkipSignatureCheck", Break: "any signature is accepted",
-			apply: quirk(func(q *emulator.Quirks) { q.SkipSignatureCheck = true })},
+		{Name: "signature-unchecked", Row: "A2", How: rs, Break: "any signature is accepted",
+			apply: through(skipSignature)},
 		{Name: "signature-whitespace-blind", Row: "A2", How: mw, Break: "a body whose white space changed after signing still verifies",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptIfAlso(fx, compactBody) })},
 		{Name: "signature-ignores-jobids", Row: "A2", How: mw, Break: "the body's JobIds are not covered by the signature",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptIfAlso(fx, withoutJobIDs) })},
 		{Name: "signed-header-values-ignored", Row: "A2", How: mw, Break: "a signed X-TC-Region changed after signing still verifies",
 			apply: through(anyRegionValue)},
-		{Name: "timestamp-unchecked", Row: "A3", How: "quirk SkipTimestampCheck", Break: "any X-TC-Timestamp is accepted",
-			apply: quirk(func(q *emulator.Quirks) { q.SkipTimestampCheck = true })},
+		{Name: "timestamp-unchecked", Row: "A3", How: rs, Break: "any X-TC-Timestamp is accepted",
+			apply: through(skipTimestamp)},
 		{Name: "timestamp-too-strict", Row: "A3", How: mw, Break: "a clock skew over 30 s is refused with SignatureExpire",
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseSkewOver(fx, 30) })},
 		{Name: "timestamp-future-unchecked", Row: "A3", How: mw, Break: "timestamps far in the future are accepted (only the past is checked)",
@@ -114,16 +111,16 @@ func catalogue() []Mutant {
 			apply: through(acceptUnknownSecretID)},
 		{Name: "authorization-wrong-code", Row: "A5", How: rw, Break: "a missing or malformed Authorization gets AuthFailure.SignatureFailure",
 			apply: rewriter(recode(codeInvalidAuthorization, codeSignatureFailure))},
-		{Name: "scope-unchecked", Row: "A6", How: "quirk SkipScopeCheck", Break: "the credential scope's date and service are not checked",
-			apply: quirk(func(q *emulator.Quirks) { q.SkipScopeCheck = true })},
+		{Name: "scope-unchecked", Row: "A6", How: rs, Break: "the credential scope's date and service are not checked",
+			apply: through(skipScope)},
 		{Name: "scope-date-ignored", Row: "A6", How: mw, Break: "a credential scope dated another day than the timestamp is accepted",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, true) })},
 		{Name: "scope-service-ignored", Row: "A6", How: mw, Break: "a credential scope for another service is accepted",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, false) })},
 		{Name: "signature-v1-refused", Row: "A7", How: mw, Break: "signature v1 requests get AuthFailure.InvalidAuthorization",
 			apply: through(fixed(refuseV1()))},
-		{Name: "token-unchecked", Row: "A8", How: "quirk SkipTokenCheck", Break: "a temporary key works without its token, or with a wrong one",
-			apply: quirk(func(q *emulator.Quirks) { q.SkipTokenCheck = true })},
+		{Name: "token-unchecked", Row: "A8", How: rs, Break: "a temporary key works without its token, or with a wrong one",
+			apply: through(skipToken)},
 		{Name: "token-wrong-code", Row: "A8", How: rw, Break: "a wrong X-TC-Token gets AuthFailure.SignatureFailure instead of TokenFailure",
 			apply: rewriter(recode("AuthFailure.TokenFailure", codeSignatureFailure))},
 
@@ -132,46 +129,46 @@ func catalogue() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Action", vocab.Action, func(v string) bool { return v != "" && v != vocab.Action })
 			})},
-		{Name: "version-unchecked", Row: "P2", How: "quirk AcceptAnyVersion", Break: "any X-TC-Version is served",
-			apply: quirk(func(q *emulator.Quirks) { q.AcceptAnyVersion = true })},
+		{Name: "version-unchecked", Row: "P2", How: mw, Break: "any X-TC-Version is served",
+			apply: through(func(fx *fixture.Fixture) middleware { return acceptAny(fx, "Version", isVersion, vocab.Version) })},
 		{Name: "region-not-required", Row: "P3", How: mw, Break: "a request without X-TC-Region is served (as ap-guangzhou)",
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Region", vocab.DefaultRegion, func(v string) bool { return v == "" })
 			})},
-		{Name: "region-unchecked", Row: "P3", How: "quirk AcceptAnyRegion", Break: "any region name is served",
-			apply: quirk(func(q *emulator.Quirks) { q.AcceptAnyRegion = true })},
+		{Name: "region-unchecked", Row: "P3", How: mw, Break: "any region name is served",
+			apply: through(func(fx *fixture.Fixture) middleware { return acceptAny(fx, "Region", isRegion, vocab.DefaultRegion) })},
 		{Name: "userstoreid-missing-wrong-code", Row: "P4", How: mw, Break: "a request without UserStoreId gets InvalidParameter instead of MissingParameter",
 			apply: through(fixed(storeIDWrongCode()))},
 		{Name: "userstoreid-type-lenient", Row: "P5", How: mw, Break: "a UserStoreId that is a number, boolean, array or object is read as a string",
 			apply: through(func(fx *fixture.Fixture) middleware { return coerceParam(fx, "UserStoreId", storeIDAsString) })},
 		{Name: "jobids-type-lenient", Row: "P5", How: mw, Break: "a JobIds that is not an array of strings is read as one",
 			apply: through(func(fx *fixture.Fixture) middleware { return coerceParam(fx, "JobIds", jobIDsAsStrings) })},
-		{Name: "unknown-parameter-accepted", Row: "P6", How: "quirk AcceptUnknownParameters", Break: "parameters ListJobs does not define are ignored",
-			apply: quirk(func(q *emulator.Quirks) { q.AcceptUnknownParameters = true })},
+		{Name: "unknown-parameter-accepted", Row: "P6", How: mw, Break: "parameters ListJobs does not define are ignored",
+			apply: through(acceptUnknownParameters)},
 		{Name: "non-object-body-as-empty", Row: "P7", How: mw, Break: "a body that is JSON but not an object counts as an empty body (MissingParameter)",
 			apply: through(nonObjectAsEmpty)},
 		{Name: "unknown-store-empty-list", Row: "P8", How: mw, Break: "an unknown UserStoreId is answered with an empty list",
 			apply: through(unknownStoreEmpty)},
 		{Name: "empty-userstoreid-missing", Row: "P9", How: mw, Break: `"UserStoreId": "" gets MissingParameter`,
 			apply: through(fixed(emptyStoreIDMissing()))},
-		{Name: "null-rejected", Row: "P10", How: "quirk RejectNull", Break: "a JSON null parameter is InvalidParameter",
-			apply: quirk(func(q *emulator.Quirks) { q.RejectNull = true })},
+		{Name: "null-rejected", Row: "P10", How: mw, Break: "a JSON null parameter is InvalidParameter",
+			apply: through(rejectNull)},
 
 		// ---- Semantics ----
-		{Name: "empty-jobids-nothing", Row: "S1", How: "quirk EmptyJobIDsMatchNothing", Break: `"JobIds": [] lists no job`,
-			apply: quirk(func(q *emulator.Quirks) { q.EmptyJobIDsMatchNothing = true })},
+		{Name: "empty-jobids-nothing", Row: "S1", How: mw, Break: `"JobIds": [] lists no job`,
+			apply: through(emptyIDsMatchNothing)},
 		{Name: "listing-truncated", Row: "S1", How: rw, Break: "a listing stops after 1000 jobs, silently",
 			apply: rewriter(truncateJobSet(1000))},
-		{Name: "filter-ignored", Row: "S2", How: "quirk IgnoreFilter", Break: "JobIds is ignored: every job is returned",
-			apply: quirk(func(q *emulator.Quirks) { q.IgnoreFilter = true })},
-		{Name: "duplicates-returned", Row: "S2", How: "quirk RepeatJobs", Break: "every listed job appears twice",
-			apply: quirk(func(q *emulator.Quirks) { q.RepeatJobs = true })},
+		{Name: "filter-ignored", Row: "S2", How: mw, Break: "JobIds is ignored: every job is returned",
+			apply: through(ignoreFilter)},
+		{Name: "duplicates-returned", Row: "S2", How: mw, Break: "every listed job appears twice",
+			apply: through(repeatJobs)},
 		{Name: "filter-extra-job", Row: "S2", How: mw, Break: "a filtered listing holds one more job of the store, not asked for",
 			apply: through(listing(extraJob))},
 		{Name: "filter-matches-nothing", Row: "S2", How: mw, Break: "a filtered listing never holds a job",
 			apply: through(listing(noMatch))},
-		{Name: "unknown-id-error", Row: "S3", How: "quirk UnknownJobIDError", Break: "an unknown id in JobIds gives ResourceNotFound",
-			apply: quirk(func(q *emulator.Quirks) { q.UnknownJobIDError = true })},
+		{Name: "unknown-id-error", Row: "S3", How: mw, Break: "an unknown id in JobIds gives ResourceNotFound",
+			apply: through(unknownIDError)},
 		{Name: "jobset-sorted", Row: "S4", How: rw, Break: "JobSet is sorted by Id",
 			Equivalent: "S4: JobSet comes in no particular order, so a sorted one conforms",
 			apply:      rewriter(SortJobSet)},
@@ -198,8 +195,8 @@ func catalogue() []Mutant {
 			apply: through(listing(duplicatesDropped))},
 		{Name: "filter-union-broken", Row: "S8", How: mw, Break: "a filtered listing holds only the jobs of the first two ids listed",
 			apply: through(listing(firstTwo))},
-		{Name: "other-account-store-visible", Row: "S9", How: "quirk SkipAccountCheck", Break: "another account's user store is listed",
-			apply: quirk(func(q *emulator.Quirks) { q.SkipAccountCheck = true })},
+		{Name: "other-account-store-visible", Row: "S9", How: mw, Break: "another account's user store is listed",
+			apply: through(otherAccountStores)},
 
 		// ---- The Job object ----
 		{Name: "job-id-renamed", Row: "J1", How: rw, Break: `every job's "Id" is called "JobId"`,
@@ -245,11 +242,11 @@ func catalogue() []Mutant {
 			apply: rateLimit(19)},
 		{Name: "rate-limit-21", Row: "R1", How: "config RateLimit 21", Break: "21 requests per second pass, not 20", RateLimit: true,
 			apply: rateLimit(21)},
-		{Name: "rate-limit-per-secretid", Row: "R1", How: "quirk RateLimitPerSecretID", Break: "the limit is counted per SecretId, not per owner", RateLimit: true,
-			apply: quirk(func(q *emulator.Quirks) { q.RateLimitPerSecretID = true })},
+		{Name: "rate-limit-per-secretid", Row: "R1", How: "fixture: an owner per key", Break: "the limit is counted per SecretId, not per owner", RateLimit: true,
+			apply: perKeyOwners},
 		{Name: "rate-limit-8", Row: "R2", How: "config RateLimit 8", Break: "8 requests per second pass: traffic at half the limit is throttled", RateLimit: true,
 			apply: rateLimit(8)},
-		{Name: "auth-failures-counted", Row: "R3", How: "quirk CountAuthFailures", Break: "refused authentications use up the rate limit", RateLimit: true,
-			apply: quirk(func(q *emulator.Quirks) { q.CountAuthFailures = true })},
+		{Name: "auth-failures-counted", Row: "R3", How: mw, Break: "refused authentications use up the rate limit", RateLimit: true,
+			apply: through(countAuthFailures)},
 	}
 }

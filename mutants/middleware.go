@@ -17,7 +17,7 @@ import (
 	"github.com/ciam-harness/listjobs/signing"
 )
 
-// Request-aware mutants: middlewares (emulator Quirks.Middleware) in front of the
+// Request-aware mutants: middlewares (emulator.Config.Wrap) in front of the
 // reference emulator. They read the request, and either answer in the emulator's place,
 // change the request before the emulator sees it, or change the emulator's answer.
 //
@@ -325,7 +325,7 @@ func jobID(raw json.RawMessage) string {
 
 // ---- middleware shapes ----
 
-// middleware is the type of emulator Quirks.Middleware.
+// middleware is the type of emulator.Config.Wrap.
 type middleware = func(next http.Handler) http.Handler
 
 // refuse answers in the emulator's place whenever decide returns a body; otherwise the

@@ -1,7 +1,9 @@
 // Package mutants names deliberate breaks of the ListJobs contract: each is the
-// reference emulator with one contract row broken, built as a behaviour switch of the
-// emulator (emulator.Quirks), a response rewriter (Quirks.RewriteResponse) or a
-// request-aware middleware in front of it (Quirks.Middleware), never as a copy of it.
+// reference emulator with one contract row broken, never a copy of it. The emulator
+// holds no switch that breaks a row: every break lives here, in a middleware in front
+// of it (emulator.Config.Wrap) that rewrites its answers, answers in its place, or
+// rewrites (and re-signs) the request before it, or in its ordinary settings (the rate
+// limit, NullEmpty, a copy of the fixture).
 // The suite must fail on every one of them, and the failing scenarios must carry the
 // broken row's tag; package mutation and the runner's tests prove it.
 //
@@ -20,7 +22,7 @@ type Mutant struct {
 	Name  string // short id, e.g. "filter-ignored"
 	Row   string // the contract row it breaks, e.g. "S2"
 	Break string // what the broken emulator does, one sentence
-	How   string // how it is built: "quirk IgnoreFilter", "rewriter", "middleware", "config"
+	How   string // how it is built: "rewriter", "middleware", "re-signing front", "config", "fixture"
 	// Equivalent, when set, says why the mutant conforms to the contract: the suite
 	// must pass on it. Row is then the row that allows the change.
 	Equivalent string

@@ -179,7 +179,7 @@ type req struct {
 	query   string
 	cred    signing.Credential
 	skew    int64             // seconds added to the timestamp
-	headers map[string]string // set before signing ("" removes)
+	headers map[string]string // set before signing ("" removes); v1: common parameters
 	signed  []string
 	service string // credential scope service, default ciam
 	after   func(r *http.Request, body *string)
@@ -198,12 +198,24 @@ func (q req) build(t *testing.T) *http.Request {
 		v, err := url.ParseQuery(q.query)
 		require.NoError(t, err)
 		for k, val := range map[string]string{"Action": "ListJobs", "Version": "2022-03-31", "Region": "ap-guangzhou",
-			"Timestamp": strconv.FormatInt(time.Now().Unix(), 10), "Nonce": "42", "SecretId": q.cred.SecretID, "SignatureMethod": "HmacSHA256"} {
+			"Timestamp": strconv.FormatInt(time.Now().Unix()+q.skew, 10), "Nonce": "42", "SecretId": q.cred.SecretID, "SignatureMethod": "HmacSHA256"} {
+			v.Set(k, val)
+		}
+		if q.cred.Token != "" {
+			v.Set("Token", q.cred.Token)
+		}
+		for k, val := range q.headers { // v1: common parameters
 			v.Set(k, val)
 		}
 		sig, err := signing.SignV1(q.cred.SecretKey, "HmacSHA256", signing.V1StringToSign(method, host, "/", v))
 		require.NoError(t, err)
 		v.Set("Signature", sig)
+		if method == http.MethodPost { // a form-encoded body
+			r := httptest.NewRequest(method, "/", strings.NewReader(v.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.Host = host
+			return r
+		}
 		r := httptest.NewRequest(method, "/?"+v.Encode(), nil)
 		r.Host = host
 		return r
@@ -544,10 +556,42 @@ func TestRateLimitMutants(t *testing.T) {
 	m, _ := ByName("rate-limit-per-secretid")
 	assert.Equal(t, 30, passes(handler(m.Config(fx)), shared...))
 
+	assert.Equal(t, 20, passes(handler(m.Config(fx)), burst(primary, 25)...), "one key still has its limit")
+
 	badThenGood := append(burst(wrongKey, 25), primary)
 	require.Equal(t, 1, passes(handler(ref), badThenGood...))
 	m, _ = ByName("auth-failures-counted")
 	assert.Equal(t, 0, passes(handler(m.Config(fx)), badThenGood...))
+
+	// R3 by every refusal of the signature and token checks, TC3 and v1; what the
+	// emulator refuses before them (the scope, A6) is not counted.
+	temporary := key(t, fx, "temporary")
+	for _, tc := range []struct {
+		name    string
+		refused req
+		code    string
+		counted bool
+	}{
+		{"token", req{cred: temporary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("X-TC-Token") }}, "AuthFailure.TokenFailure", true},
+		{"v1 signature", req{v1: true, method: "GET", cred: wrongKey, query: "UserStoreId=" + varied.ID}, "AuthFailure.SignatureFailure", true},
+		{"scope", req{cred: primary, body: body, service: "cvm"}, "AuthFailure.SignatureFailure", false},
+	} {
+		refH, mutH := handler(ref), handler(m.Config(fx))
+		for range 25 {
+			require.Equal(t, tc.code, serve(t, refH, tc.refused.build(t)).code, tc.name)
+			require.Equal(t, tc.code, serve(t, mutH, tc.refused.build(t)).code, tc.name)
+		}
+		good := req{cred: tc.refused.cred, body: body}
+		if tc.refused.cred == wrongKey {
+			good.cred = primary
+		}
+		assert.Empty(t, serve(t, refH, good.build(t)).code, tc.name)
+		want := ""
+		if tc.counted {
+			want = "RequestLimitExceeded"
+		}
+		assert.Equal(t, want, serve(t, mutH, good.build(t)).code, "%s refusals", tc.name)
+	}
 	for _, m := range Breaking() {
 		if strings.HasPrefix(m.Row, "R") {
 			assert.True(t, m.RateLimit, "%s breaks %s: mark it RateLimit", m.Name, m.Row)
@@ -627,7 +671,19 @@ func TestCatalogue(t *testing.T) {
 			areas[m.Row[0]]++
 		}
 		cfg := m.Config(fx)
-		assert.Same(t, fx, cfg.Fixture)
+		if m.Name == "rate-limit-per-secretid" {
+			// a copy of the fixture in which every key is an owner of its own
+			require.Len(t, cfg.Fixture.Credentials, len(fx.Credentials))
+			for i, c := range cfg.Fixture.Credentials {
+				want := fx.Credentials[i]
+				assert.NotEqual(t, want.Owner, c.Owner)
+				want.Owner = c.Owner
+				assert.Equal(t, want, c)
+			}
+			assert.Equal(t, fx.UserStores, cfg.Fixture.UserStores)
+		} else {
+			assert.Same(t, fx, cfg.Fixture)
+		}
 		assert.NotEqual(t, emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit}, cfg, "%s changes nothing", m.Name)
 	}
 	assert.GreaterOrEqual(t, len(Breaking()), 40, "the issue asks for at least 40 breaking mutants")

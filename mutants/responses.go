@@ -10,7 +10,8 @@ import (
 	"strings"
 )
 
-// Response rewriters: pure functions of a response body, for Quirks.RewriteResponse.
+// Response rewriters: pure functions of a response body, applied to every answer of
+// the emulator by a middleware (rewriter, rewriteBodies).
 // Each leaves a body it cannot read, or one it does not concern, unchanged.
 
 var errUnchanged = errors.New("unchanged")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ciam-harness/listjobs/emulator"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/steps"
 )
 
@@ -105,11 +104,9 @@ func TestParseFlagsDriver(t *testing.T) {
 func TestRunSDKFails(t *testing.T) {
 	t.Parallel()
 	fx := defaultFixture(t)
-	srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{
-		RewriteResponse: func(body []byte) []byte {
-			return regexp.MustCompile(`,?"RequestId":"[^"]*"`).ReplaceAll(body, nil)
-		},
-	}})
+	m, ok := mutants.ByName("requestid-missing")
+	require.True(t, ok)
+	srv, err := m.Start(fx)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
 	for _, driver := range steps.Drivers() {

@@ -26,6 +26,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -119,8 +120,9 @@ func sentinelFixture(t *testing.T) (*fixture.Fixture, []string) {
 func TestWholeSuiteAgainstAForeignEndpoint(t *testing.T) {
 	t.Parallel()
 	fx, secrets := sentinelFixture(t)
-	emu, err := emulator.New(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit,
-		Quirks: emulator.Quirks{IgnoreFilter: true}})
+	ignoreFilter, ok := mutants.ByName("filter-ignored")
+	require.True(t, ok)
+	emu, err := emulator.New(ignoreFilter.Config(fx))
 	require.NoError(t, err)
 	var seen arrivals
 	srv := httptest.NewServer(seen.wrap(emu))

@@ -119,8 +119,8 @@ const sdkDriverTags = "@A1,@A2,@A7,@A8,@T1,@T2,@T4,@P1,@P2,@P3,@P5,@P6,@P10,@S9,
 func TestSDKDriver(t *testing.T) {
 	t.Parallel()
 	var requests, fromSDK atomic.Int64
-	cfg := emulator.Config{RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{
-		Middleware: func(next http.Handler) http.Handler {
+	cfg := emulator.Config{RateLimit: emulator.DefaultRateLimit,
+		Wrap: func(next http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				requests.Add(1)
 				// TC3 says who sent it in X-TC-RequestClient, signature v1 in the
@@ -135,7 +135,7 @@ func TestSDKDriver(t *testing.T) {
 				next.ServeHTTP(w, r)
 			})
 		},
-	}}
+	}
 	status, outcomes := runDriver(t, sdkTarget(t, cfg), features.FS, sdkDriverTags)
 	assert.Equal(t, 0, status, failures(outcomes))
 	var passed, skipped int
@@ -172,7 +172,7 @@ func TestSDKDriverConformingVariants(t *testing.T) {
 		tags string
 	}{
 		"null for an empty result": {emulator.Config{NullEmpty: true}, "@S5,@S3,@S6"},
-		"extra fields":             {emulator.Config{Quirks: emulator.Quirks{RewriteResponse: extra}}, "@J1,@J4,@J9,@S1"},
+		"extra fields":             {emulator.Config{Wrap: rewriteBodies(extra)}, "@J1,@J4,@J9,@S1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -191,22 +191,34 @@ func TestSDKDriverFails(t *testing.T) {
 			next.ServeHTTP(statusWriter{w, http.StatusBadRequest}, r)
 		})
 	}
+	eventStream := func(next http.Handler) http.Handler { // every answer as text/event-stream
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+		})
+	}
 	cases := []struct {
 		name    string
 		cfg     emulator.Config
 		tags    string
 		message string
 	}{
-		{"no RequestId", emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewriteJSON(func(r map[string]any) {
+		{"no RequestId", emulator.Config{Wrap: rewriteBodies(rewriteJSON(func(r map[string]any) {
 			delete(r, "RequestId")
-		})}}, "@T8", `T8: Response.RequestId = ""; want a non-empty string`},
-		{"a success with HTTP 400", emulator.Config{Quirks: emulator.Quirks{Middleware: status400}}, "@S1", "ClientError.HttpStatusCodeError"},
-		{"a server-sent event stream", emulator.Config{Quirks: emulator.Quirks{ContentType: "text/event-stream"}}, "@S2", "the SDK decoded no response"},
-		{"another error code", emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewriteJSON(func(r map[string]any) {
+		}))}, "@T8", `T8: Response.RequestId = ""; want a non-empty string`},
+		{"a success with HTTP 400", emulator.Config{Wrap: status400}, "@S1", "ClientError.HttpStatusCodeError"},
+		{"a server-sent event stream", emulator.Config{Wrap: eventStream}, "@S2", "the SDK decoded no response"},
+		{"another error code", emulator.Config{Wrap: rewriteBodies(rewriteJSON(func(r map[string]any) {
 			if e, ok := r["Error"].(map[string]any); ok {
 				e["Code"] = e["Code"].(string) + ".Other"
 			}
-		})}}, "@T7&&~@fault-injection", `.Other"; want "`},
+		}))}, "@T7&&~@fault-injection", `.Other"; want "`},
 		{"no rate limit", emulator.Config{RateLimit: 0}, "@sdk-retry", "succeeded after the SDK retried them"},
 	}
 	for _, c := range cases {
@@ -230,11 +242,11 @@ func TestSDKDriverRefusesRedirects(t *testing.T) {
 	var elsewhere atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { elsewhere.Add(1) }))
 	t.Cleanup(other.Close)
-	cfg := emulator.Config{Quirks: emulator.Quirks{Middleware: func(http.Handler) http.Handler {
+	cfg := emulator.Config{Wrap: func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, other.URL+"/", http.StatusTemporaryRedirect)
 		})
-	}}}
+	}}
 	status, outcomes := runDriver(t, sdkTarget(t, cfg), features.FS, "@A7")
 	assert.NotEqual(t, 0, status)
 	msgs := failures(outcomes)
@@ -264,7 +276,8 @@ func (w statusWriter) Write(b []byte) (int, error) { return w.ResponseWriter.Wri
 // judges the SDK, not the bytes the SDK does not hand over.
 func TestSDKDriverSeesWhatTheSDKDecodes(t *testing.T) {
 	t.Parallel()
-	cfg := emulator.Config{Quirks: emulator.Quirks{ErrorHTTPStatus: http.StatusBadRequest}}
+	cfg := mutantConfig(t, "error-status-400")
+	cfg.RateLimit = 0
 	status, outcomes := runDriver(t, startTarget(t, cfg), features.FS, "@T5")
 	assert.NotEqual(t, 0, status, "the wire driver missed errors answered with HTTP 400")
 	assert.Contains(t, failures(outcomes), "T5: HTTP status 400")

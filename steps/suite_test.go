@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +21,7 @@ import (
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/runner"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
@@ -231,7 +234,7 @@ func extraFields(t *testing.T) {
 	rewrite := func(body []byte) []byte {
 		return bytes.ReplaceAll(body, []byte(`{"Id":`), []byte(`{"Extra":{"x":[1,2]},"Id":`))
 	}
-	target := startTarget(t, emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewrite}})
+	target := startTarget(t, emulator.Config{Wrap: rewriteBodies(rewrite)})
 	status, _ := run(t, target, "@J1,@J2,@J3,@J4,@J5,@J6,@J7,@J8,@J9", true)
 	assert.Equal(t, 0, status)
 }
@@ -260,7 +263,9 @@ func withoutFixture(t *testing.T) {
 // attachmentsAreRedacted: a failing step attaches the request and the response, with
 // the signature and the token hidden and no SecretKey anywhere.
 func attachmentsAreRedacted(t *testing.T) {
-	target := startTarget(t, emulator.Config{Quirks: emulator.Quirks{SkipTokenCheck: true}})
+	cfg := mutantConfig(t, "token-unchecked")
+	cfg.RateLimit = 0
+	target := startTarget(t, cfg)
 	temporary, ok := target.Fixture.Credential("temporary")
 	require.True(t, ok)
 	suite, err := steps.NewSuite(target)
@@ -312,6 +317,7 @@ func attachmentsAreRedacted(t *testing.T) {
 type broken struct {
 	name    string
 	cfg     emulator.Config
+	mutant  string // when set, the catalogue's mutant of that name, with cfg's RateLimit
 	tags    string
 	message string
 }
@@ -319,7 +325,12 @@ type broken struct {
 // prove runs the row's scenarios against the broken emulator: the run must fail, with
 // a message naming the row.
 func (c broken) prove(t *testing.T) {
-	target := startTarget(t, c.cfg)
+	cfg := c.cfg
+	if c.mutant != "" {
+		cfg = mutantConfig(t, c.mutant)
+		cfg.RateLimit = c.cfg.RateLimit
+	}
+	target := startTarget(t, cfg)
 	status, results := run(t, target, c.tags, false)
 	assert.NotEqual(t, 0, status, "the run passed against a broken emulator")
 	var messages []string
@@ -337,12 +348,12 @@ func (c broken) prove(t *testing.T) {
 // row must fail against it.
 func brokenEmulators() []broken {
 	return []broken{
-		{"SkipSignatureCheck breaks A2", emulator.Config{Quirks: emulator.Quirks{SkipSignatureCheck: true}}, "@A2", "AuthFailure.SignatureFailure"},
-		{"IgnoreFilter breaks S2", emulator.Config{Quirks: emulator.Quirks{IgnoreFilter: true}}, "@S2", "S2: the returned Ids"},
-		{"no RequestId breaks T8", emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewriteJSON(func(r map[string]any) {
+		{"an unchecked signature breaks A2", emulator.Config{}, "signature-unchecked", "@A2", "AuthFailure.SignatureFailure"},
+		{"an ignored filter breaks S2", emulator.Config{}, "filter-ignored", "@S2", "S2: the returned Ids"},
+		{"no RequestId breaks T8", emulator.Config{Wrap: rewriteBodies(rewriteJSON(func(r map[string]any) {
 			delete(r, "RequestId")
-		})}}, "@T8", "T8: Response.RequestId is absent"},
-		{"CreatedDate in seconds breaks J4", emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewriteJSON(func(r map[string]any) {
+		}))}, "", "@T8", "T8: Response.RequestId is absent"},
+		{"CreatedDate in seconds breaks J4", emulator.Config{Wrap: rewriteBodies(rewriteJSON(func(r map[string]any) {
 			jobs, _ := r["JobSet"].([]any)
 			for _, j := range jobs {
 				job := j.(map[string]any)
@@ -350,15 +361,15 @@ func brokenEmulators() []broken {
 					job["CreatedDate"] = n / 1000
 				}
 			}
-		})}}, "@J4", "(seconds?); want integer epoch milliseconds"},
-		{"JobSet null while jobs exist breaks S5", emulator.Config{Quirks: emulator.Quirks{RewriteResponse: rewriteJSON(func(r map[string]any) {
+		}))}, "", "@J4", "(seconds?); want integer epoch milliseconds"},
+		{"JobSet null while jobs exist breaks S5", emulator.Config{Wrap: rewriteBodies(rewriteJSON(func(r map[string]any) {
 			if _, ok := r["JobSet"]; ok {
 				r["JobSet"] = nil
 			}
-		})}}, "@S5", "S5: Response.JobSet = null; want an array"},
-		{"no rate limit breaks R1", emulator.Config{RateLimit: 0}, "@R1", "R1: 30 of 30 requests"},
-		{"a limit of 8 breaks R2", emulator.Config{RateLimit: 8}, "@R2", "requests succeed; want all 20"},
-		{"counting auth failures breaks R3", emulator.Config{RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{CountAuthFailures: true}}, "@R3", "R3:"},
+		}))}, "", "@S5", "S5: Response.JobSet = null; want an array"},
+		{"no rate limit breaks R1", emulator.Config{RateLimit: 0}, "", "@R1", "R1: 30 of 30 requests"},
+		{"a limit of 8 breaks R2", emulator.Config{RateLimit: 8}, "", "@R2", "requests succeed; want all 20"},
+		{"counting auth failures breaks R3", emulator.Config{RateLimit: emulator.DefaultRateLimit}, "auth-failures-counted", "@R3", "R3:"},
 	}
 }
 
@@ -372,6 +383,31 @@ func contains(tags []string, tag string) bool {
 }
 
 // rewriteJSON decodes a response, applies f to its Response object, and encodes it again.
+// mutantConfig is the configuration of the catalogue's mutant name over the default fixture.
+func mutantConfig(t *testing.T, name string) emulator.Config {
+	t.Helper()
+	m, ok := mutants.ByName(name)
+	require.True(t, ok, name)
+	return m.Config(defaultFixture(t))
+}
+
+// rewriteBodies is a Config.Wrap that rewrites the body of every answer with f.
+func rewriteBodies(f func([]byte) []byte) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := f(rec.Body.Bytes())
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
 func rewriteJSON(f func(resp map[string]any)) func([]byte) []byte {
 	return func(body []byte) []byte {
 		dec := json.NewDecoder(bytes.NewReader(body))

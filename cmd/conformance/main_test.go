@@ -151,7 +151,9 @@ func TestFailsAgainstABrokenEndpoint(t *testing.T) {
 func TestKnownFailureLedger(t *testing.T) {
 	fx := defaultFixture(t)
 	primary, _ := fx.Credential("primary")
-	broken, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit, Quirks: emulator.Quirks{IgnoreFilter: true}})
+	ignoreFilter, ok := mutants.ByName("filter-ignored")
+	require.True(t, ok)
+	broken, err := ignoreFilter.Start(fx)
 	require.NoError(t, err)
 	t.Cleanup(func() { broken.Close() })
 	healthy, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
