@@ -19,6 +19,8 @@
 package ledger
 
 import (
+	"github.com/ciam-harness/listjobs/result"
+
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -126,23 +128,6 @@ func (l *Ledger) Lookup(id ID) (Entry, bool) {
 	return Entry{}, false
 }
 
-// Outcome is what a scenario of the run did, as far as the ledger is concerned.
-type Outcome int
-
-// Outcomes. Other covers what is neither a pass nor a failure of the target (a skipped
-// scenario).
-const (
-	Passed Outcome = iota + 1
-	Failed
-	Other
-)
-
-// Result is one scenario the run selected and its outcome.
-type Result struct {
-	ID      ID
-	Outcome Outcome
-}
-
 // Verdict compares a run with a ledger.
 type Verdict struct {
 	// Known are the listed scenarios that failed, as expected.
@@ -162,18 +147,21 @@ type Verdict struct {
 
 // Compare judges a run against the ledger l (nil: an empty ledger). suite holds every
 // scenario of the suite, selected or not, so that a listed scenario outside the run's
-// tags or shard is not taken for a removed one; results are the scenarios of the run.
-func Compare(l *Ledger, suite []ID, results []Result) Verdict {
+// tags or shard is not taken for a removed one; results are the scenarios of the run
+// (a failure is result.Failed; a scenario skipped, undefined or pending is neither a
+// pass nor a failure of the target).
+func Compare(l *Ledger, suite []ID, results []result.Scenario) Verdict {
 	var v Verdict
 	exists := make(map[ID]bool, len(suite))
 	for _, id := range suite {
 		exists[id] = true
 	}
-	judged := map[ID]Outcome{}
+	judged := map[ID]result.Status{}
 	for _, r := range results {
-		judged[r.ID] = r.Outcome
-		if _, listed := l.Lookup(r.ID); !listed && r.Outcome == Failed {
-			v.New = append(v.New, r.ID)
+		id := ID{Feature: r.Feature, Scenario: r.Name}
+		judged[id] = r.Status
+		if _, listed := l.Lookup(id); !listed && r.Status == result.Failed {
+			v.New = append(v.New, id)
 		}
 	}
 	if l == nil {
@@ -183,9 +171,9 @@ func Compare(l *Ledger, suite []ID, results []Result) Verdict {
 		switch out, ran := judged[e.ID()]; {
 		case !exists[e.ID()] && !ran:
 			v.Stale = append(v.Stale, e)
-		case !ran || out == Other:
+		case !ran || (out != result.Passed && out != result.Failed):
 			v.Unchecked = append(v.Unchecked, e)
-		case out == Failed:
+		case out == result.Failed:
 			v.Known = append(v.Known, e)
 		default:
 			v.Fixed = append(v.Fixed, e)

@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"github.com/ciam-harness/listjobs/result"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,9 +74,13 @@ func TestParseReportsEveryProblem(t *testing.T) {
 }
 
 // suite: a.feature holds s1..s4; results: s1 failed, s2 passed, s3 skipped; s4 not run.
-func compareFixture() ([]ID, []Result) {
+func compareFixture() ([]ID, []result.Scenario) {
 	ids := []ID{{"a.feature", "s1"}, {"a.feature", "s2"}, {"a.feature", "s3"}, {"a.feature", "s4"}}
-	return ids, []Result{{ids[0], Failed}, {ids[1], Passed}, {ids[2], Other}}
+	return ids, []result.Scenario{
+		{Feature: "a.feature", Name: "s1", Status: result.Failed},
+		{Feature: "a.feature", Name: "s2", Status: result.Passed},
+		{Feature: "a.feature", Name: "s3", Status: result.Skipped},
+	}
 }
 
 func TestCompareWithoutLedger(t *testing.T) {
@@ -84,7 +90,7 @@ func TestCompareWithoutLedger(t *testing.T) {
 	assert.False(t, v.OK())
 	assert.Empty(t, v.Problems(), "new failures are reported with the failures")
 
-	results[0].Outcome = Passed
+	results[0].Status = result.Passed
 	assert.True(t, Compare(nil, suite, results).OK())
 }
 
@@ -101,7 +107,7 @@ func TestCompareKnownFailure(t *testing.T) {
 func TestCompareNewFailure(t *testing.T) {
 	suite, results := compareFixture()
 	l := &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s1", Reason: "r"}}}
-	results[1].Outcome = Failed
+	results[1].Status = result.Failed
 	v := Compare(l, suite, results)
 	assert.False(t, v.OK())
 	assert.Equal(t, []ID{suite[1]}, v.New)
@@ -110,7 +116,7 @@ func TestCompareNewFailure(t *testing.T) {
 func TestCompareListedFailureThatPasses(t *testing.T) {
 	suite, results := compareFixture()
 	l := &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s2", Reason: "r"}}}
-	results[0].Outcome = Passed
+	results[0].Status = result.Passed
 	v := Compare(l, suite, results)
 	assert.False(t, v.OK())
 	assert.Equal(t, l.Entries, v.Fixed)
@@ -119,7 +125,7 @@ func TestCompareListedFailureThatPasses(t *testing.T) {
 
 func TestCompareListedScenarioThatIsGone(t *testing.T) {
 	suite, results := compareFixture()
-	results[0].Outcome = Passed
+	results[0].Status = result.Passed
 	l := &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "renamed", Reason: "r"}, {Feature: "b.feature", Scenario: "s1", Reason: "r"}}}
 	v := Compare(l, suite, results)
 	assert.False(t, v.OK())
@@ -132,7 +138,7 @@ func TestCompareUncheckedEntriesDoNotFail(t *testing.T) {
 	// s3 was skipped and s4 not selected (tags, shard): the ledger cannot judge them,
 	// and they exist, so they are neither fixed nor stale.
 	suite, results := compareFixture()
-	results[0].Outcome = Passed
+	results[0].Status = result.Passed
 	l := &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s3", Reason: "r"}, {Feature: "a.feature", Scenario: "s4", Reason: "r"}}}
 	v := Compare(l, suite, results)
 	assert.True(t, v.OK(), "%+v", v)

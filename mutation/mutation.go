@@ -2,10 +2,11 @@
 // suite against the reference emulator and against every mutant of package mutants
 // (each a foreign endpoint on 127.0.0.1, with the default fixture and its primary key,
 // as a user runs the suite against a server), and reports for each mutant whether a
-// scenario tagged with the row it breaks failed.
+// check of the row it breaks failed.
 //
-// A mutant is killed when at least one failing scenario carries its row's tag. A
-// mutant whose failures all belong to other rows is "killed by another row only" and
+// A mutant is killed when the failure of at least one scenario is blamed on its row
+// (exact attribution: a check of that row failed, whatever the scenario is tagged
+// with). A mutant whose failures all belong to other rows is "killed by another row only" and
 // does not count as killed. An equivalent mutant (one the contract allows) must pass:
 // a failure there is an over-assertion of the suite.
 package mutation
@@ -47,7 +48,8 @@ const (
 // Good tells whether the verdict is what the catalogue wants.
 func (v Verdict) Good() bool { return v == Killed || v == Equivalent }
 
-// Scenario names one scenario of a run.
+// Scenario is the kill table's view of a failing result.Scenario: where it is, the rows
+// its failure is blamed on (result.Scenario.Failures) and the first line of its error.
 type Scenario struct {
 	Feature string   `json:"feature"`
 	Line    int64    `json:"line"`
@@ -68,7 +70,8 @@ type Result struct {
 	How        string  `json:"how"`
 	Equivalent string  `json:"equivalent,omitempty"`
 	Verdict    Verdict `json:"verdict"`
-	// Killers are the failing scenarios that carry Row.
+	// Killers are the failing scenarios whose failure is blamed on Row (exact
+	// attribution: a check of Row failed).
 	Killers []Scenario `json:"killers"`
 	// Failed are every failing scenario (Killers included), FailedRows their rows.
 	Failed     []Scenario `json:"failed"`
@@ -308,7 +311,7 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 			if !s.Status.Failing() {
 				continue
 			}
-			sc := Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Rows, Error: firstLine(s.Error)}
+			sc := Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
 			res.Failed = append(res.Failed, sc)
 			if slices.Contains(s.Failures(), res.Row) {
 				res.Killers = append(res.Killers, sc)

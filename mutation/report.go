@@ -100,7 +100,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	for _, l := range r.summary() {
 		b.WriteString("- " + l + "\n")
 	}
-	b.WriteString("\nA mutant is killed when a failing scenario carries the tag of the row it breaks. " +
+	b.WriteString("\nA mutant is killed when a check of the row it breaks failed (the failure is blamed on that row). " +
 		"\"Other rows\" are rows whose scenarios failed as well. Equivalent mutants make changes the contract allows: the suite must pass on them.\n\n")
 	b.WriteString("| mutant | row | breaks | how | verdict | killed by | other rows failing |\n|---|---|---|---|---|---|---|\n")
 	for _, m := range r.Mutants {

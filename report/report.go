@@ -214,38 +214,54 @@ const (
 	ManifestFile = "manifest.json"
 )
 
-// Kinds are the reports Write can produce, by name: "ndjson", "markdown", "html",
-// "manifest".
-var Kinds = []string{"ndjson", "markdown", "html", "manifest"}
+// Kind is one report: its name (as --reports names it), its file in the output folder
+// and its renderer.
+type Kind struct {
+	Name, File string
+	Render     func(Run) ([]byte, error)
+}
 
-// FileName returns the file of a report kind.
-func FileName(kind string) string {
-	switch kind {
-	case "ndjson":
-		return NDJSONFile
-	case "markdown":
-		return MarkdownFile
-	case "html":
-		return HTMLFile
-	case "manifest":
-		return ManifestFile
+// registry is every report, in the order they are written: the one place a new report
+// is added.
+var registry = []Kind{
+	{"ndjson", NDJSONFile, NDJSON},
+	{"markdown", MarkdownFile, func(r Run) ([]byte, error) { return Markdown(r), nil }},
+	{"html", HTMLFile, HTML},
+	{"manifest", ManifestFile, func(r Run) ([]byte, error) { return ManifestJSON(r.Manifest) }},
+}
+
+// Kinds are the names of the reports Write can produce, in registry order.
+var Kinds = func() []string {
+	var out []string
+	for _, k := range registry {
+		out = append(out, k.Name)
 	}
-	return ""
+	return out
+}()
+
+// lookup returns the report of a name.
+func lookup(name string) (Kind, error) {
+	for _, k := range registry {
+		if k.Name == name {
+			return k, nil
+		}
+	}
+	return Kind{}, fmt.Errorf("report: unknown kind %q (want one of %s)", name, strings.Join(Kinds, ", "))
+}
+
+// FileName returns the file of a report kind, or "" for an unknown kind.
+func FileName(kind string) string {
+	k, _ := lookup(kind)
+	return k.File
 }
 
 // Render produces the report of one kind.
 func Render(kind string, run Run) ([]byte, error) {
-	switch kind {
-	case "ndjson":
-		return NDJSON(run)
-	case "markdown":
-		return Markdown(run), nil
-	case "html":
-		return HTML(run)
-	case "manifest":
-		return ManifestJSON(run.Manifest)
+	k, err := lookup(kind)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("report: unknown kind %q (want one of %s)", kind, strings.Join(Kinds, ", "))
+	return k.Render(run)
 }
 
 // Write renders the given kinds into dir, passing every file through filter (the

@@ -311,18 +311,73 @@ func formatSize(n int64) string {
 // else that is wrong (the caller exits 2).
 func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Config, error) {
 	cfg := DefaultConfig()
+	var keyFile, tokenFile string
+	fset := newFlagSet(&cfg, &keyFile, &tokenFile)
+	if err := fset.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			if output == nil {
+				output = io.Discard
+			}
+			printUsage(output, fset)
+			return cfg, flag.ErrHelp
+		}
+		return cfg, fmt.Errorf("%v (see --help)", err)
+	}
+	if fset.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q: every option is a flag (see --help)", fset.Arg(0))
+	}
+	if err := fromEnvironment(fset, getenv); err != nil {
+		return cfg, err
+	}
+	var err error
+	if cfg.SecretKey, err = secretFrom("--secret-key-file", keyFile, getenv(EnvSecretKey)); err != nil {
+		return cfg, err
+	}
+	token, alias := getenv(EnvToken), getenv(EnvTokenAlias)
+	if token != "" && alias != "" && token != alias {
+		return cfg, fmt.Errorf("%s and %s are both set and differ: set %s only (%s is the older name)", EnvToken, EnvTokenAlias, EnvToken, EnvTokenAlias)
+	}
+	if token == "" {
+		token = alias
+	}
+	if cfg.Token, err = secretFrom("--session-token-file", tokenFile, token); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// fromEnvironment sets every flag not given on the command line from its variable.
+func fromEnvironment(fset *flag.FlagSet, getenv func(string) string) error {
+	given := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range flagSpecs() {
+		if s.env == "" {
+			continue
+		}
+		v, ok := lookupEnv(getenv, s.env)
+		if given[s.name] || !ok {
+			continue
+		}
+		if err := fset.Set(s.name, v); err != nil {
+			return fmt.Errorf("%s=%q: %v", s.env, v, err)
+		}
+	}
+	return nil
+}
+
+// newFlagSet binds the command-line flags to cfg and the two secret files.
+func newFlagSet(cfg *Config, keyFile, tokenFile *string) *flag.FlagSet {
 	fset := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	fset.SetOutput(io.Discard) // errors are returned as one line; usage printed on -help only
 	usage := map[string]string{}
 	for _, s := range flagSpecs() {
 		usage[s.name] = s.usage
 	}
-	var keyFile, tokenFile string
 	fset.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, usage["endpoint"])
 	fset.StringVar(&cfg.Region, "region", cfg.Region, usage["region"])
 	fset.StringVar(&cfg.SecretID, "secret-id", cfg.SecretID, usage["secret-id"])
-	fset.StringVar(&keyFile, "secret-key-file", "", usage["secret-key-file"])
-	fset.StringVar(&tokenFile, "session-token-file", "", usage["session-token-file"])
+	fset.StringVar(keyFile, "secret-key-file", "", usage["secret-key-file"])
+	fset.StringVar(tokenFile, "session-token-file", "", usage["session-token-file"])
 	fset.StringVar(&cfg.FixturePath, "fixture", cfg.FixturePath, usage["fixture"])
 	fset.StringVar(&cfg.UserStoreID, "user-store", cfg.UserStoreID, usage["user-store"])
 	fset.StringVar(&cfg.Tags, "tags", cfg.Tags, usage["tags"])
@@ -341,49 +396,7 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 	fset.BoolVar(&cfg.RequireAllRows, "require-all-rows", false, usage["require-all-rows"])
 	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
 	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
-
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			if output == nil {
-				output = io.Discard
-			}
-			printUsage(output, fset)
-			return cfg, flag.ErrHelp
-		}
-		return cfg, fmt.Errorf("%v (see --help)", err)
-	}
-	if fset.NArg() > 0 {
-		return cfg, fmt.Errorf("unexpected argument %q: every option is a flag (see --help)", fset.Arg(0))
-	}
-	given := map[string]bool{}
-	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for _, s := range flagSpecs() {
-		if s.env == "" {
-			continue
-		}
-		v, ok := lookupEnv(getenv, s.env)
-		if given[s.name] || !ok {
-			continue
-		}
-		if err := fset.Set(s.name, v); err != nil {
-			return cfg, fmt.Errorf("%s=%q: %v", s.env, v, err)
-		}
-	}
-	var err error
-	if cfg.SecretKey, err = secretFrom("--secret-key-file", keyFile, getenv(EnvSecretKey)); err != nil {
-		return cfg, err
-	}
-	token, alias := getenv(EnvToken), getenv(EnvTokenAlias)
-	if token != "" && alias != "" && token != alias {
-		return cfg, fmt.Errorf("%s and %s are both set and differ: set %s only (%s is the older name)", EnvToken, EnvTokenAlias, EnvToken, EnvTokenAlias)
-	}
-	if token == "" {
-		token = alias
-	}
-	if cfg.Token, err = secretFrom("--session-token-file", tokenFile, token); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
+	return fset
 }
 
 // maxSecretFile bounds a secret file: a key or a session token is a few KB at most.
@@ -463,4 +476,35 @@ Against an endpoint other than the embedded emulator the harness sends only List
 requests, paced below the documented 20 requests per second per key owner except in
 the rate-limit scenarios. The HTTP proxy comes from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 `, EnvSecretID, EnvSecretKey, EnvToken, EnvTokenAlias)
+}
+
+// validate checks the values of the configuration that need nothing else: tags,
+// endpoint, region, numbers and the driver. Every error is one line, for exit 2.
+func (cfg Config) validate() error {
+	if err := ValidateTags(cfg.Tags); err != nil {
+		return err
+	}
+	if cfg.Endpoint != "" {
+		if _, err := parseEndpoint(cfg.Endpoint); err != nil {
+			return err
+		}
+	}
+	switch {
+	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
+		return usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
+	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
+		return usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
+	case cfg.Timeout <= 0:
+		return usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
+	case cfg.Seed < -1:
+		return usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
+	case cfg.Deadline < 0:
+		return usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
+	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
+		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
+	}
+	if _, err := steps.ParseDriver(cfg.Driver); err != nil {
+		return usageError("--driver %q: want %s or %s", cfg.Driver, steps.DriverWire, steps.DriverSDK)
+	}
+	return nil
 }

@@ -93,18 +93,7 @@ func (s *session) judge(results []ScenarioResult) []string {
 	if s.ledger == nil {
 		return nil
 	}
-	rs := make([]ledger.Result, len(results))
-	for i, r := range results {
-		out := ledger.Other
-		switch r.Status {
-		case StatusPassed:
-			out = ledger.Passed
-		case StatusFailed:
-			out = ledger.Failed
-		}
-		rs[i] = ledger.Result{ID: ledger.ID{Feature: r.Feature, Scenario: r.Name}, Outcome: out}
-	}
-	v := ledger.Compare(s.ledger, s.suite, rs)
+	v := ledger.Compare(s.ledger, s.suite, results)
 	for i := range results {
 		if results[i].Status != StatusFailed {
 			continue

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -179,39 +180,20 @@ type selectedScenario struct {
 }
 
 func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writer) Result {
-	cfg := s.cfg
-	seed := cfg.Seed
+	seed := s.cfg.Seed
 	if seed == -1 {
 		seed = randomSeed()
 	}
 	if len(s.selected) == 0 {
 		// A shard that holds none of the selected scenarios: nothing to run, and
 		// nothing wrong (a CI matrix with more shards than a tag filter selects).
-		endpoint := cfg.Endpoint
-		if endpoint == "" {
-			endpoint = "(embedded emulator, not started)"
-		}
-		return Result{Endpoint: endpoint, Seed: seed, Shard: s.shard.String()}
+		return Result{Endpoint: cmp.Or(s.cfg.Endpoint, "(embedded emulator, not started)"), Seed: seed, Shard: s.shard.String()}
 	}
-	endpoint := cfg.Endpoint
-	if endpoint == "" {
-		var emuSeed uint64
-		if seed > 0 {
-			emuSeed = uint64(seed)
-		}
-		srv, err := emulator.Start(emulator.Config{Fixture: s.fx, RateLimit: emulator.DefaultRateLimit, Seed: emuSeed})
-		if err != nil {
-			return Result{ExitCode: ExitUsage, Err: usageError("embedded emulator: %v", err)}
-		}
-		defer func() {
-			if err := srv.Close(); err != nil {
-				fmt.Fprintf(stderr, "conformance: stopping the embedded emulator: %v\n", err)
-			}
-		}()
-		endpoint = srv.URL
-	} else {
-		endpoint, _ = parseEndpoint(endpoint) // validated by prepare
+	endpoint, stop, err := s.startEndpoint(seed, stderr)
+	if err != nil {
+		return Result{ExitCode: ExitUsage, Err: err}
 	}
+	defer stop()
 	res := Result{Endpoint: endpoint, Seed: seed, Driver: string(s.driver)}
 	if s.driver == steps.DriverSDK {
 		res.SDK = steps.SDKModuleVersion()
@@ -220,40 +202,76 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	if !s.shard.whole() {
 		res.Shard = s.shard.String()
 	}
-
 	// Against any endpoint but the embedded emulator, only ListJobs goes out: the
 	// scenarios that send another action on purpose are skipped, and the client
 	// refuses any other action should a scenario try.
-	foreign := cfg.Endpoint != ""
-	listJobsOnly := foreign && !cfg.AllowInvalidActions
-	skips := actionSkips(s.selected, listJobsOnly)
-	client := newClient(cfg.Timeout, cfg.MaxResponse, s.tls, listJobsOnly)
+	listJobsOnly := s.cfg.Endpoint != "" && !s.cfg.AllowInvalidActions
+	client := newClient(s.cfg.Timeout, s.cfg.MaxResponse, s.tls, listJobsOnly)
 	// Before the embedded emulator stops (deferred above, so later): a connection the
 	// transport dialled but never used looks new to the server, whose graceful shutdown
 	// would wait seconds for its first request.
 	defer client.CloseIdleConnections()
-	if err := probe(ctx, client, endpoint, min(cfg.Timeout, probeTimeout)); err != nil {
+	initScenario, err := s.connect(ctx, client, endpoint)
+	if err == nil {
+		err = s.makeReportDirs(&res)
+	}
+	if err != nil {
 		res.ExitCode, res.Err = ExitUsage, err
 		return res
 	}
-	if err := preflight(ctx, client, endpoint, cmp.Or(cfg.Region, DefaultRegion), s.creds[0], s.store, cfg.Timeout); err != nil {
-		res.ExitCode, res.Err = ExitUsage, err
-		return res
-	}
+	rec := newRecorder(red)
+	code := s.runGodog(ctx, seed, stdout, func(sc *godog.ScenarioContext) {
+		initScenario(sc)
+		rec.hook(sc, s.lines(), actionSkips(s.selected, listJobsOnly))
+	})
+	s.finish(ctx, &res, code, rec, red, stderr)
+	return res
+}
 
+// startEndpoint returns the endpoint under test: the embedded emulator, started with
+// the run's fixture and seed, or the configured one; stop stops what it started.
+func (s *session) startEndpoint(seed int64, stderr io.Writer) (endpoint string, stop func(), err error) {
+	if s.cfg.Endpoint != "" {
+		endpoint, _ = parseEndpoint(s.cfg.Endpoint) // validated by prepare
+		return endpoint, func() {}, nil
+	}
+	var emuSeed uint64
+	if seed > 0 {
+		emuSeed = uint64(seed)
+	}
+	srv, err := emulator.Start(emulator.Config{Fixture: s.fx, RateLimit: emulator.DefaultRateLimit, Seed: emuSeed})
+	if err != nil {
+		return "", nil, usageError("embedded emulator: %v", err)
+	}
+	return srv.URL, func() {
+		if err := srv.Close(); err != nil {
+			fmt.Fprintf(stderr, "conformance: stopping the embedded emulator: %v\n", err)
+		}
+	}, nil
+}
+
+// connect probes the endpoint, makes the pre-flight request, and builds the steps of
+// the run on client.
+func (s *session) connect(ctx context.Context, client *http.Client, endpoint string) (func(*godog.ScenarioContext), error) {
+	if err := probe(ctx, client, endpoint, min(s.cfg.Timeout, probeTimeout)); err != nil {
+		return nil, err
+	}
+	if err := preflight(ctx, client, endpoint, cmp.Or(s.cfg.Region, DefaultRegion), s.creds[0], s.store, s.cfg.Timeout); err != nil {
+		return nil, err
+	}
 	target := steps.Target{
 		BaseURL:          endpoint,
-		Region:           cfg.Region,
+		Region:           s.cfg.Region,
 		Credential:       s.creds[0],
 		Credentials:      s.creds,
 		UserStoreID:      s.store,
 		Fixture:          s.fx,
 		Client:           client,
-		EmbeddedEmulator: cfg.Endpoint == "",
+		EmbeddedEmulator: s.cfg.Endpoint == "",
 		Driver:           s.driver,
 		Catalogue:        s.catalogue,
 	}
-	newScenarios := cfg.newScenarios
+	newScenarios := s.cfg.newScenarios
 	if newScenarios == nil {
 		newScenarios = func(t steps.Target) (func(*godog.ScenarioContext), error) {
 			suite, err := steps.NewSuite(t)
@@ -263,51 +281,58 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 			return suite.InitializeScenario, nil
 		}
 	}
-	initScenario, err := newScenarios(target)
+	init, err := newScenarios(target)
 	if err != nil {
-		res.ExitCode, res.Err = ExitUsage, usageError("target: %v", err)
-		return res
+		return nil, usageError("target: %v", err)
 	}
+	return init, nil
+}
 
+// makeReportDirs creates the folders of godog's report files and lists the files.
+func (s *session) makeReportDirs(res *Result) error {
 	for _, r := range s.reports {
 		if r.path == "" {
 			continue
 		}
 		if err := os.MkdirAll(filepath.Dir(r.path), 0o755); err != nil {
-			res.ExitCode, res.Err = ExitUsage, usageError("report %s: %v", r.path, err)
-			return res
+			return usageError("report %s: %v", r.path, err)
 		}
 		res.Reports = append(res.Reports, r.path)
 	}
+	return nil
+}
 
-	rec := newRecorder(red)
-	lines := map[string]int64{}
+// lines maps the plan's key of every selected scenario to its line.
+func (s *session) lines() map[string]int64 {
+	lines := make(map[string]int64, len(s.selected))
 	for _, sc := range s.selected {
 		lines[sc.Key()] = sc.Line
 	}
+	return lines
+}
+
+// runGodog runs the selected scenarios with godog and returns its exit code.
+func (s *session) runGodog(ctx context.Context, seed int64, stdout io.Writer, init func(*godog.ScenarioContext)) int {
 	opts := godog.Options{
 		Format:         godogFormat(s.reports),
-		Tags:           WithoutScale(cfg.Tags), // as selectScenarios: @scale only when named
+		Tags:           WithoutScale(s.cfg.Tags), // as selectScenarios: @scale only when named
 		Strict:         true,
-		Concurrency:    cfg.Concurrency,
+		Concurrency:    s.cfg.Concurrency,
 		Randomize:      seed,
 		FS:             s.features,
 		Paths:          s.paths,
 		Output:         stdout,
 		NoColors:       !isTerminal(stdout) || os.Getenv("NO_COLOR") != "", // https://no-color.org
 		DefaultContext: ctx,
-		TestingT:       cfg.TestingT,
+		TestingT:       s.cfg.TestingT,
 	}
-	suite := godog.TestSuite{
-		Name: "listjobs-conformance",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			initScenario(sc)
-			rec.hook(sc, lines, skips)
-		},
-		Options: &opts,
-	}
-	code := suite.Run()
+	suite := godog.TestSuite{Name: "listjobs-conformance", ScenarioInitializer: init, Options: &opts}
+	return suite.Run()
+}
 
+// finish records the results of a godog run in res: the scenarios, the ledger's and
+// the configuration's problems, and the exit code.
+func (s *session) finish(ctx context.Context, res *Result, code int, rec *recorder, red *redactor, stderr io.Writer) {
 	for _, p := range res.Reports {
 		if err := red.file(p); err != nil {
 			fmt.Fprintf(stderr, "conformance: redacting %s: %v\n", p, err)
@@ -317,7 +342,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	res.Scenarios = rec.results(s.selected)
 	res.Problems = s.judge(res.Scenarios)
 	res.ExitCode = exitCode(code, res.Scenarios)
-	if rows := rowsNotChecked(res.Scenarios); cfg.RequireAllRows && len(rows) > 0 {
+	if rows := rowsNotChecked(res.Scenarios); s.cfg.RequireAllRows && len(rows) > 0 {
 		res.Problems = append(res.Problems, "--require-all-rows: rows not checked: "+strings.Join(rows, " "))
 	}
 	if len(res.Problems) > 0 {
@@ -330,7 +355,6 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		// Interrupted: scenarios cut short failed with "context canceled".
 		res.Interrupted, res.ExitCode = true, max(res.ExitCode, ExitFailed)
 	}
-	return res
 }
 
 // actionSkips maps the scenarios that send an action other than ListJobs on purpose
@@ -369,55 +393,15 @@ func exitCode(godogCode int, results []ScenarioResult) int {
 // prepare validates the configuration and resolves the fixture, credentials, user
 // store, reports and the selected scenarios. Every error is one line, for exit 2.
 func prepare(cfg Config) (*session, error) {
-	s := &session{cfg: cfg, catalogue: cfg.catalogue}
-	if s.catalogue == nil {
-		s.catalogue = steps.Steps()
-	}
-	fsys := cfg.features
-	if fsys == nil {
-		fsys = features.FS
-	}
-	if err := ValidateTags(cfg.Tags); err != nil {
+	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	embedded := cfg.Endpoint == ""
-	if !embedded {
-		if _, err := parseEndpoint(cfg.Endpoint); err != nil {
-			return nil, err
-		}
-	}
-	switch {
-	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
-		return nil, usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
-	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
-		return nil, usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
-	case cfg.Timeout <= 0:
-		return nil, usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
-	case cfg.Seed < -1:
-		return nil, usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
-	case cfg.Deadline < 0:
-		return nil, usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
-	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
-		return nil, usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
-	}
-	driver, err := steps.ParseDriver(cfg.Driver)
-	if err != nil {
-		return nil, usageError("--driver %q: want %s or %s", cfg.Driver, steps.DriverWire, steps.DriverSDK)
-	}
-	s.driver = driver
-	formatters, own, err := parseReports(cfg.Reports)
-	if err != nil {
+	s := &session{cfg: cfg, catalogue: cmp.Or(cfg.catalogue, steps.Steps())}
+	var err error
+	s.driver, _ = steps.ParseDriver(cfg.Driver) // validated
+	if s.own, s.reports, err = resolveReports(cfg); err != nil {
 		return nil, err
 	}
-	if len(own) > 0 && strings.TrimSpace(cfg.OutDir) == "" {
-		return nil, usageError("--out is empty: the reports need a folder (or give --reports none)")
-	}
-	s.own = own
-	reports, err := parseFormats(withFormatters(cfg.Format, formatters), cfg.OutDir)
-	if err != nil {
-		return nil, err
-	}
-	s.reports = reports
 	if s.shard, err = parseShard(cfg.Shard); err != nil {
 		return nil, err
 	}
@@ -427,54 +411,90 @@ func prepare(cfg Config) (*session, error) {
 	if s.ledger, s.ledgerInfo, err = loadLedger(cfg.KnownFailures); err != nil {
 		return nil, err
 	}
-
-	switch {
-	case cfg.Fixture != nil:
-		if err := cfg.Fixture.Validate(); err != nil {
-			return nil, usageError("fixture: %v", err)
-		}
-		s.fx = cfg.Fixture
-	case cfg.FixturePath != "":
-		fx, err := fixture.Load(cfg.FixturePath)
-		if err != nil {
-			return nil, usageError("--fixture: %v", err)
-		}
-		s.fx = fx
-	case embedded:
-		fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
-		if err != nil {
-			return nil, usageError("embedded fixture: %v", err)
-		}
-		s.fx = fx
+	embedded := cfg.Endpoint == ""
+	if s.fx, err = resolveFixture(cfg, embedded); err != nil {
+		return nil, err
 	}
-
 	if s.creds, err = credentials(cfg, s.fx, embedded); err != nil {
 		return nil, err
 	}
 	if s.store, err = userStore(cfg, s.fx, embedded); err != nil {
 		return nil, err
 	}
-	if s.plan, err = plan.Build(fsys); err != nil {
-		return nil, usageError("%v", err)
-	}
-	if s.selected, s.paths, err = selectScenarios(s.plan, s.catalogue, cfg.Tags, s.shard); err != nil {
+	if err := s.selectSuite(cfg); err != nil {
 		return nil, err
-	}
-	s.features = fsys
-	if !s.shard.whole() {
-		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) })
 	}
 	if embedded && cfg.Fixture == nil && cfg.FixturePath == "" {
 		if s.fx, err = withScaleStore(s.fx, s.selected); err != nil {
 			return nil, err
 		}
 	}
+	return s, nil
+}
+
+// resolveReports returns the runner's own reports and godog's formatters of the run.
+func resolveReports(cfg Config) ([]string, []report, error) {
+	formatters, own, err := parseReports(cfg.Reports)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(own) > 0 && strings.TrimSpace(cfg.OutDir) == "" {
+		return nil, nil, usageError("--out is empty: the reports need a folder (or give --reports none)")
+	}
+	reports, err := parseFormats(withFormatters(cfg.Format, formatters), cfg.OutDir)
+	return own, reports, err
+}
+
+// resolveFixture returns the fixture of the run: the one given, the one at its path, the
+// embedded emulator's default, or none (a foreign endpoint without --fixture).
+func resolveFixture(cfg Config, embedded bool) (*fixture.Fixture, error) {
+	switch {
+	case cfg.Fixture != nil:
+		if err := cfg.Fixture.Validate(); err != nil {
+			return nil, usageError("fixture: %v", err)
+		}
+		return cfg.Fixture, nil
+	case cfg.FixturePath != "":
+		fx, err := fixture.Load(cfg.FixturePath)
+		if err != nil {
+			return nil, usageError("--fixture: %v", err)
+		}
+		return fx, nil
+	case embedded:
+		fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+		if err != nil {
+			return nil, usageError("embedded fixture: %v", err)
+		}
+		return fx, nil
+	}
+	return nil, nil
+}
+
+// selectSuite builds the plan of the suite once and selects the run's scenarios from
+// it: by tags and shard, with the feature files godog reads and the ledger's view of
+// the whole suite.
+func (s *session) selectSuite(cfg Config) error {
+	fsys := cfg.features
+	if fsys == nil {
+		fsys = features.FS
+	}
+	var err error
+	if s.plan, err = plan.Build(fsys); err != nil {
+		return usageError("%v", err)
+	}
+	if s.selected, s.paths, err = selectScenarios(s.plan, s.catalogue, cfg.Tags, s.shard); err != nil {
+		return err
+	}
+	s.features = fsys
+	if !s.shard.whole() {
+		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) })
+	}
 	if s.ledger != nil {
 		for _, sc := range s.plan.Scenarios {
 			s.suite = append(s.suite, ledger.ID{Feature: sc.Feature, Scenario: sc.Name})
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // credentials resolves the keys of ordinary requests: the one key of the environment,

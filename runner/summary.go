@@ -20,10 +20,34 @@ const maxErrorLen = 240
 // rows that failed, with their scenarios) and the counts, so a reader sees exactly
 // which documented behaviour broke.
 func printSummary(w io.Writer, res Result) {
-	counts := map[Status]int{}
-	for _, s := range res.Scenarios {
-		counts[s.Status]++
+	fmt.Fprintf(w, "\n== ListJobs conformance: %s ==\n", res.Endpoint)
+	switch {
+	case res.SDK != "":
+		fmt.Fprintf(w, "driver: %s, %s\n", res.Driver, res.SDK)
+	case res.Driver != "":
+		fmt.Fprintf(w, "driver: %s\n", res.Driver)
 	}
+	if res.Shard != "" {
+		fmt.Fprintf(w, "shard %s: the scenarios whose feature file and name hash to it\n", res.Shard)
+	}
+	printRows(w, res)
+	printScenarios(w, res)
+	for _, p := range res.Problems {
+		fmt.Fprintf(w, "problem: %s\n", p)
+	}
+	printCounts(w, res)
+	if res.Seed != 0 {
+		fmt.Fprintf(w, "seed: %d (repeat the order with --seed %d)\n", res.Seed, res.Seed)
+	}
+	if len(res.Reports) > 0 {
+		fmt.Fprintf(w, "reports: %s\n", strings.Join(res.Reports, ", "))
+	}
+	fmt.Fprintf(w, "%s (exit %d)\n", verdict(res), res.ExitCode)
+}
+
+// printRows prints the verdict per contract row: the counts, and the rows that failed
+// with the scenarios blamed.
+func printRows(w io.Writer, res Result) {
 	rowStatus := result.RowVerdicts(res.Scenarios)
 	var rows []string
 	for row := range rowStatus {
@@ -40,17 +64,6 @@ func printSummary(w io.Writer, res Result) {
 		case rowStatus[row] == StatusSkipped:
 			skippedRows = append(skippedRows, row)
 		}
-	}
-
-	fmt.Fprintf(w, "\n== ListJobs conformance: %s ==\n", res.Endpoint)
-	switch {
-	case res.SDK != "":
-		fmt.Fprintf(w, "driver: %s, %s\n", res.Driver, res.SDK)
-	case res.Driver != "":
-		fmt.Fprintf(w, "driver: %s\n", res.Driver)
-	}
-	if res.Shard != "" {
-		fmt.Fprintf(w, "shard %s: the scenarios whose feature file and name hash to it\n", res.Shard)
 	}
 	fmt.Fprintf(w, "contract rows: %d checked, %d passed, %d failed, %d skipped",
 		len(rows), len(rows)-len(failedRows)-len(skippedRows)-len(knownRows), len(failedRows), len(skippedRows))
@@ -73,6 +86,11 @@ func printSummary(w io.Writer, res Result) {
 	if len(skippedRows) > 0 {
 		fmt.Fprintf(w, "rows not checked (every scenario of the row skipped, or stopped by another row's failure): %s\n", strings.Join(skippedRows, " "))
 	}
+}
+
+// printScenarios lists the known failures, the skipped scenarios with their reasons and
+// the failed scenarios with the rows they failed.
+func printScenarios(w io.Writer, res Result) {
 	listed := func(title string, status Status, detail func(ScenarioResult) string) {
 		var items []ScenarioResult
 		for _, s := range res.Scenarios {
@@ -96,8 +114,13 @@ func printSummary(w io.Writer, res Result) {
 			fmt.Fprintf(w, "  %s:%d %q [%s] %s: %s\n", s.Feature, s.Line, s.Name, rowList(s.Failures()), s.Status, oneLine(s.Error))
 		}
 	}
-	for _, p := range res.Problems {
-		fmt.Fprintf(w, "problem: %s\n", p)
+}
+
+// printCounts prints the scenarios by status, and the skips of the other driver.
+func printCounts(w io.Writer, res Result) {
+	counts := map[Status]int{}
+	for _, s := range res.Scenarios {
+		counts[s.Status]++
 	}
 	fmt.Fprintf(w, "scenarios: %d selected, %d passed, %d failed, %d skipped, %d undefined, %d pending",
 		len(res.Scenarios), counts[StatusPassed], counts[StatusFailed], counts[StatusSkipped], counts[StatusUndefined], counts[StatusPending])
@@ -122,13 +145,6 @@ func printSummary(w io.Writer, res Result) {
 	if len(res.Scenarios) == 0 && res.Shard != "" {
 		fmt.Fprintf(w, "shard %s holds none of the selected scenarios: nothing to run\n", res.Shard)
 	}
-	if res.Seed != 0 {
-		fmt.Fprintf(w, "seed: %d (repeat the order with --seed %d)\n", res.Seed, res.Seed)
-	}
-	if len(res.Reports) > 0 {
-		fmt.Fprintf(w, "reports: %s\n", strings.Join(res.Reports, ", "))
-	}
-	fmt.Fprintf(w, "%s (exit %d)\n", verdict(res), res.ExitCode)
 }
 
 // verdict is the outcome of a run in a word, followed by ", INCOMPLETE (rows not

@@ -154,12 +154,13 @@ func actionWritten(m []string, doc string) (string, bool) {
 // sdkSignedHeaders are the headers the SDK signs (TC3), always.
 const sdkSignedHeaders = "content-type;host"
 
-// responseRows are the rows every check of a whole response judges besides its own
-// behaviour: the success (T6) or error (T7) envelope and the RequestId (T8).
+// successRows and errorRows are the rows every check of a whole response judges besides
+// its own behaviour: the success envelope (T6) with a JobSet that is an array or null
+// (S5), or the error envelope (T7), and the RequestId (T8).
 var (
-	successRows = []string{"T6", "T8"}
+	successRows = []string{"T6", "T8", "S5"}
 	errorRows   = []string{"T7", "T8"}
-	listingRows = []string{"T6", "T8", "J1"} // Ids are compared, so each must be a string (J1)
+	listingRows = []string{"T6", "T8", "S5", "J1"} // Ids are compared, so each must be a string (J1)
 )
 
 // catalogue declares every step of the suite.

@@ -82,7 +82,7 @@ func (st *scenario) successOf(ex *exchange) error {
 	}
 	errs := nonNil(
 		IsObject().At("T6", "Response", ex.get("Response")),
-		AnyOf(IsArray(), Null()).At("T6", "Response.JobSet", ex.get("Response.JobSet")),
+		AnyOf(IsArray(), Null()).At("T6/S5", "Response.JobSet", ex.get("Response.JobSet")),
 		StringNonEmpty().At("T8", "Response.RequestId", ex.get("Response.RequestId")),
 	)
 	if len(errs) == 0 {

@@ -137,7 +137,8 @@ func usage(w io.Writer, fset *flag.FlagSet) {
 Runs the ListJobs conformance suite against the reference emulator and against every
 mutant of the catalogue (each an emulator with one contract row broken, or an
 equivalent change the contract allows), with the default fixture. A mutant is killed
-when a failing scenario carries the tag of the row it breaks.
+when a check of the row it breaks failed (exact attribution: the failure is blamed
+on that row, whatever else the scenario is tagged with).
 
 Exit status: 0 the reference passed, every non-equivalent mutant was killed and every
 equivalent one passed; 1 otherwise; 2 bad flags.
