@@ -27,16 +27,16 @@ ifneq ($(strip $(DRIVER)),)
 CONFORMANCE_FLAGS += --driver $(DRIVER)
 endif
 
-.PHONY: conformance test vet fmt-check actionlint unit emulator bench scale fuzz build mutation stability
+.PHONY: conformance test vet fmt-check staticcheck actionlint unit emulator bench scale fuzz build mutation stability
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP
 conformance:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
 
-## test: formatting, vet, every Go test under the race detector, the suite itself, then
+## test: formatting, vet, staticcheck, actionlint, every Go test under the race detector, the suite itself, then
 ## the mutation run (the suite against the reference and every mutant)
-test: fmt-check vet actionlint unit conformance mutation
+test: fmt-check vet staticcheck actionlint unit conformance mutation
 
 fmt-check:
 	@files=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -44,6 +44,11 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## staticcheck: the staticcheck linter over every package (test files included)
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) ./...
 
 ## actionlint: check the GitHub Actions workflows (.github/workflows) with actionlint
 ACTIONLINT ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12

@@ -103,15 +103,6 @@ func editJobs(edit func(job map[string]json.RawMessage)) func([]byte) []byte {
 	}
 }
 
-// errorCode returns the Error.Code of an error response, or "".
-func errorCode(resp map[string]json.RawMessage) string {
-	var e struct{ Code string }
-	if json.Unmarshal(resp["Error"], &e) != nil {
-		return ""
-	}
-	return e.Code
-}
-
 // ---- envelope (T rows) ----
 
 // DropRequestID removes "RequestId" from a response body (breaks T8).

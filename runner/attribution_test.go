@@ -51,7 +51,7 @@ func TestOneWrongStatusFailsJ2Alone(t *testing.T) {
 	require.Equal(t, ExitFailed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
 
 	failedRows := res.FailedRows()
-	assert.Equal(t, []string{"J2"}, keys(failedRows), stdout)
+	assert.Equal(t, []string{"J2"}, sortedRows(failedRows), stdout)
 	var multi int
 	for _, s := range res.Failed() {
 		assert.Equal(t, []string{"J2"}, s.Failures(), "%s: %s", s.Name, s.Error)
@@ -76,12 +76,4 @@ func TestOneWrongStatusFailsJ2Alone(t *testing.T) {
 			assert.Contains(t, line, `"failure":{"rows":["J2"]`)
 		}
 	}
-}
-
-func keys(m map[string][]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

@@ -99,8 +99,10 @@ func (cs *captureServer) send(t *testing.T, cred common.CredentialIface, configu
 // CommonRequest's action parameters are sent only in a POST JSON body.
 type listJobsRequest struct {
 	*tchttp.BaseRequest
-	UserStoreId *string   `json:"UserStoreId,omitnil,omitempty" name:"UserStoreId"`
-	JobIds      []*string `json:"JobIds,omitnil,omitempty" name:"JobIds"`
+	//lint:ignore SA5008 omitnil is the Tencent Cloud SDK's tag option; these fields mirror its request
+	UserStoreId *string `json:"UserStoreId,omitnil,omitempty" name:"UserStoreId"`
+	//lint:ignore SA5008 omitnil is the Tencent Cloud SDK's tag option; these fields mirror its request
+	JobIds []*string `json:"JobIds,omitnil,omitempty" name:"JobIds"`
 }
 
 func newListJobsRequest(store string, jobIDs ...string) *listJobsRequest {

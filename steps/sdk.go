@@ -189,8 +189,10 @@ func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region strin
 // parameters of signature v1.
 type sdkListJobsRequest struct {
 	*tchttp.BaseRequest
-	UserStoreId *string   `json:"UserStoreId,omitnil,omitempty" name:"UserStoreId"`
-	JobIds      []*string `json:"JobIds,omitnil,omitempty" name:"JobIds"`
+	//lint:ignore SA5008 omitnil is the Tencent Cloud SDK's tag option; these fields mirror its request
+	UserStoreId *string `json:"UserStoreId,omitnil,omitempty" name:"UserStoreId"`
+	//lint:ignore SA5008 omitnil is the Tencent Cloud SDK's tag option; these fields mirror its request
+	JobIds []*string `json:"JobIds,omitnil,omitempty" name:"JobIds"`
 }
 
 // newTypedRequest carries the parameters in the typed request: UserStoreId a string,
