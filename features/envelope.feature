@@ -3,6 +3,10 @@ Feature: Transport and response envelope
   common parameters in X-TC-* headers, and every processed request answered with the
   {"Response": {...}} envelope that carries a RequestId (contract rows T1-T10).
 
+  The rows that hold for every response (T5-T9) are not only judged here: every response
+  of every scenario is checked against them, and a RequestId seen twice in a run fails
+  T8. The scenarios below show each rule on the answers that matter most.
+
   @T1
   Scenario Outline: POST / with a JSON object body and Content-Type "<content type>" is accepted
     Given a ListJobs request for the user store under test

@@ -2,6 +2,7 @@ package mutants
 
 import (
 	"encoding/json"
+	"net/http"
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
@@ -83,6 +84,20 @@ func catalogue() []Mutant {
 		{Name: "requestid-uppercase", Row: "T9", How: rw, Break: "RequestId is a UUID in capital letters",
 			Equivalent: "T9 asks for hexadecimal groups 8-4-4-4-12; capital hexadecimal digits are hexadecimal",
 			apply:      rewriter(RequestIDUpperCase)},
+		// The invariants of every response broken for one kind of answer only: no
+		// scenario of the row sees them, only the check of every response does.
+		{Name: "error-status-400-one-code", Row: "T5", How: rw, Break: "FailedOperation.InvalidUserStore alone is answered with HTTP 400",
+			apply: through(fixed(when(forCode("FailedOperation.InvalidUserStore"), status(400))))},
+		{Name: "content-type-text-on-get", Row: "T5", How: rw, Break: "the answers to GET requests alone have Content-Type text/plain",
+			apply: through(fixed(when(forGET, mediaType("text/plain; charset=utf-8"))))},
+		{Name: "message-empty-one-code", Row: "T7", How: rw, Break: `UnknownParameter alone has Error.Message ""`,
+			apply: through(fixed(when(forCode("UnknownParameter"), body(EmptyMessage))))},
+		{Name: "requestid-missing-one-code", Row: "T8", How: rw, Break: `NoSuchVersion alone carries no "RequestId"`,
+			apply: through(fixed(when(forCode("NoSuchVersion"), body(DropRequestID))))},
+		{Name: "requestid-constant-one-code", Row: "T8", How: rw, Break: "every InvalidParameter carries the same RequestId",
+			apply: through(fixed(when(forCode(codeInvalidParameter), body(constantRequestID))))},
+		{Name: "requestid-short-on-success", Row: "T9", How: rw, Break: "the RequestId of a success of a GET request is 35 characters long",
+			apply: through(fixed(when(func(r *http.Request, code string) bool { return code == "" && forGET(r, code) }, body(shortRequestID))))},
 		{Name: "size-limit-wrong-code", Row: "T10", How: rw, Break: "an oversized request gets InvalidParameter instead of RequestSizeLimitExceeded",
 			apply: rewriter(recode("RequestSizeLimitExceeded", codeInvalidParameter))},
 

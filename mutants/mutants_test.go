@@ -385,6 +385,19 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"requestid-not-uuid": {req: plain, ref: ok, check: func(t *testing.T, ref, mut reply) {
 			assert.Regexp(t, `^[0-9a-f]{32}$`, mut.requestID)
 		}, changesListing: true},
+		// Partial breaks: one kind of answer only; the ordinary listing is untouched.
+		"error-status-400-one-code": {req: req{cred: primary, body: list("us-nowhere")}, ref: "FailedOperation.InvalidUserStore",
+			check: func(t *testing.T, ref, mut reply) { assert.Equal(t, 200, ref.status); assert.Equal(t, 400, mut.status) }},
+		"content-type-text-on-get": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID}, ref: ok,
+			check: func(t *testing.T, ref, mut reply) { assert.Equal(t, "text/plain; charset=utf-8", mut.ctype) }},
+		"message-empty-one-code": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","Limit":10}`}, ref: "UnknownParameter", check: rawHas(`"Message":""`)},
+		"requestid-missing-one-code": {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Version": "2021-01-01"}}, ref: "NoSuchVersion",
+			check: func(t *testing.T, ref, mut reply) { assert.NotNil(t, ref.requestID); assert.Nil(t, mut.requestID) }},
+		"requestid-constant-one-code": {req: req{cred: primary, body: `{"UserStoreId":123}`}, ref: "InvalidParameter", check: rawHas(`"RequestId":"00000000-0000-4000-8000-000000000000"`)},
+		"requestid-short-on-success": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID}, ref: ok, check: func(t *testing.T, ref, mut reply) {
+			assert.Len(t, ref.requestID, 36)
+			assert.Len(t, mut.requestID, 35)
+		}},
 		"size-limit-wrong-code": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + strings.Repeat("x", 33<<10)},
 			ref: "RequestSizeLimitExceeded", check: codeOf("InvalidParameter")},
 

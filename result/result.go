@@ -41,10 +41,14 @@ type Scenario struct {
 	Tags    []string // every tag, with '@', as written on the feature and scenario
 	Rows    []string // the contract rows among Tags, without '@', in contract order
 	// Blamed are the rows its failure is blamed on (exact attribution): the rows of the
-	// checks that failed, which may include rows it is not tagged with; every row of
-	// Rows when what failed names none (a step nobody wrote, a harness error). Empty
-	// unless it failed (a known failure keeps the rows it failed).
-	Blamed   []string
+	// checks that failed, which may include rows it is not tagged with. Empty unless it
+	// failed (a known failure keeps the rows it failed); a failure that names no row (a
+	// step nobody wrote, a harness error) is blamed on every row of Rows (Failures).
+	Blamed []string
+	// Finished is set on a failed scenario whose every step ran and passed: what failed
+	// came after them (a row that holds for every response), so the rows it is tagged
+	// with and not blamed for were judged, and passed.
+	Finished bool
 	Status   Status
 	Duration time.Duration
 	// Step is the text of the failing step, "" when none failed.
@@ -82,9 +86,11 @@ func (s Scenario) Verdict(row string) (st Status, ok bool) {
 	if !slices.Contains(s.Rows, row) {
 		return "", false
 	}
-	switch s.Status {
-	case Passed, Skipped:
+	switch {
+	case s.Status == Passed, s.Status == Skipped:
 		return s.Status, true
+	case s.Finished && (s.Status.Failing() || s.Status == KnownFailure):
+		return Passed, true
 	}
 	return "", false
 }

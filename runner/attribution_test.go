@@ -14,6 +14,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/result"
 )
 
@@ -75,5 +76,33 @@ func TestOneWrongStatusFailsJ2Alone(t *testing.T) {
 		if strings.Contains(line, `"failure"`) {
 			assert.Contains(t, line, `"failure":{"rows":["J2"]`)
 		}
+	}
+}
+
+// TestInvariantBrokenForGETOnlyFailsT5: an endpoint that breaks an invariant of every
+// response for one kind of request only (text/plain answers to GET) fails T5 in the
+// scenarios that send a GET, whatever they are about; their own rows, judged by their
+// own checks to the end, still pass.
+func TestInvariantBrokenForGETOnlyFailsT5(t *testing.T) {
+	m, ok := mutants.ByName("content-type-text-on-get")
+	require.True(t, ok)
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	srv, err := m.Start(fx)
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Close() })
+	primary, _ := fx.Credential("primary")
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.SecretID, cfg.SecretKey, cfg.Fixture = srv.URL, primary.SecretID, primary.SecretKey, fx
+	cfg.Tags, cfg.Format, cfg.Reports = "@T2,@A7", "progress", "none"
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitFailed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
+	assert.Equal(t, []string{"T5"}, sortedRows(res.FailedRows()), stdout)
+	verdicts := result.RowVerdicts(res.Scenarios)
+	assert.Equal(t, result.Failed, verdicts["T5"])
+	assert.Equal(t, result.Passed, verdicts["T2"], "the GET scenarios' own checks passed")
+	for _, s := range res.Failed() {
+		assert.True(t, s.Finished, "%s: every step ran", s.Name)
+		assert.Contains(t, s.Error, "break rows that hold for every response")
 	}
 }

@@ -69,7 +69,6 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 	start := time.Now()
 	sawSkip := false
 	var failedStep, skipReason string
-	var blamed []string
 	var attachments []Attachment
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		if _, skip := skips[key(p)]; skip {
@@ -89,7 +88,6 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		}
 		if status == godog.StepFailed && failedStep == "" {
 			failedStep = r.red.string(st.Text)
-			blamed = steps.Blame(err)
 		}
 		for _, a := range godog.Attachments(ctx) {
 			attachments = append(attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
@@ -121,7 +119,10 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 			}
 		}
 		if res.Status.Failing() {
-			res.Step, res.Attachments, res.Blamed = failedStep, attachments, blamed
+			// err holds the failed step's error and the steps' own After hook's (the
+			// invariants of every response): both name the rows they fail.
+			res.Step, res.Attachments, res.Blamed = failedStep, attachments, steps.Blame(err)
+			res.Finished = res.Status == StatusFailed && failedStep == ""
 		}
 		r.add(key(p), res)
 		return ctx, nil

@@ -41,6 +41,7 @@ const maxResponse = 1 << 30
 // scenario is the state of one scenario, allocated fresh by InitializeScenario.
 type scenario struct {
 	suite *Suite
+	name  string // the scenario's name, as godog runs it
 	tags  map[string]bool
 	rows  []string // the contract rows the scenario is tagged with, e.g. ["S2"]
 	// cred signs the scenario's ordinary requests and reader its requests for fixture
@@ -53,6 +54,9 @@ type scenario struct {
 	pair       []*exchange  // the two exchanges of "the request is sent twice"
 	remembered map[string][]string
 	burst      *burst // the last rate-limit burst
+	// invariants are what its responses broke of the rows that hold for every
+	// response (invariants.go): they fail it once its steps are done.
+	invariants violations
 }
 
 // label names the scenario's rows for messages about its own subject, e.g. "A3" or "S9/P8".

@@ -82,9 +82,12 @@ type Suite struct {
 	// steps is the step catalogue, its patterns compiled once (godog would compile a
 	// string pattern again for every scenario).
 	steps *Catalogue
-	// driver and transport send the requests (driver.go, sdk.go).
+	// driver and transport send the requests (driver.go, sdk.go); every exchange of
+	// the transport is checked against the invariants (invariants.go).
 	driver    Driver
 	transport transport
+	// requestIDs are the RequestIds of the run so far (T8: one per request).
+	requestIDs requestIDs
 }
 
 // NewSuite validates the target, compiles the schemas once and builds one pacer per owner.
@@ -133,6 +136,7 @@ func NewSuite(t Target) (*Suite, error) {
 	if driver == DriverSDK {
 		s.transport = newSDKTransport(t, u)
 	}
+	s.transport = observed{next: s.transport}
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
 			s.owners[c.SecretID] = "owner:" + c.Owner
@@ -220,6 +224,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		if reason := s.skipReason(p); reason != "" {
 			return ctx, &SkipError{Reason: reason}
 		}
+		st.name = p.Name
 		st.cred = s.ordinaryKey()
 		st.tags = map[string]bool{}
 		for _, t := range p.Tags {
@@ -243,8 +248,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+		err := st.invariants.err()
 		st.release() // godog keeps st (in the step functions) until the run ends
-		return ctx, nil
+		return ctx, err
 	})
 	for i, step := range s.steps.steps {
 		sc.Step(s.steps.res[i], step.run(st))
