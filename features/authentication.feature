@@ -144,6 +144,9 @@ Feature: Authentication with TC3-HMAC-SHA256
       | no Credential            | TC3-HMAC-SHA256 SignedHeaders=content-type;host, Signature={{signature}}                                     |
       | Credential without scope | TC3-HMAC-SHA256 Credential={{SecretId}}, SignedHeaders=content-type;host, Signature={{signature}}            |
       | scope without tc3_request | TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam, SignedHeaders=content-type;host, Signature={{signature}} |
+      | algorithm in lower case  | tc3-hmac-sha256 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}} |
+      | algorithm cut short      | TC3-HMAC-SHA25 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}}  |
+      | algorithm with a suffix  | TC3-HMAC-SHA2560 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}} |
 
   @A6 @assumed @wire
   Scenario Outline: A credential scope dated one day <direction> the timestamp's UTC date gets AuthFailure.SignatureFailure
@@ -158,11 +161,18 @@ Feature: Authentication with TC3-HMAC-SHA256
       | after     |
 
   @A6 @assumed @wire
-  Scenario: A credential scope for the service "cvm" gets AuthFailure.SignatureFailure
+  Scenario Outline: A credential scope for the service "<service>" gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
-    And the credential scope service is "cvm"
+    And the credential scope service is "<service>"
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | service |
+      | cvm     |
+      | CIAM    |
+      | cia     |
+      | ciamx   |
 
   @A7 @signature-v1
   Scenario Outline: A GET signed with signature v1 and <method> is accepted

@@ -1,6 +1,9 @@
 Feature: Filtering by JobIds
   With JobIds, ListJobs returns exactly the listed jobs of the user store, each once;
   unknown ids are left out; filtered listings compose as sets (contract rows S2, S3, S8).
+  Ids are matched exactly: a near miss of a real id (another case, a proper prefix, a
+  suffix added, surrounding white space, the empty string) matches no job, alone or
+  among real ids, at any position.
 
   @S2
   Scenario: A JobIds of two jobs returns exactly those two jobs
@@ -47,6 +50,67 @@ Feature: Filtering by JobIds
     When the request is sent
     Then the response is a success
     And the returned Ids are exactly known job 1
+
+  @S2 @S3 @assumed
+  Scenario Outline: A near miss of a job's id (<kind>) matches no job
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the JobIds are a near miss of known job 1: <kind>
+    When the request is sent
+    Then the response is a success
+    And the JobSet is empty
+
+    Examples:
+      | kind                    |
+      | another case            |
+      | a proper prefix         |
+      | a suffix added          |
+      | surrounding white space |
+      | the empty string        |
+
+  @S2 @S3 @assumed
+  Scenario Outline: Jobs 1 and 2 with a near miss of job 3 (<kind>) <position> return exactly jobs 1 and 2
+    Given the user store under test holds at least 3 jobs
+    And a ListJobs request for the user store under test
+    And the JobIds are known jobs 1 and 2 with a near miss of known job 3 (<kind>) <position>
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly known jobs 1 and 2
+
+    Examples:
+      | kind                    | position      |
+      | another case            | first         |
+      | another case            | in the middle |
+      | another case            | last          |
+      | a proper prefix         | first         |
+      | a proper prefix         | in the middle |
+      | a proper prefix         | last          |
+      | a suffix added          | first         |
+      | a suffix added          | in the middle |
+      | a suffix added          | last          |
+      | surrounding white space | first         |
+      | surrounding white space | in the middle |
+      | surrounding white space | last          |
+      | the empty string        | first         |
+      | the empty string        | in the middle |
+      | the empty string        | last          |
+
+  @S2 @S3 @assumed
+  Scenario Outline: JobIds naming <count> known jobs, each <times> times, among <misses> near misses return exactly those jobs
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the JobIds name <count> known jobs, each <times> times, with <misses> near misses of them interleaved
+    When the request is sent
+    Then the response is a success
+    And the returned Ids are exactly the known jobs the JobIds name
+    And no Id is returned twice
+
+    Examples:
+      | count | times | misses |
+      | 1     | 1     | 11     |
+      | every | 1     | 0      |
+      | every | 3     | 25     |
+      | every | 2     | 300    |
 
   @S8
   Scenario: A filtered listing is a subset of the full listing

@@ -13,6 +13,9 @@ Feature: Routing and parameters
     Examples:
       | action       |
       | ListJob      |
+      | ListJobsX    |
+      | listjobs     |
+      | LISTJOBS     |
       | NoSuchAction |
 
   @P2 @assumed
@@ -23,9 +26,12 @@ Feature: Routing and parameters
     Then the response is the error "NoSuchVersion"
 
     Examples:
-      | version    |
-      | 2021-01-01 |
-      | 2022-03-30 |
+      | version     |
+      | 2021-01-01  |
+      | 2022-03-30  |
+      | 2022-03-3   |
+      | 2022-03-310 |
+      | 2022-03-31x |
 
   @P3 @assumed
   Scenario: A request without X-TC-Region gets the error MissingParameter

@@ -3,6 +3,7 @@ package mutants
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
@@ -126,12 +127,18 @@ func catalogue() []Mutant {
 			apply: through(acceptUnknownSecretID)},
 		{Name: "authorization-wrong-code", Row: "A5", How: rw, Break: "a missing or malformed Authorization gets AuthFailure.SignatureFailure",
 			apply: rewriter(recode(codeInvalidAuthorization, codeSignatureFailure))},
+		{Name: "algorithm-case-insensitive", Row: "A5", How: mw, Break: "the Authorization algorithm tc3-hmac-sha256 is taken for TC3-HMAC-SHA256",
+			apply: through(fixed(algorithmLoosely(strings.EqualFold)))},
+		{Name: "algorithm-prefix-match", Row: "A5", How: mw, Break: "an Authorization algorithm that starts with TC3-HMAC-SHA256 is taken for it",
+			apply: through(fixed(algorithmLoosely(startsWith)))},
 		{Name: "scope-unchecked", Row: "A6", How: rs, Break: "the credential scope's date and service are not checked",
 			apply: through(skipScope)},
 		{Name: "scope-date-ignored", Row: "A6", How: mw, Break: "a credential scope dated another day than the timestamp is accepted",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, true) })},
 		{Name: "scope-service-ignored", Row: "A6", How: mw, Break: "a credential scope for another service is accepted",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, false) })},
+		{Name: "scope-service-case-insensitive", Row: "A6", How: rs, Break: "a credential scope for the service CIAM is taken for ciam",
+			apply: through(scopeServiceLoosely(strings.EqualFold))},
 		{Name: "signature-v1-refused", Row: "A7", How: mw, Break: "signature v1 requests get AuthFailure.InvalidAuthorization",
 			apply: through(fixed(refuseV1()))},
 		{Name: "token-unchecked", Row: "A8", How: rs, Break: "a temporary key works without its token, or with a wrong one",
@@ -144,8 +151,14 @@ func catalogue() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Action", vocab.Action, func(v string) bool { return v != "" && v != vocab.Action })
 			})},
+		{Name: "action-case-insensitive", Row: "P1", How: mw, Break: "X-TC-Action is matched whatever its case (listjobs is served)",
+			apply: through(setHeaderLoosely("X-TC-Action", vocab.Action, strings.EqualFold))},
+		{Name: "action-prefix-match", Row: "P1", How: mw, Break: "an X-TC-Action that starts with ListJobs is served",
+			apply: through(setHeaderLoosely("X-TC-Action", vocab.Action, startsWith))},
 		{Name: "version-unchecked", Row: "P2", How: mw, Break: "any X-TC-Version is served",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptAny(fx, "Version", isVersion, vocab.Version) })},
+		{Name: "version-prefix-match", Row: "P2", How: mw, Break: "an X-TC-Version that starts with 2022-03-31 is served",
+			apply: through(setHeaderLoosely("X-TC-Version", vocab.Version, startsWith))},
 		{Name: "region-not-required", Row: "P3", How: mw, Break: "a request without X-TC-Region is served (as ap-guangzhou)",
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Region", vocab.DefaultRegion, func(v string) bool { return v == "" })
@@ -178,6 +191,12 @@ func catalogue() []Mutant {
 			apply: through(ignoreFilter)},
 		{Name: "duplicates-returned", Row: "S2", How: mw, Break: "every listed job appears twice",
 			apply: through(repeatJobs)},
+		{Name: "jobids-case-insensitive", Row: "S2", How: mw, Break: "JobIds match job ids whatever their case",
+			apply: through(listing(looseIDs(equalFold)))},
+		{Name: "jobids-prefix-match", Row: "S2", How: mw, Break: "a JobIds entry matches every job whose id starts with it",
+			apply: through(listing(looseIDs(prefixOf)))},
+		{Name: "jobids-trimmed", Row: "S2", How: mw, Break: "JobIds entries are matched without their surrounding white space",
+			apply: through(listing(looseIDs(trimmed)))},
 		{Name: "filter-extra-job", Row: "S2", How: mw, Break: "a filtered listing holds one more job of the store, not asked for",
 			apply: through(listing(extraJob))},
 		{Name: "filter-matches-nothing", Row: "S2", How: mw, Break: "a filtered listing never holds a job",

@@ -421,8 +421,15 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 			ref: "AuthFailure.SecretIdNotFound", check: idsAre(ids...)},
 		"authorization-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("Authorization") }},
 			ref: "AuthFailure.InvalidAuthorization", check: codeOf("AuthFailure.SignatureFailure")},
-		"scope-unchecked":       {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
-		"scope-service-ignored": {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"scope-unchecked":                {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"scope-service-ignored":          {req: req{cred: primary, body: body, service: "cvm"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"scope-service-case-insensitive": {req: req{cred: primary, body: body, service: "CIAM"}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"algorithm-case-insensitive": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "TC3-HMAC-SHA256", "tc3-hmac-sha256", 1))
+		}}, ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
+		"algorithm-prefix-match": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "TC3-HMAC-SHA256", "TC3-HMAC-SHA2560", 1))
+		}}, ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
 		"scope-date-ignored": {req: req{cred: primary, body: body, after: func(r *http.Request, b *string) {
 			// a valid signature over the scope of the day before the timestamp's
 			ts, _ := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
@@ -440,6 +447,9 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 
 		"action-unchecked":               {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Action": "ListJob"}}, ref: "InvalidAction", check: idsAre(ids...)},
 		"version-unchecked":              {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Version": "2021-01-01"}}, ref: "NoSuchVersion", check: idsAre(ids...)},
+		"action-case-insensitive":        {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Action": "listjobs"}}, ref: "InvalidAction", check: idsAre(ids...)},
+		"action-prefix-match":            {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Action": "ListJobsX"}}, ref: "InvalidAction", check: idsAre(ids...)},
+		"version-prefix-match":           {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Version": "2022-03-310"}}, ref: "NoSuchVersion", check: idsAre(ids...)},
 		"region-not-required":            {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": ""}}, ref: "MissingParameter", check: idsAre(ids...)},
 		"region-unchecked":               {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": "xx-nowhere-1"}}, ref: "UnsupportedRegion", check: idsAre(ids...)},
 		"userstoreid-missing-wrong-code": {req: req{cred: primary, body: `{}`}, ref: "MissingParameter", check: codeOf("InvalidParameter")},
@@ -454,8 +464,11 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"empty-jobids-nothing": {req: req{cred: primary, body: list(varied.ID, []string{}...)}, ref: ok, check: idsAre()},
 		"listing-truncated": {req: req{cred: primary, body: list(many.ID)}, ref: ok,
 			check: func(t *testing.T, ref, mut reply) { assert.Len(t, mut.ids, 1000) }},
-		"filter-ignored":      {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids...)},
-		"duplicates-returned": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids[0], ids[0]), changesListing: true},
+		"filter-ignored":          {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids...)},
+		"duplicates-returned":     {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre(ids[0], ids[0]), changesListing: true},
+		"jobids-case-insensitive": {req: req{cred: primary, body: list(varied.ID, strings.ToUpper(ids[0]))}, ref: ok, check: idsAre(ids[0])},
+		"jobids-prefix-match":     {req: req{cred: primary, body: list(varied.ID, ids[0][:len(ids[0])-1])}, ref: ok, check: idsAre(ids[0])},
+		"jobids-trimmed":          {req: req{cred: primary, body: list(varied.ID, " "+ids[0]+" ")}, ref: ok, check: idsAre(ids[0])},
 		"filter-extra-job": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok,
 			check: func(t *testing.T, ref, mut reply) { assert.Len(t, mut.ids, 2) }},
 		"filter-matches-nothing": {req: req{cred: primary, body: list(varied.ID, ids[0])}, ref: ok, check: idsAre()},

@@ -2,8 +2,12 @@ package mutants
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
+
+	"github.com/ciam-harness/listjobs/fixture"
 )
 
 // Partial breaks: an invariant of every response (T5-T9) broken for one kind of answer
@@ -58,4 +62,78 @@ func shortRequestID(b []byte) []byte {
 	}
 	start := i + len(key)
 	return slices.Concat(b[:start+35], b[start+36:])
+}
+
+// ---- loose matching of JobIds (S2) ----
+
+// looseIDs answers a filtered listing with every job of the store that one of the
+// requested ids matches by match, instead of by equality (breaks S2).
+func looseIDs(match func(asked, id string) bool) func(params, *fixture.UserStore, []json.RawMessage) ([]json.RawMessage, bool) {
+	return func(p params, st *fixture.UserStore, jobs []json.RawMessage) ([]json.RawMessage, bool) {
+		if !p.filtered() {
+			return nil, false
+		}
+		have := idsOf(jobs)
+		changed := false
+		for _, j := range st.Jobs {
+			if have[j.ID] {
+				continue
+			}
+			for _, asked := range p.ids {
+				if match(asked, j.ID) {
+					jobs, have[j.ID], changed = append(jobs, json.RawMessage(j.Raw)), true, true
+					break
+				}
+			}
+		}
+		return jobs, changed
+	}
+}
+
+func equalFold(asked, id string) bool { return strings.EqualFold(asked, id) }
+
+// prefixOf matches an id that starts with a non-empty requested id.
+func prefixOf(asked, id string) bool { return asked != "" && strings.HasPrefix(id, asked) }
+
+// trimmed matches an id equal to a requested id without its surrounding white space.
+func trimmed(asked, id string) bool { return strings.TrimSpace(asked) == id }
+
+// ---- loose matching of the routing values and the signature's names (P1, P2, A5, A6) ----
+
+// setHeaderLoosely serves a validly signed request whose header name holds a near miss
+// of want that match accepts, as if it held want (breaks P1, P2).
+func setHeaderLoosely(name, want string, match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return setHeaderIf(fx, name, want, func(v string) bool { return v != want && match(v, want) })
+	}
+}
+
+// startsWith matches a value that begins with want (a suffix added).
+func startsWith(got, want string) bool { return strings.HasPrefix(got, want) }
+
+// algorithmLoosely takes an Authorization header whose algorithm name matches TC3's by
+// match for TC3 (breaks A5).
+func algorithmLoosely(match func(got, want string) bool) middleware {
+	return rewrite(func(c *call) {
+		alg, rest, ok := strings.Cut(c.r.Header.Get("Authorization"), " ")
+		if ok && alg != tc3Algorithm && match(alg, tc3Algorithm) {
+			c.r.Header.Set("Authorization", tc3Algorithm+" "+rest)
+		}
+	})
+}
+
+// tc3Algorithm is the algorithm name of signature v3.
+const tc3Algorithm = "TC3-HMAC-SHA256"
+
+// scopeServiceLoosely re-signs a validly signed request whose credential scope's service
+// matches ciam by match (breaks A6).
+func scopeServiceLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, s signedCall) bool {
+			if s.auth.Service != service && match(s.auth.Service, service) {
+				c.resign(s.cred, service, s.ts, s.auth.SignedHeaders)
+			}
+			return false
+		})
+	}
 }

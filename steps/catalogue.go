@@ -163,6 +163,9 @@ var (
 	listingRows = []string{"T6", "T8", "S5", "J1"} // Ids are compared, so each must be a string (J1)
 )
 
+// nearMissKind matches a kind of near miss (nearmiss.go).
+var nearMissKind = "(" + strings.Join(nearMissKinds, "|") + ")"
+
 // catalogue declares every step of the suite.
 func catalogue() []Step {
 	type st = scenario
@@ -187,6 +190,9 @@ func catalogue() []Step {
 		{Pattern: `^the JobIds are known jobs? (\d+(?:(?:, | and )\d+)*)$`, run: func(s *st) any { return s.jobIDsKnown }},
 		{Pattern: `^the JobIds are known job (\d+) and the unknown id "([^"]*)"$`, run: func(s *st) any { return s.jobIDsKnownAndUnknown }},
 		{Pattern: `^the JobIds are the unknown ids "([^"]*)" and "([^"]*)"$`, run: func(s *st) any { return s.jobIDsUnknown }},
+		{Pattern: `^the JobIds are a near miss of known job (\d+): ` + nearMissKind + `$`, run: func(s *st) any { return s.jobIDsNearMiss }},
+		{Pattern: `^the JobIds are known jobs (\d+) and (\d+) with a near miss of known job (\d+) \(` + nearMissKind + `\) (first|in the middle|last)$`, run: func(s *st) any { return s.jobIDsKnownWithNearMiss }},
+		{Pattern: `^the JobIds name (\d+|every) known jobs?, each (\d+) times?, with (\d+) near misses of them interleaved$`, run: func(s *st) any { return s.jobIDsManyWithNearMisses }},
 		{Pattern: `^the JobIds are the ids of the jobs of the fixture user store "([^"]*)"$`, Fixture: true, run: func(s *st) any { return s.jobIDsOfFixtureStore }},
 		{Pattern: `^the JobIds pad the body beyond 10 MB$`, run: func(s *st) any { return s.padBody },
 			Wire: wire("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")},
@@ -267,6 +273,7 @@ func catalogue() []Step {
 		{Pattern: `^the JobSet is empty$`, Rows: successRows, Judges: true, run: func(s *st) any { return s.jobSetIsEmpty }},
 		{Pattern: `^the returned Ids are exactly the known jobs$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.idsAreKnown }},
 		{Pattern: `^the returned Ids are exactly known jobs? (\d+(?:(?:, | and )\d+)*)$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.idsAreKnownJobs }},
+		{Pattern: `^the returned Ids are exactly the known jobs the JobIds name$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.idsAreNamed }},
 		{Pattern: `^the returned Ids are a subset of the known jobs$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.idsSubsetOfKnown }},
 		{Pattern: `^no Id is returned twice$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.noIDTwice }},
 		{Pattern: `^the returned Ids are remembered as "([^"]*)"$`, Rows: listingRows, Judges: true, run: func(s *st) any { return s.remember }},

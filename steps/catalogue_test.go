@@ -126,3 +126,24 @@ func (c *Catalogue) wireReason(text string) string {
 	}
 	return ""
 }
+
+// Each kind of near miss differs from the id and is what a loose comparison would take
+// for it; an id without letters has no other case.
+func TestNearMiss(t *testing.T) {
+	for kind, want := range map[string]string{
+		"another case": "Ab1c", "a proper prefix": "aB1", "a suffix added": "aB1C0",
+		"surrounding white space": " aB1C ", "the empty string": "",
+	} {
+		got, ok := nearMiss("aB1C", kind)
+		assert.True(t, ok, kind)
+		assert.Equal(t, want, got, kind)
+	}
+	_, ok := nearMiss("123", "another case")
+	assert.False(t, ok)
+	_, ok = nearMiss("x", "a proper prefix")
+	assert.False(t, ok)
+	got, _ := nearMiss("jöb", "a proper prefix")
+	assert.Equal(t, "j", got[:1])
+	assert.Equal(t, "jö", got, "a prefix cuts whole characters")
+	assert.Len(t, nearMissKinds, 5)
+}

@@ -50,6 +50,7 @@ type scenario struct {
 
 	req        *requestSpec // the request under construction
 	known      []string     // sorted distinct job ids the scenario knows (a listing or the fixture)
+	named      []string     // the known jobs the JobIds name, among near misses (nearmiss.go)
 	last       *exchange    // the last request sent and its response
 	pair       []*exchange  // the two exchanges of "the request is sent twice"
 	remembered map[string][]string
