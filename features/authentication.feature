@@ -101,16 +101,30 @@ Feature: Authentication with TC3-HMAC-SHA256
       | future    |
 
   @A3 @wire
-  Scenario Outline: 60 s of clock skew in the <direction> is accepted
+  Scenario Outline: An X-TC-Timestamp 310 s in the <direction>, just over five minutes, gets AuthFailure.SignatureExpire
     Given a ListJobs request for the user store under test
-    And the request's timestamp is 60 seconds in the <direction>
+    And the request's timestamp is 310 seconds in the <direction>
     When the request is sent
-    Then the response is a success
+    Then the response is the error "AuthFailure.SignatureExpire"
 
     Examples:
       | direction |
       | past      |
       | future    |
+
+  @A3 @wire
+  Scenario Outline: <seconds> s of clock skew in the <direction> is accepted
+    Given a ListJobs request for the user store under test
+    And the request's timestamp is <seconds> seconds in the <direction>
+    When the request is sent
+    Then the response is a success
+
+    Examples:
+      | seconds | direction |
+      | 60      | past      |
+      | 60      | future    |
+      | 290     | past      |
+      | 290     | future    |
 
   @A4
   Scenario: An unknown SecretId gets AuthFailure.SecretIdNotFound

@@ -159,3 +159,34 @@ Feature: Transport and response envelope
     And the JobIds pad the URL beyond 32 KB
     When the request is sent
     Then the response is the error "RequestSizeLimitExceeded"
+
+  @T10 @S3 @assumed @wire
+  Scenario: A POST body of about 9,900,000 bytes, under 10 MB however a megabyte is counted, is served
+    Given a ListJobs request for the user store under test
+    And the JobIds pad the body to about 9900000 bytes
+    When the request is sent
+    Then the response is a success
+
+  @T10 @S3 @assumed @wire
+  Scenario: A GET URL of about 31,000 bytes, under 32 KB however a kilobyte is counted, is served
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the JobIds pad the URL to about 31000 bytes
+    When the request is sent
+    Then the response is a success
+
+  @T10 @A7 @S3 @assumed @signature-v1 @wire
+  Scenario: A form POST signed with signature v1 of about 990,000 bytes, under 1 MB, is served
+    Given a ListJobs request for the user store under test
+    And the JobIds pad the body to about 990000 bytes
+    And the request is signed with signature v1 and "HmacSHA256"
+    When the request is sent
+    Then the response is a success
+
+  @T10 @A7 @assumed @signature-v1 @wire
+  Scenario: A form POST signed with signature v1 of about 1,100,000 bytes, over 1 MB, gets the error RequestSizeLimitExceeded
+    Given a ListJobs request for the user store under test
+    And the JobIds pad the body to about 1100000 bytes
+    And the request is signed with signature v1 and "HmacSHA256"
+    When the request is sent
+    Then the response is the error "RequestSizeLimitExceeded"

@@ -102,6 +102,14 @@ func catalogue() []Mutant {
 		{Name: "size-limit-wrong-code", Row: "T10", How: rw, Break: "an oversized request gets InvalidParameter instead of RequestSizeLimitExceeded",
 			apply: rewriter(recode("RequestSizeLimitExceeded", codeInvalidParameter))},
 
+		{Name: "body-limit-9mb", Row: "T10", How: mw, Break: "a POST body over 9 MB gets RequestSizeLimitExceeded",
+			apply: through(fixed(refuseSizeOver(9<<20, 0)))},
+		{Name: "url-limit-30kb", Row: "T10", How: mw, Break: "a GET URL over 30 KB gets RequestSizeLimitExceeded",
+			apply: through(fixed(refuseSizeOver(0, 30<<10)))},
+		{Name: "body-limit-decimal", Row: "T10", How: mw, Break: "a POST body over 10,000,000 bytes gets RequestSizeLimitExceeded",
+			Equivalent: "the documents say 10 MB without saying how a megabyte is counted; 10,000,000 bytes is a reading of them",
+			apply:      through(fixed(refuseSizeOver(10_000_000, 0)))},
+
 		// ---- Authentication ----
 		{Name: "signature-query-sorted", Row: "A1", How: mw, Break: "a GET is verified over its query sorted, not as sent",
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, querySorted) })},
@@ -121,6 +129,10 @@ func catalogue() []Mutant {
 			apply: through(skipTimestamp)},
 		{Name: "timestamp-too-strict", Row: "A3", How: mw, Break: "a clock skew over 30 s is refused with SignatureExpire",
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseSkewOver(fx, 30) })},
+		{Name: "timestamp-window-240", Row: "A3", How: mw, Break: "a clock skew over 240 s is refused with SignatureExpire",
+			apply: through(func(fx *fixture.Fixture) middleware { return refuseSkewOver(fx, 240) })},
+		{Name: "timestamp-window-360", Row: "A3", How: rs, Break: "a clock skew of up to 360 s is accepted",
+			apply: through(acceptSkewUpTo(360))},
 		{Name: "timestamp-future-unchecked", Row: "A3", How: mw, Break: "timestamps far in the future are accepted (only the past is checked)",
 			apply: through(acceptFuture)},
 		{Name: "secretid-unknown-accepted", Row: "A4", How: mw, Break: "a SecretId the service does not know is served as the primary key",

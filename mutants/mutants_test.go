@@ -401,6 +401,10 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"size-limit-wrong-code": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + strings.Repeat("x", 33<<10)},
 			ref: "RequestSizeLimitExceeded", check: codeOf("InvalidParameter")},
 
+		"body-limit-9mb": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","JobIds":["` + strings.Repeat("x", 9500<<10) + `"]}`},
+			ref: ok, check: codeOf("RequestSizeLimitExceeded")},
+		"url-limit-30kb": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + strings.Repeat("x", 31<<10)},
+			ref: ok, check: codeOf("RequestSizeLimitExceeded")},
 		"signature-query-sorted": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + varied.ID + "&JobIds.0=" + ids[1] + "&JobIds.1=" + ids[0]},
 			ref: ok, check: codeOf("AuthFailure.SignatureFailure")},
 		"signature-body-reencoded": {req: req{cred: primary, body: `{"UserStoreId": "` + varied.ID + `"}`}, ref: ok, check: codeOf("AuthFailure.SignatureFailure")},
@@ -417,6 +421,8 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"timestamp-unchecked":        {req: req{cred: primary, body: body, skew: -400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
 		"timestamp-too-strict":       {req: req{cred: primary, body: body, skew: -60}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
 		"timestamp-future-unchecked": {req: req{cred: primary, body: body, skew: 400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"timestamp-window-240":       {req: req{cred: primary, body: body, skew: 290}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
+		"timestamp-window-360":       {req: req{cred: primary, body: body, skew: -310}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
 		"secretid-unknown-accepted": {req: req{cred: signing.Credential{SecretID: "AKIDnobody", SecretKey: "x"}, body: body},
 			ref: "AuthFailure.SecretIdNotFound", check: idsAre(ids...)},
 		"authorization-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("Authorization") }},
@@ -656,6 +662,11 @@ func TestEquivalentMutantsConform(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(mut.raw), &env))
 			assert.True(t, slices.IsSortedFunc(env.Response.JobSet, func(a, b struct{ Id string }) int { return strings.Compare(a.Id, b.Id) }))
 		}},
+		"body-limit-decimal": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `","JobIds":["` + strings.Repeat("x", 10_100_000) + `"]}`},
+			check: func(t *testing.T, ref, mut reply) {
+				assert.Equal(t, "", ref.code, "10,100,000 bytes are under 10 MB of 1,048,576 bytes")
+				assert.Equal(t, "RequestSizeLimitExceeded", mut.code)
+			}},
 		"jobset-null-when-empty": {req: req{cred: primary, body: `{"UserStoreId":"` + emptyStore.ID + `"}`},
 			check: func(t *testing.T, ref, mut reply) { assert.Contains(t, mut.raw, `"JobSet":null`) }},
 		"job-extra-fields": {req: req{cred: primary, body: `{"UserStoreId":"` + varied.ID + `"}`}, check: func(t *testing.T, ref, mut reply) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ciam-harness/listjobs/fixture"
 )
@@ -136,4 +137,33 @@ func scopeServiceLoosely(match func(got, want string) bool) func(*fixture.Fixtur
 			return false
 		})
 	}
+}
+
+// ---- numbers shifted a little (A3, T10) ----
+
+// acceptSkewUpTo serves a validly signed request from 300 to limit seconds away, as if
+// it had been signed now (breaks A3: the window is wider than five minutes).
+func acceptSkewUpTo(limit int64) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, s signedCall) bool {
+			if sk := skew(s.ts); sk <= 300 || sk > limit {
+				return false
+			}
+			c.resign(s.cred, s.auth.Service, time.Now().Unix(), s.auth.SignedHeaders)
+			return false // signed already, at the new time
+		})
+	}
+}
+
+// refuseSizeOver answers RequestSizeLimitExceeded to a POST body over body bytes, or a
+// GET URL over url bytes (0: no such limit): a limit set a little lower than T10's.
+func refuseSizeOver(body int64, url int) middleware {
+	return refuse(func(c *call) []byte {
+		r := c.r
+		if (body > 0 && r.Method == http.MethodPost && r.ContentLength > body) ||
+			(url > 0 && r.Method == http.MethodGet && len(r.URL.RequestURI()) > url) {
+			return errorBody("RequestSizeLimitExceeded", "The request is too large.", "")
+		}
+		return nil
+	})
 }

@@ -170,6 +170,7 @@ var nearMissKind = "(" + strings.Join(nearMissKinds, "|") + ")"
 func catalogue() []Step {
 	type st = scenario
 	afterSigning := wire("the SDK signs and sends in one call: nothing can be changed in between")
+	padded := wire("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")
 	return []Step{
 		// Request building (request.go).
 		{Pattern: `^a ListJobs request for the user store under test$`, run: func(s *st) any { return s.requestForTarget }},
@@ -195,9 +196,11 @@ func catalogue() []Step {
 		{Pattern: `^the JobIds name (\d+|every) known jobs?, each (\d+) times?, with (\d+) near misses of them interleaved$`, run: func(s *st) any { return s.jobIDsManyWithNearMisses }},
 		{Pattern: `^the JobIds are the ids of the jobs of the fixture user store "([^"]*)"$`, Fixture: true, run: func(s *st) any { return s.jobIDsOfFixtureStore }},
 		{Pattern: `^the JobIds pad the body beyond 10 MB$`, run: func(s *st) any { return s.padBody },
-			Wire: wire("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")},
+			Wire: padded},
 		{Pattern: `^the JobIds pad the URL beyond 32 KB$`, run: func(s *st) any { return s.padURL },
-			Wire: wire("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")},
+			Wire: padded},
+		{Pattern: `^the JobIds pad the (body|URL) to about (\d+) bytes$`, run: func(s *st) any { return s.padTo },
+			Wire: padded},
 		{Pattern: "^the parameter \"([^\"]*)\" is `(.*)`$", Action: actionParameter, run: func(s *st) any { return s.parameterIs }},
 		{Pattern: `^the parameter "([^"]*)" is removed$`, run: func(s *st) any { return s.parameterRemoved },
 			Action: func(m []string, _ string) (string, bool) { return "", m[1] == "Action" }},

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"mime"
+	"net/http"
 	"sync"
 	"time"
 
@@ -31,6 +33,7 @@ func (o observed) prepare(ctx context.Context, st *scenario, spec *requestSpec, 
 	return func() *exchange {
 		ex := shot()
 		st.invariants.observe(st.suite.everyResponse(ex, st.name))
+		st.suite.noteClock(ex)
 		return ex
 	}, nil
 }
@@ -155,4 +158,19 @@ func (s *Suite) everyResponse(ex *exchange, scenario string) []*RowError {
 		}
 	}
 	return errs
+}
+
+// noteClock records the offset of the endpoint's clock from the Date header of an
+// answer: the middle of the exchange against the server's second.
+func (s *Suite) noteClock(ex *exchange) {
+	if ex == nil || ex.err != nil || ex.respHeader == nil || ex.sent.IsZero() || ex.received.Before(ex.sent) {
+		return
+	}
+	date, err := http.ParseTime(ex.respHeader.Get("Date"))
+	if err != nil {
+		return
+	}
+	// Date is the server's time cut to the second: half a second later on average.
+	mid := ex.sent.Add(ex.received.Sub(ex.sent) / 2)
+	s.clockOffset.Store(int64(math.Round(date.Add(time.Second / 2).Sub(mid).Seconds())))
 }

@@ -88,6 +88,9 @@ type Suite struct {
 	transport transport
 	// requestIDs are the RequestIds of the run so far (T8: one per request).
 	requestIDs requestIDs
+	// clockOffset is the endpoint's clock minus ours, in seconds, from the Date header
+	// of its latest answer (0 until one has come).
+	clockOffset atomic.Int64
 }
 
 // NewSuite validates the target, compiles the schemas once and builds one pacer per owner.
