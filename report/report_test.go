@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // sampleRun has a row of each verdict: T1 passed, S2 failed (one scenario failed, one
@@ -38,16 +40,24 @@ func sampleRun() Run {
 		},
 		Scenarios: []Scenario{
 			{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
-			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Failed, Duration: time.Second,
+			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: Failed, Duration: time.Second,
 				Step:  "Then the returned Ids are exactly known jobs 1 and 2",
 				Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>",
+				Steps: []result.Step{
+					{Keyword: "Given ", Text: "a user store with jobs", Line: 10, Status: Passed, Duration: 2 * time.Millisecond},
+					{Keyword: "When ", Text: "I list the jobs filtered by two ids", Line: 11, Status: Passed, Duration: 900 * time.Millisecond},
+					{Keyword: "Then ", Text: "the returned Ids are exactly known jobs 1 and 2", Line: 12, Status: Failed, Duration: time.Millisecond,
+						Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>"},
+					{Keyword: "And ", Text: "the response is valid", Line: 13, Status: Skipped},
+				},
 				Attachments: []Attachment{
 					{Name: "request.txt", Body: "POST / HTTP/1.1\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDx/2025-05-01/ciam/tc3_request, SignedHeaders=content-type;host, Signature=[REDACTED]\n\n{\"UserStoreId\":\"us-1\"}"},
 					{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"JobSet\":[]}}"},
 					{Name: "burst.txt", Body: "30 requests"},
 				}},
 			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Passed},
-			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds"},
+			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
+				Step: "CreatedDate is in ms", Steps: []result.Step{{Keyword: "Then ", Text: "CreatedDate is in ms", Line: 4, Status: Failed, Error: "J4: seconds"}}},
 			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: Skipped, Reason: "sends another action"},
 			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: Undefined, Error: "undefined step"},
 		},
@@ -179,7 +189,7 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, html, "want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
 	assert.Contains(t, html, "Request (secrets redacted)")
 	assert.Contains(t, html, "Signature=[REDACTED]")
-	assert.Contains(t, html, "{&#34;Response&#34;:{&#34;JobSet&#34;:[]}}")
+	assert.Contains(t, html, `<pre class="response">HTTP 200`+"\n\n{\n  &#34;Response&#34;: {\n    <mark>&#34;JobSet&#34;: []</mark>\n  }\n}</pre>", "indented, the path the error names marked")
 	assert.Contains(t, html, "burst.txt")
 	assert.Contains(t, html, "VX-9: seconds")
 	assert.Contains(t, html, "sends another action")
@@ -242,7 +252,7 @@ func TestWrite(t *testing.T) {
 	filter := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("AKIDx"), []byte("[ID]")) }
 	paths, err := Write(dir, Kinds, sampleRun(), filter)
 	require.NoError(t, err)
-	require.Equal(t, []string{filepath.Join(dir, NDJSONFile), filepath.Join(dir, MarkdownFile), filepath.Join(dir, HTMLFile), filepath.Join(dir, ManifestFile)}, paths)
+	require.Equal(t, []string{filepath.Join(dir, JUnitFile), filepath.Join(dir, CucumberFile), filepath.Join(dir, NDJSONFile), filepath.Join(dir, MarkdownFile), filepath.Join(dir, HTMLFile), filepath.Join(dir, ManifestFile)}, paths)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
