@@ -37,9 +37,9 @@ type htmlData struct {
 	FailedRows []string
 	Failures   []Scenario
 	Known      []Scenario
-	Skipped  []Scenario
-	Start    string
-	Duration string
+	Skipped    []Scenario
+	Start      string
+	Duration   string
 }
 
 var htmlFuncs = template.FuncMap{

@@ -262,3 +262,92 @@ func TestWrite(t *testing.T) {
 	_, err = Render("pdf", sampleRun())
 	assert.ErrorContains(t, err, `unknown kind "pdf"`)
 }
+
+func TestPrettyResponse(t *testing.T) {
+	render := func(lines []textLine) string {
+		var b strings.Builder
+		for i, l := range lines {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(l.Indent)
+			if l.Mark {
+				b.WriteString(">>" + l.Text + "<<")
+			} else {
+				b.WriteString(l.Text)
+			}
+		}
+		return b.String()
+	}
+	body := "HTTP 200 (3ms after sending)\nContent-Type: application/json\n\n" +
+		`{"Response":{"JobSet":[{"Id":"a","CreatedDate":1715156770000},{"Id":"b","CreatedDate":1715156770,"Tags":[],"Note":"<b>&"}],"RequestId":"r"}}`
+	want := func(mark string) string {
+		return strings.Replace(`HTTP 200 (3ms after sending)
+Content-Type: application/json
+
+{
+  "Response": {
+    "JobSet": [
+      {
+        "Id": "a",
+        "CreatedDate": 1715156770000
+      },
+      {
+        "Id": "b",
+        "CreatedDate": 1715156770,
+        "Tags": [],
+        "Note": "<b>&"
+      }
+    ],
+    "RequestId": "r"
+  }
+}`, mark, ">>"+strings.TrimSpace(mark)+"<<", 1)
+	}
+	assert.Equal(t, want(`"CreatedDate": 1715156770,`), render(prettyResponse(body, "J4: Response.JobSet[1].CreatedDate = 1715156770 (seconds?); want integer epoch milliseconds")))
+	parent := strings.Replace(want("\x00"), "},\n      {\n        \"Id\": \"b\"", "},\n      >>{<<\n        \"Id\": \"b\"", 1)
+	assert.Equal(t, parent, render(prettyResponse(body, "J9: Response.JobSet[1].Missing is absent")), "a missing value marks its parent")
+	assert.Equal(t, want(`"JobSet": [`), render(prettyResponse(body, "S2: Response.JobSet has 6 jobs; want 2")))
+	assert.Equal(t, want("\x00"), render(prettyResponse(body, "T1: HTTP 500")), "no path: nothing marked")
+	assert.Equal(t, want("\x00"), render(prettyResponse(body, "Response.Nothing.Here")), "nothing below the top: nothing marked")
+
+	// Not JSON, cut short, or no response: as it is.
+	assert.Equal(t, "HTTP 502\n\n<html>bad gateway</html>", render(prettyResponse("HTTP 502\n\n<html>bad gateway</html>", "Response.X")))
+	cut := "HTTP 200\n\n{\"Response\":{\"JobSet\":[\n… (9999 bytes in all)"
+	assert.Equal(t, cut, render(prettyResponse(cut, "Response.JobSet")))
+	assert.Empty(t, prettyResponse("", "Response.JobSet"))
+	// What follows the JSON value stays (the sdk driver's round trips).
+	assert.Equal(t, "the SDK decoded:\n{\n  \"Response\": {\n    >>\"A\": 1<<\n  }\n}\n\n-- round trip 1 of 1",
+		render(prettyResponse("the SDK decoded:\n{\"Response\":{\"A\":1}}\n\n-- round trip 1 of 1", "Response.A = 1")))
+}
+
+// TestHTMLLeadsToTheFailures: the badge links to the failed rows, the failed rows come
+// first in their class, and the response's failing line is marked, escaped.
+func TestHTMLLeadsToTheFailures(t *testing.T) {
+	run := sampleRun()
+	run.Scenarios[4].Status, run.Scenarios[4].Error, run.Scenarios[4].Reason = Failed, "P1: Response.Error.Code = \"<i>x</i>\"", ""
+	run.Scenarios[4].Blamed = []string{"P1"}
+	run.Scenarios[4].Attachments = []Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"Error\":{\"Code\":\"<i>x</i>\"}}}"}}
+	b, err := HTML(run)
+	require.NoError(t, err)
+	html := string(b)
+	assert.Contains(t, html, `<a class="badge failed" href="#failed-rows" title="the rows that failed">FAIL</a>`)
+	assert.Contains(t, html, `<p id="failed-rows" class="failed-rows"><strong>Rows failed:</strong> <a href="#row-P1">P1</a> <a href="#row-S2">S2</a> <a href="#row-Z1">Z1</a> · <a href="#failures">the failures</a></p>`)
+	assert.Contains(t, html, `<h2 id="failures">`)
+	assert.Regexp(t, `(?s)id="class-documented".*?<tr id="row-P1">.*?<tr id="row-T1">.*?<tr id="row-J4">.*?id="class-assumed"`, html, "failed first, then contract order")
+	assert.Contains(t, html, `      <mark>&#34;Code&#34;: &#34;&lt;i&gt;x&lt;/i&gt;&#34;</mark>`)
+	assert.NotContains(t, html, "<i>")
+
+	// No failed row: the badge of a run failed by a problem links to the problems; a
+	// passing run's badge links nowhere.
+	run = sampleRun()
+	run.Scenarios = run.Scenarios[:1]
+	b, err = HTML(run)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<a class="badge failed" href="#problems" title="why">FAIL</a>`)
+	assert.Contains(t, string(b), `<h2 id="problems">`)
+	run.Problems, run.Verdict = nil, "PASS"
+	b, err = HTML(run)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<span class="badge passed">PASS</span>`)
+	assert.NotContains(t, string(b), `id="failed-rows"`)
+}
