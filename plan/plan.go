@@ -98,8 +98,9 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 		first, line int64
 		outline     bool
 	}
-	nodes := map[string]node{}               // scenario and example row ids
-	var starts []int64                       // where each block of the document starts
+	nodes := map[string]node{} // scenario and example row ids
+	var starts []int64         // where each block of the document starts
+
 	stepsByID := map[string]*messages.Step{} // the steps as written, by ast id
 	addSteps := func(steps []*messages.Step) {
 		for _, st := range steps {
