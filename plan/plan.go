@@ -20,9 +20,12 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 )
 
-// StepText is one step of a scenario: its text and doc string ("" for none).
+// StepText is one step of a scenario: its text and doc string ("" for none), and the
+// keyword ("Given ", "And ", with its space) and line of the step as written.
 type StepText struct {
 	Text, DocString string
+	Keyword         string
+	Line            int64
 }
 
 // Scenario is one scenario of the suite (an outline row is a scenario of its own).
@@ -97,7 +100,15 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 	}
 	nodes := map[string]node{} // scenario and example row ids
 	var starts []int64         // where each block of the document starts
+
+	stepsByID := map[string]*messages.Step{} // the steps as written, by ast id
+	addSteps := func(steps []*messages.Step) {
+		for _, st := range steps {
+			stepsByID[st.Id] = st
+		}
+	}
 	addScenario := func(sc *messages.Scenario) {
+		addSteps(sc.Steps)
 		first := sc.Location.Line
 		for _, t := range sc.Tags {
 			first = min(first, t.Location.Line)
@@ -115,6 +126,7 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 			switch {
 			case child.Background != nil:
 				starts = append(starts, child.Background.Location.Line)
+				addSteps(child.Background.Steps)
 			case child.Scenario != nil:
 				addScenario(child.Scenario)
 			case child.Rule != nil:
@@ -127,6 +139,7 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 					switch {
 					case rc.Background != nil:
 						starts = append(starts, rc.Background.Location.Line)
+						addSteps(rc.Background.Steps)
 					case rc.Scenario != nil:
 						addScenario(rc.Scenario)
 					}
@@ -161,6 +174,11 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 			s := StepText{Text: st.Text}
 			if st.Argument != nil && st.Argument.DocString != nil {
 				s.DocString = st.Argument.DocString.Content
+			}
+			if len(st.AstNodeIds) > 0 {
+				if ast := stepsByID[st.AstNodeIds[0]]; ast != nil {
+					s.Keyword, s.Line = ast.Keyword, ast.Location.Line
+				}
 			}
 			sc.Steps = append(sc.Steps, s)
 		}

@@ -104,3 +104,19 @@ func TestMatchIsGodogs(t *testing.T) {
 		assert.Equal(t, want, got, filter)
 	}
 }
+
+// Every step carries its keyword and line as written, Background steps included.
+func TestStepKeywords(t *testing.T) {
+	text := "Feature: f\n\n  Background:\n    Given a store\n\n  Scenario: plain\n    When it lists\n    Then it works\n    * and more\n\n  Scenario Outline: row <n>\n    But <n> fails\n\n    Examples:\n      | n |\n      | 1 |\n\n  Rule: r\n\n    Background:\n      Given a rule store\n\n    Scenario: in a rule\n      And it passes\n"
+	p, err := Build(fstest.MapFS{"f.feature": {Data: []byte(text)}})
+	require.NoError(t, err)
+	var got [][]StepText
+	for _, sc := range p.Scenarios {
+		got = append(got, sc.Steps)
+	}
+	assert.Equal(t, [][]StepText{
+		{{Text: "a store", Keyword: "Given ", Line: 4}, {Text: "it lists", Keyword: "When ", Line: 7}, {Text: "it works", Keyword: "Then ", Line: 8}, {Text: "and more", Keyword: "* ", Line: 9}},
+		{{Text: "a store", Keyword: "Given ", Line: 4}, {Text: "1 fails", Keyword: "But ", Line: 12}},
+		{{Text: "a store", Keyword: "Given ", Line: 4}, {Text: "a rule store", Keyword: "Given ", Line: 21}, {Text: "it passes", Keyword: "And ", Line: 24}},
+	}, got)
+}

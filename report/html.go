@@ -2,9 +2,11 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,11 +32,14 @@ type htmlData struct {
 	Failing  int
 	Scores   []Score
 	Sections []classSection
-	Failures []Scenario
-	Known    []Scenario
-	Skipped  []Scenario
-	Start    string
-	Duration string
+	// FailedRows are the rows whose verdict is failed, in matrix order: the badge links
+	// to their list.
+	FailedRows []string
+	Failures   []Scenario
+	Known      []Scenario
+	Skipped    []Scenario
+	Start      string
+	Duration   string
 }
 
 var htmlFuncs = template.FuncMap{
@@ -97,6 +102,17 @@ var htmlFuncs = template.FuncMap{
 		}
 	},
 	"count": func(counts map[Status]int, st Status) int { return counts[st] },
+	// response is the response attachment of a failure, its JSON indented and the
+	// value the failure names marked.
+	"response": func(s Scenario) []textLine { return prettyResponse(s.Attachment("response.txt"), s.Error) },
+}
+
+// rowRank orders the rows of a class in the matrix: failed first.
+func rowRank(rr RowResult) int {
+	if rr.Verdict == Failed {
+		return 0
+	}
+	return 1
 }
 
 var reportTemplate = template.Must(template.New("report").Funcs(htmlFuncs).Parse(htmlTemplate))
@@ -122,6 +138,15 @@ func HTML(run Run) ([]byte, error) {
 		for _, rr := range matrix {
 			if rr.Class == class {
 				sec.Rows = append(sec.Rows, rr)
+			}
+		}
+		// Failed rows first, the others in contract order.
+		slices.SortStableFunc(sec.Rows, func(a, b RowResult) int {
+			return cmp.Compare(rowRank(a), rowRank(b))
+		})
+		for _, rr := range sec.Rows {
+			if rr.Verdict == Failed {
+				d.FailedRows = append(d.FailedRows, rr.ID)
 			}
 		}
 		for _, sc := range d.Scores {

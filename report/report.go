@@ -1,8 +1,9 @@
 // Package report turns the results of one conformance run into files for people and
-// pipelines: an NDJSON log (one record per scenario), a Markdown summary fit for a CI
-// job summary, a self-contained HTML fidelity report (the contract rows by result, per
-// class, with a fidelity score for each class and the request, response and expectation
-// of every failure) and the run manifest.
+// pipelines: JUnit XML and Cucumber JSON for CI dashboards, an NDJSON log (one record
+// per scenario), a Markdown summary fit for a CI job summary, a self-contained HTML
+// fidelity report (the contract rows by result, per class, with a fidelity score for
+// each class and the request, response and expectation of every failure) and the run
+// manifest.
 //
 // The writers are pure functions of a Run: they neither read the clock nor the
 // environment, and they write what they are given. The caller (the runner) removes the
@@ -10,7 +11,9 @@
 package report
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,6 +227,8 @@ type Kind struct {
 // registry is every report, in the order they are written: the one place a new report
 // is added.
 var registry = []Kind{
+	{"junit", JUnitFile, JUnit},
+	{"cucumber", CucumberFile, Cucumber},
 	{"ndjson", NDJSONFile, NDJSON},
 	{"markdown", MarkdownFile, func(r Run) ([]byte, error) { return Markdown(r), nil }},
 	{"html", HTMLFile, HTML},
@@ -286,4 +291,31 @@ func Write(dir string, kinds []string, run Run, filter func([]byte) []byte) ([]s
 		paths = append(paths, p)
 	}
 	return paths, nil
+}
+
+// Prune removes from dir the files of the registered reports that kinds does not name,
+// so that a run writing some reports leaves none of an earlier run looking current. It
+// touches only those file names, only in dir, and returns the paths it removed.
+func Prune(dir string, kinds []string) ([]string, error) {
+	var removed []string
+	for _, k := range registry {
+		if slices.Contains(kinds, k.Name) {
+			continue
+		}
+		p := filepath.Join(dir, k.File)
+		st, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return removed, fmt.Errorf("report: %v", err)
+		case st.IsDir():
+			continue // not a report of ours
+		}
+		if err := os.Remove(p); err != nil {
+			return removed, fmt.Errorf("report: %v", err)
+		}
+		removed = append(removed, p)
+	}
+	return removed, nil
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // sampleRun has a row of each verdict: T1 passed, S2 failed (one scenario failed, one
@@ -38,16 +40,24 @@ func sampleRun() Run {
 		},
 		Scenarios: []Scenario{
 			{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
-			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Failed, Duration: time.Second,
+			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: Failed, Duration: time.Second,
 				Step:  "Then the returned Ids are exactly known jobs 1 and 2",
 				Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>",
+				Steps: []result.Step{
+					{Keyword: "Given ", Text: "a user store with jobs", Line: 10, Status: Passed, Duration: 2 * time.Millisecond},
+					{Keyword: "When ", Text: "I list the jobs filtered by two ids", Line: 11, Status: Passed, Duration: 900 * time.Millisecond},
+					{Keyword: "Then ", Text: "the returned Ids are exactly known jobs 1 and 2", Line: 12, Status: Failed, Duration: time.Millisecond,
+						Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>"},
+					{Keyword: "And ", Text: "the response is valid", Line: 13, Status: Skipped},
+				},
 				Attachments: []Attachment{
 					{Name: "request.txt", Body: "POST / HTTP/1.1\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDx/2025-05-01/ciam/tc3_request, SignedHeaders=content-type;host, Signature=[REDACTED]\n\n{\"UserStoreId\":\"us-1\"}"},
 					{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"JobSet\":[]}}"},
 					{Name: "burst.txt", Body: "30 requests"},
 				}},
 			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Passed},
-			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds"},
+			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
+				Step: "CreatedDate is in ms", Steps: []result.Step{{Keyword: "Then ", Text: "CreatedDate is in ms", Line: 4, Status: Failed, Error: "J4: seconds"}}},
 			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: Skipped, Reason: "sends another action"},
 			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: Undefined, Error: "undefined step"},
 		},
@@ -179,7 +189,7 @@ func TestHTML(t *testing.T) {
 	assert.Contains(t, html, "want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
 	assert.Contains(t, html, "Request (secrets redacted)")
 	assert.Contains(t, html, "Signature=[REDACTED]")
-	assert.Contains(t, html, "{&#34;Response&#34;:{&#34;JobSet&#34;:[]}}")
+	assert.Contains(t, html, `<pre class="response">HTTP 200`+"\n\n{\n  &#34;Response&#34;: {\n    <mark>&#34;JobSet&#34;: []</mark>\n  }\n}</pre>", "indented, the path the error names marked")
 	assert.Contains(t, html, "burst.txt")
 	assert.Contains(t, html, "VX-9: seconds")
 	assert.Contains(t, html, "sends another action")
@@ -242,7 +252,7 @@ func TestWrite(t *testing.T) {
 	filter := func(b []byte) []byte { return bytes.ReplaceAll(b, []byte("AKIDx"), []byte("[ID]")) }
 	paths, err := Write(dir, Kinds, sampleRun(), filter)
 	require.NoError(t, err)
-	require.Equal(t, []string{filepath.Join(dir, NDJSONFile), filepath.Join(dir, MarkdownFile), filepath.Join(dir, HTMLFile), filepath.Join(dir, ManifestFile)}, paths)
+	require.Equal(t, []string{filepath.Join(dir, JUnitFile), filepath.Join(dir, CucumberFile), filepath.Join(dir, NDJSONFile), filepath.Join(dir, MarkdownFile), filepath.Join(dir, HTMLFile), filepath.Join(dir, ManifestFile)}, paths)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
@@ -251,4 +261,93 @@ func TestWrite(t *testing.T) {
 	}
 	_, err = Render("pdf", sampleRun())
 	assert.ErrorContains(t, err, `unknown kind "pdf"`)
+}
+
+func TestPrettyResponse(t *testing.T) {
+	render := func(lines []textLine) string {
+		var b strings.Builder
+		for i, l := range lines {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(l.Indent)
+			if l.Mark {
+				b.WriteString(">>" + l.Text + "<<")
+			} else {
+				b.WriteString(l.Text)
+			}
+		}
+		return b.String()
+	}
+	body := "HTTP 200 (3ms after sending)\nContent-Type: application/json\n\n" +
+		`{"Response":{"JobSet":[{"Id":"a","CreatedDate":1715156770000},{"Id":"b","CreatedDate":1715156770,"Tags":[],"Note":"<b>&"}],"RequestId":"r"}}`
+	want := func(mark string) string {
+		return strings.Replace(`HTTP 200 (3ms after sending)
+Content-Type: application/json
+
+{
+  "Response": {
+    "JobSet": [
+      {
+        "Id": "a",
+        "CreatedDate": 1715156770000
+      },
+      {
+        "Id": "b",
+        "CreatedDate": 1715156770,
+        "Tags": [],
+        "Note": "<b>&"
+      }
+    ],
+    "RequestId": "r"
+  }
+}`, mark, ">>"+strings.TrimSpace(mark)+"<<", 1)
+	}
+	assert.Equal(t, want(`"CreatedDate": 1715156770,`), render(prettyResponse(body, "J4: Response.JobSet[1].CreatedDate = 1715156770 (seconds?); want integer epoch milliseconds")))
+	parent := strings.Replace(want("\x00"), "},\n      {\n        \"Id\": \"b\"", "},\n      >>{<<\n        \"Id\": \"b\"", 1)
+	assert.Equal(t, parent, render(prettyResponse(body, "J9: Response.JobSet[1].Missing is absent")), "a missing value marks its parent")
+	assert.Equal(t, want(`"JobSet": [`), render(prettyResponse(body, "S2: Response.JobSet has 6 jobs; want 2")))
+	assert.Equal(t, want("\x00"), render(prettyResponse(body, "T1: HTTP 500")), "no path: nothing marked")
+	assert.Equal(t, want("\x00"), render(prettyResponse(body, "Response.Nothing.Here")), "nothing below the top: nothing marked")
+
+	// Not JSON, cut short, or no response: as it is.
+	assert.Equal(t, "HTTP 502\n\n<html>bad gateway</html>", render(prettyResponse("HTTP 502\n\n<html>bad gateway</html>", "Response.X")))
+	cut := "HTTP 200\n\n{\"Response\":{\"JobSet\":[\n… (9999 bytes in all)"
+	assert.Equal(t, cut, render(prettyResponse(cut, "Response.JobSet")))
+	assert.Empty(t, prettyResponse("", "Response.JobSet"))
+	// What follows the JSON value stays (the sdk driver's round trips).
+	assert.Equal(t, "the SDK decoded:\n{\n  \"Response\": {\n    >>\"A\": 1<<\n  }\n}\n\n-- round trip 1 of 1",
+		render(prettyResponse("the SDK decoded:\n{\"Response\":{\"A\":1}}\n\n-- round trip 1 of 1", "Response.A = 1")))
+}
+
+// TestHTMLLeadsToTheFailures: the badge links to the failed rows, the failed rows come
+// first in their class, and the response's failing line is marked, escaped.
+func TestHTMLLeadsToTheFailures(t *testing.T) {
+	run := sampleRun()
+	run.Scenarios[4].Status, run.Scenarios[4].Error, run.Scenarios[4].Reason = Failed, "P1: Response.Error.Code = \"<i>x</i>\"", ""
+	run.Scenarios[4].Blamed = []string{"P1"}
+	run.Scenarios[4].Attachments = []Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"Error\":{\"Code\":\"<i>x</i>\"}}}"}}
+	b, err := HTML(run)
+	require.NoError(t, err)
+	html := string(b)
+	assert.Contains(t, html, `<a class="badge failed" href="#failed-rows" title="the rows that failed">FAIL</a>`)
+	assert.Contains(t, html, `<p id="failed-rows" class="failed-rows"><strong>Rows failed:</strong> <a href="#row-P1">P1</a> <a href="#row-S2">S2</a> <a href="#row-Z1">Z1</a> · <a href="#failures">the failures</a></p>`)
+	assert.Contains(t, html, `<h2 id="failures">`)
+	assert.Regexp(t, `(?s)id="class-documented".*?<tr id="row-P1">.*?<tr id="row-T1">.*?<tr id="row-J4">.*?id="class-assumed"`, html, "failed first, then contract order")
+	assert.Contains(t, html, `      <mark>&#34;Code&#34;: &#34;&lt;i&gt;x&lt;/i&gt;&#34;</mark>`)
+	assert.NotContains(t, html, "<i>")
+
+	// No failed row: the badge of a run failed by a problem links to the problems; a
+	// passing run's badge links nowhere.
+	run = sampleRun()
+	run.Scenarios = run.Scenarios[:1]
+	b, err = HTML(run)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<a class="badge failed" href="#problems" title="why">FAIL</a>`)
+	assert.Contains(t, string(b), `<h2 id="problems">`)
+	run.Problems, run.Verdict = nil, "PASS"
+	b, err = HTML(run)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<span class="badge passed">PASS</span>`)
+	assert.NotContains(t, string(b), `id="failed-rows"`)
 }

@@ -62,6 +62,23 @@ type Scenario struct {
 	// Reason says why the scenario was skipped, or is the known-failure ledger's reason
 	// for a known failure.
 	Reason string
+	// Steps are its steps, in order, each with its own result (Background steps
+	// included); none when the scenario did not get to run.
+	Steps []Step
+}
+
+// Step is what one step of a scenario did. A known failure keeps the real status of
+// its steps (its failing step is Failed): the ledger judges the scenario, not a step.
+type Step struct {
+	Keyword string // as written, with its trailing space: "Given ", "When ", "And "
+	Text    string
+	Line    int64 // line of the step in the feature file; 0 if unknown
+	// Status is Passed, Failed, Skipped (not run: a step before it failed, or the
+	// scenario was skipped), Undefined or Pending.
+	Status   Status
+	Duration time.Duration
+	// Error is what failed in the step (secrets removed); "" unless Status fails.
+	Error string
 }
 
 // Attachment returns the body of the named attachment, or "".

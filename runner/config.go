@@ -110,12 +110,13 @@ type Config struct {
 	Tags string
 	// Format is a comma-separated list of godog formatters, each optionally name:path.
 	// Without a path, pretty and progress write to stdout and file formats go to OutDir.
+	// junit and cucumber are reports of the harness (Reports), not formatters.
 	Format string
 	// OutDir receives the report files (see Reports, and the file formats of Format).
 	OutDir string
 	// Reports lists the reports written into OutDir, comma-separated, among junit,
-	// cucumber (godog's formatters), ndjson, markdown, html and manifest; "all" (the
-	// default) or "none".
+	// cucumber, ndjson, markdown, html and manifest; "all" (the default) or "none". The
+	// files of the others are removed from OutDir.
 	Reports string
 	// Concurrency is the number of scenarios run at once.
 	Concurrency int
@@ -224,9 +225,9 @@ func flagSpecs() []flagSpec {
 		{"tags", EnvTags, "godog tag filter: ',' = OR, '&&' = AND, '~' = NOT, e.g. '@S1,@S2' or '~@assumed&&~@R1'"},
 		{"shard", EnvShard, "run one part of the suite, K/N (e.g. 2/4): the scenarios whose feature file and name hash to K; the N shards are disjoint and together the whole suite"},
 		{"known-failures", EnvKnownFailures, "known-failure ledger of the target (JSON): the scenarios expected to fail, each with a reason; the run fails on a new failure, a listed one that passes, or a listed one that no longer exists"},
-		{"format", EnvFormat, "godog formatters, comma-separated: pretty, progress, junit, cucumber, events; junit/cucumber/events go to <out>/junit.xml, cucumber.json, events.ndjson; name:path sets a file"},
+		{"format", EnvFormat, "godog formatters, comma-separated: pretty, progress, events; events goes to <out>/events.ndjson; name:path sets a file (junit.xml and cucumber.json are --reports)"},
 		{"out", EnvOut, "folder of the report files"},
-		{"reports", EnvReports, "reports written into <out>, comma-separated: junit, cucumber, ndjson (results.ndjson), markdown (summary.md), html (report.html), manifest (manifest.json); all or none"},
+		{"reports", EnvReports, "reports written into <out>, comma-separated: junit (junit.xml), cucumber (cucumber.json), ndjson (results.ndjson), markdown (summary.md), html (report.html), manifest (manifest.json); all or none; the others' files are removed from <out>"},
 		{"concurrency", EnvConcurrency, "scenarios run at once"},
 		{"timeout", EnvTimeout, "timeout of every HTTP request, reading the response included (Go duration)"},
 		{"deadline", EnvDeadline, "bound on the whole run (Go duration; 0 = none): scenarios still running then fail"},

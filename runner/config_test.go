@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -52,11 +51,11 @@ func TestParseFlagsEnvironmentAndFlags(t *testing.T) {
 
 	// Flags win over the environment, both --flag and -flag spellings.
 	cfg, err = ParseFlags([]string{"--endpoint", "https://flag:2", "-region=ap-beijing", "--fixture", "flag.json",
-		"--user-store", "us-flag", "--tags", "~@R1", "--format", "junit", "--out", "flagout", "--concurrency", "1",
+		"--user-store", "us-flag", "--tags", "~@R1", "--format", "events", "--out", "flagout", "--concurrency", "1",
 		"--timeout", "1m", "--seed", "-1"}, env(vars), nil)
 	require.NoError(t, err)
 	want = Config{Endpoint: "https://flag:2", Region: "ap-beijing", FixturePath: "flag.json", UserStoreID: "us-flag",
-		Tags: "~@R1", Format: "junit", OutDir: "flagout", Concurrency: 1, Timeout: time.Minute, Seed: -1,
+		Tags: "~@R1", Format: "events", OutDir: "flagout", Concurrency: 1, Timeout: time.Minute, Seed: -1,
 		SecretID: "AKIDenv", SecretKey: sentinelKey, Token: sentinelToken,
 		Reports: DefaultReports, Deadline: DefaultDeadline, MaxResponse: DefaultMaxResponse}
 	assert.Equal(t, want, cfg)
@@ -181,33 +180,34 @@ func TestValidateTagsRefusesGodogTraps(t *testing.T) {
 
 func TestParseFormats(t *testing.T) {
 	out := filepath.Join("o", "dir")
-	reports, err := parseFormats("pretty,junit,cucumber", out)
+	reports, err := parseFormats("pretty,events", out)
 	require.NoError(t, err)
-	assert.Equal(t, []report{{"pretty", ""}, {"junit", filepath.Join(out, "junit.xml")}, {"cucumber", filepath.Join(out, "cucumber.json")}}, reports)
-	assert.Equal(t, "pretty,junit:"+filepath.Join(out, "junit.xml")+",cucumber:"+filepath.Join(out, "cucumber.json"), godogFormat(reports))
+	assert.Equal(t, []report{{"pretty", ""}, {"events", filepath.Join(out, "events.ndjson")}}, reports)
+	assert.Equal(t, "pretty,events:"+filepath.Join(out, "events.ndjson"), godogFormat(reports))
 
-	reports, err = parseFormats(" progress , events , junit:/tmp/x/j.xml ", out)
+	reports, err = parseFormats(" progress , events:/tmp/x/e.json ", out)
 	require.NoError(t, err)
-	assert.Equal(t, []report{{"progress", ""}, {"events", filepath.Join(out, "events.ndjson")}, {"junit", "/tmp/x/j.xml"}}, reports)
+	assert.Equal(t, []report{{"progress", ""}, {"events", "/tmp/x/e.json"}}, reports)
 
 	bad := map[string]string{
-		"":                "--format is empty",
-		"html":            `unknown formatter "html"`,
-		"pretty,":         `unknown formatter ""`,
-		"pretty,progress": "would both write to stdout",
-		"junit,junit":     "would both write",
-		"junit:":          "has an empty path",
+		"":                       "--format is empty",
+		"html":                   `unknown formatter "html"`,
+		"pretty,":                `unknown formatter ""`,
+		"pretty,progress":        "would both write to stdout",
+		"events,events":          "would both write",
+		"events:":                "has an empty path",
+		"pretty,junit":           "junit is no longer a godog formatter: the harness writes junit.xml into --out itself",
+		"cucumber:/tmp/c":        "cucumber is no longer a godog formatter: the harness writes cucumber.json into --out itself",
+		"events:o/dir/junit.xml": "would write " + filepath.Join(out, "junit.xml") + ", a report of the harness",
 	}
 	for spec, want := range bad {
-		dir := out
-		if strings.HasPrefix(spec, "junit,cucumber:") {
-			dir = ""
-		}
-		_, err := parseFormats(spec, dir)
+		_, err := parseFormats(spec, out)
 		if assert.Error(t, err, spec) {
 			assert.Contains(t, err.Error(), want, spec)
 		}
 	}
+	_, err = parseFormats("events", "")
+	assert.ErrorContains(t, err, "--out is empty: events needs a folder")
 }
 
 func TestParseEndpoint(t *testing.T) {

@@ -293,8 +293,8 @@ func TestRunStartsClockBoundFeaturesFirst(t *testing.T) {
 func TestRunWritesReports(t *testing.T) {
 	srv := okServer(t)
 	cfg := fakeConfig(t, srv.URL, map[string]string{"plain.feature": plainFeature})
-	cfg.Format = "pretty,junit,cucumber"
-	cfg.Reports = "none"
+	cfg.Format = "pretty"
+	cfg.Reports = "junit,cucumber"
 	cfg.OutDir = filepath.Join(t.TempDir(), "nested", "out")
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitFailed, res.ExitCode, stderr)
@@ -388,12 +388,12 @@ func TestRunKeepsSecretsOut(t *testing.T) {
 `
 	cfg := fakeConfig(t, srv.URL, map[string]string{"leaks.feature": feature})
 	cfg.Token = sentinelToken
-	cfg.Format = "pretty,junit,cucumber,events:" + filepath.Join(t.TempDir(), "events.json")
+	cfg.Format = "pretty,events:" + filepath.Join(t.TempDir(), "events.json")
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitFailed, res.ExitCode, stderr)
 
 	outputs := map[string]string{"stdout": stdout, "stderr": stderr, "result": fmt.Sprintf("%+v %#v", res, cfg)}
-	for _, p := range []string{filepath.Join(cfg.OutDir, "junit.xml"), filepath.Join(cfg.OutDir, "cucumber.json"), strings.TrimPrefix(strings.Split(cfg.Format, ",")[3], "events:")} {
+	for _, p := range []string{filepath.Join(cfg.OutDir, "junit.xml"), filepath.Join(cfg.OutDir, "cucumber.json"), strings.TrimPrefix(strings.Split(cfg.Format, ",")[1], "events:")} {
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
 		outputs[p] = string(b)

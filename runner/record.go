@@ -63,17 +63,28 @@ func newRecorder(red *redactor) *recorder {
 
 // hook registers the recorder on a scenario. It must be called after the steps'
 // InitializeScenario, so its After hooks run last and see the steps' hook errors and
-// attachments. skips maps the ids of the scenarios the runner skips to the reason:
-// they end at their Before hook, before any step runs.
-func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips map[string]string) {
+// attachments. planned maps the plan's key of every selected scenario to it (its line
+// and its steps as written); skips maps the ids of the scenarios the runner skips to
+// the reason: they end at their Before hook, before any step runs.
+func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scenario, skips map[string]string) {
 	start := time.Now()
 	sawSkip := false
 	var failedStep, skipReason string
 	var attachments []Attachment
+	// The steps' own results. godog ends the scenario (its After hook) at the failing
+	// step, then still calls the step hooks of the steps after it: those are recorded
+	// as skipped by the After hook, and ended keeps them from being recorded twice.
+	var stepResults []result.Step
+	var stepStart time.Time
+	ended := false
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		if _, skip := skips[key(p)]; skip {
 			return ctx, godog.ErrSkip
 		}
+		return ctx, nil
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		stepStart = time.Now()
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -92,16 +103,25 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 		for _, a := range godog.Attachments(ctx) {
 			attachments = append(attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
 		}
+		if !ended {
+			res := result.Step{Text: r.red.string(st.Text), Status: stepStatus(status), Duration: time.Since(stepStart)}
+			if res.Status.Failing() && err != nil {
+				res.Error = r.red.string(err.Error())
+			}
+			stepResults = append(stepResults, res)
+		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		r.red.attachments(ctx)
+		ended = true
 		res := ScenarioResult{
 			Feature:  p.Uri,
 			Name:     p.Name,
-			Line:     lines[key(p)],
+			Line:     planned[key(p)].Line,
 			Status:   classify(err, sawSkip),
 			Duration: time.Since(start),
+			Steps:    r.steps(planned[key(p)].Steps, stepResults),
 		}
 		for _, t := range p.Tags {
 			res.Tags = append(res.Tags, t.Name)
@@ -129,6 +149,40 @@ func (r *recorder) hook(sc *godog.ScenarioContext, lines map[string]int64, skips
 	})
 }
 
+// stepStatus is the result status of a godog step status; an ambiguous step (two
+// definitions match it) failed.
+func stepStatus(st godog.StepResultStatus) Status {
+	switch st {
+	case godog.StepPassed:
+		return StatusPassed
+	case godog.StepSkipped:
+		return StatusSkipped
+	case godog.StepUndefined:
+		return StatusUndefined
+	case godog.StepPending:
+		return StatusPending
+	default:
+		return StatusFailed
+	}
+}
+
+// steps completes the results of the steps that ran with the steps of the plan: the
+// keyword and line of each, and the steps that did not run (after a failure) as
+// skipped.
+func (r *recorder) steps(planned []plan.StepText, ran []result.Step) []result.Step {
+	out := make([]result.Step, 0, max(len(planned), len(ran)))
+	for i, st := range ran {
+		if i < len(planned) && r.red.string(planned[i].Text) == st.Text {
+			st.Keyword, st.Line = planned[i].Keyword, planned[i].Line
+		}
+		out = append(out, st)
+	}
+	for _, p := range planned[min(len(ran), len(planned)):] {
+		out = append(out, result.Step{Keyword: p.Keyword, Text: r.red.string(p.Text), Line: p.Line, Status: StatusSkipped})
+	}
+	return out
+}
+
 // key is the plan's key of a scenario godog runs (plan.Scenario.Key).
 func key(p *godog.Scenario) string { return plan.Scenario{Feature: p.Uri, Name: p.Name}.Key() }
 
@@ -154,7 +208,8 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 		res, ok := r.byKey[s.Key()]
 		if !ok {
 			res = ScenarioResult{Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
-				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)"}
+				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)",
+				Steps: r.steps(s.Steps, nil)}
 		}
 		out = append(out, res)
 	}

@@ -16,14 +16,11 @@ import (
 	"github.com/ciam-harness/listjobs/schemas"
 )
 
-// godogReports are the reports of --reports that godog's formatters write.
-var godogReports = []string{"junit", "cucumber"}
-
-// parseReports reads --reports: "all", "none", or a comma-separated list of junit,
-// cucumber, ndjson, markdown, html and manifest. It returns the godog formatters to add
-// and the runner's own reports (package report), each once, in a fixed order.
-func parseReports(spec string) (formatters, own []string, err error) {
-	known := append(slices.Clone(godogReports), reportpkg.Kinds...)
+// parseReports reads --reports: "all", "none", or a comma-separated list of the
+// reports of package report (junit, cucumber, ndjson, markdown, html, manifest). It
+// returns them each once, in the registry's order.
+func parseReports(spec string) ([]string, error) {
+	known := reportpkg.Kinds
 	want := map[string]bool{}
 	switch strings.TrimSpace(spec) {
 	case "all":
@@ -32,42 +29,23 @@ func parseReports(spec string) (formatters, own []string, err error) {
 		}
 	case "none":
 	case "":
-		return nil, nil, usageError("--reports is empty: give all, none, or some of %s, comma-separated", strings.Join(known, ", "))
+		return nil, usageError("--reports is empty: give all, none, or some of %s, comma-separated", strings.Join(known, ", "))
 	default:
 		for _, item := range strings.Split(spec, ",") {
 			item = strings.TrimSpace(item)
 			if !slices.Contains(known, item) {
-				return nil, nil, usageError("--reports %q: unknown report %q: give all, none, or some of %s, comma-separated", spec, item, strings.Join(known, ", "))
+				return nil, usageError("--reports %q: unknown report %q: give all, none, or some of %s, comma-separated", spec, item, strings.Join(known, ", "))
 			}
 			want[item] = true
 		}
 	}
-	for _, k := range godogReports {
-		if want[k] {
-			formatters = append(formatters, k)
-		}
-	}
-	for _, k := range reportpkg.Kinds {
+	var own []string
+	for _, k := range known {
 		if want[k] {
 			own = append(own, k)
 		}
 	}
-	return formatters, own, nil
-}
-
-// withFormatters adds to a --format list the formatters it does not name yet.
-func withFormatters(format string, names []string) string {
-	have := map[string]bool{}
-	for _, item := range strings.Split(format, ",") {
-		name, _, _ := strings.Cut(strings.TrimSpace(item), ":")
-		have[strings.TrimSpace(name)] = true
-	}
-	for _, n := range names {
-		if !have[n] {
-			format += "," + n
-		}
-	}
-	return format
+	return own, nil
 }
 
 // loadLedger reads the known-failure ledger of the run, if any.
@@ -110,8 +88,19 @@ func (s *session) judge(results []ScenarioResult) []string {
 }
 
 // writeReports writes the runner's own reports (package report) into the output
-// folder, every file redacted, and adds them to res.Reports.
+// folder, every file redacted, and adds them to res.Reports. It first removes the
+// reports of the other kinds from the folder: an earlier run's would look current.
 func (s *session) writeReports(res *Result, start time.Time, red *redactor, stderr io.Writer) {
+	if strings.TrimSpace(s.cfg.OutDir) != "" {
+		removed, err := reportpkg.Prune(s.cfg.OutDir, s.own)
+		for _, p := range removed {
+			fmt.Fprintf(stderr, "conformance: removed %s: an earlier run's report that this run does not write\n", p)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "conformance: removing the earlier reports: %v\n", err)
+			res.ExitCode = max(res.ExitCode, ExitFailed)
+		}
+	}
 	if len(s.own) == 0 {
 		return
 	}

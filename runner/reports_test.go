@@ -38,10 +38,22 @@ func checkEveryReport(t *testing.T, dir string, res Result) {
 	}
 
 	var junit struct {
-		Tests int `xml:"tests,attr"`
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Skipped int `xml:"skipped,attr"`
+		} `xml:"testsuite"`
 	}
 	require.NoError(t, xml.Unmarshal(read("junit.xml"), &junit))
 	assert.Equal(t, len(res.Scenarios), junit.Tests, "junit.xml")
+	skipped := 0
+	for _, s := range junit.Suites {
+		skipped += s.Skipped
+	}
+	counts := reportpkg.Counts(res.Scenarios)
+	assert.Equal(t, counts[StatusSkipped]+counts[StatusKnownFailure], skipped, "junit.xml: skips and known failures are skipped")
+	assert.Equal(t, len(res.Failed()), junit.Failures+junit.Errors, "junit.xml")
 
 	var cucumber []struct {
 		URI      string `json:"uri"`
@@ -111,25 +123,20 @@ func checkEveryReport(t *testing.T, dir string, res Result) {
 }
 
 func TestParseReports(t *testing.T) {
-	f, own, err := parseReports("all")
+	own, err := parseReports("all")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"junit", "cucumber"}, f)
 	assert.Equal(t, reportpkg.Kinds, own)
-	f, own, err = parseReports("none")
+	assert.Equal(t, []string{"junit", "cucumber", "ndjson", "markdown", "html", "manifest"}, own)
+	own, err = parseReports("none")
 	require.NoError(t, err)
-	assert.Empty(t, f)
 	assert.Empty(t, own)
-	f, own, err = parseReports(" html , junit,html")
+	own, err = parseReports(" html , junit,html")
 	require.NoError(t, err)
-	assert.Equal(t, []string{"junit"}, f)
-	assert.Equal(t, []string{"html"}, own)
-	_, _, err = parseReports("html,pdf")
+	assert.Equal(t, []string{"junit", "html"}, own)
+	_, err = parseReports("html,pdf")
 	assert.ErrorContains(t, err, `unknown report "pdf"`)
-	_, _, err = parseReports("")
+	_, err = parseReports("")
 	assert.ErrorContains(t, err, "--reports is empty")
-
-	assert.Equal(t, "pretty,junit,cucumber", withFormatters("pretty", []string{"junit", "cucumber"}))
-	assert.Equal(t, "junit:x.xml,progress,cucumber", withFormatters("junit:x.xml,progress", []string{"junit", "cucumber"}), "a formatter already given keeps its path")
 }
 
 func TestRunReportsNeedAFolder(t *testing.T) {
@@ -162,7 +169,7 @@ func TestRunReportsShowFailures(t *testing.T) {
 	assert.Contains(t, string(html), "JobSet has 6 jobs; want 2")
 	assert.Contains(t, string(html), "Request (secrets redacted)")
 	assert.Contains(t, string(html), "X-TC-Token: [REDACTED]")
-	assert.Contains(t, string(html), `<span class="badge failed">FAIL</span>`)
+	assert.Contains(t, string(html), `<a class="badge failed" href="#failed-rows" title="the rows that failed">FAIL</a>`)
 	md, err := os.ReadFile(filepath.Join(cfg.OutDir, reportpkg.MarkdownFile))
 	require.NoError(t, err)
 	assert.Contains(t, string(md), "### Failures (1)")
@@ -333,4 +340,149 @@ func TestExitCodeKnownFailures(t *testing.T) {
 	assert.Equal(t, ExitPassed, exitCode(1, known), "godog counts the known failure as a failure")
 	assert.Equal(t, ExitFailed, exitCode(1, []ScenarioResult{{Status: StatusPassed}}))
 	assert.Equal(t, ExitFailed, exitCode(1, append(known, ScenarioResult{Status: StatusFailed})))
+}
+
+// TestRunJUnitOfAPassingRun: a passing run with skips against the embedded emulator
+// (the wire driver skips the SDK's own retry): junit.xml holds no error and no failure,
+// counts the skips with their reasons, and cucumber.json has every step passed or
+// skipped, with its keyword.
+func TestRunJUnitOfAPassingRun(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Tags = "@S1," + steps.TagSDKRetry
+	cfg.Format = "progress"
+	cfg.Reports = "junit,cucumber"
+	cfg.OutDir = t.TempDir()
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
+	skipped := 0
+	for _, s := range res.Scenarios {
+		if s.Status == StatusSkipped {
+			skipped++
+		}
+	}
+	require.Positive(t, skipped, "the @sdk-retry scenarios are skipped")
+	require.Less(t, skipped, len(res.Scenarios))
+
+	b, err := os.ReadFile(filepath.Join(cfg.OutDir, "junit.xml"))
+	require.NoError(t, err)
+	junit := string(b)
+	assert.NotContains(t, junit, "<error")
+	assert.NotContains(t, junit, "<failure")
+	assert.Contains(t, junit, `<skipped message="`)
+	assert.Contains(t, junit, "--driver sdk")
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Skipped int `xml:"skipped,attr"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(b, &doc))
+	assert.Equal(t, []int{len(res.Scenarios), 0, 0}, []int{doc.Tests, doc.Failures, doc.Errors})
+	n := 0
+	for _, s := range doc.Suites {
+		n += s.Skipped
+	}
+	assert.Equal(t, skipped, n, "every skip counted")
+
+	var cucumber []struct {
+		Elements []struct {
+			Name  string
+			Steps []struct {
+				Keyword string
+				Name    string
+				Line    int64
+				Result  struct{ Status string }
+			}
+		}
+	}
+	b, err = os.ReadFile(filepath.Join(cfg.OutDir, "cucumber.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &cucumber))
+	statuses := map[string]int{}
+	for _, f := range cucumber {
+		for _, e := range f.Elements {
+			require.NotEmpty(t, e.Steps, e.Name)
+			for _, st := range e.Steps {
+				assert.Contains(t, []string{"Given ", "When ", "Then ", "And ", "But ", "* "}, st.Keyword, "%s: %s", e.Name, st.Name)
+				assert.Positive(t, st.Line, st.Name)
+				statuses[st.Result.Status]++
+			}
+		}
+	}
+	assert.Positive(t, statuses["passed"])
+	assert.Positive(t, statuses["skipped"])
+	assert.Equal(t, statuses["passed"]+statuses["skipped"], func() int {
+		n := 0
+		for _, v := range statuses {
+			n += v
+		}
+		return n
+	}(), "nothing failed: %v", statuses)
+}
+
+// TestRunRecordsSteps: every step of a scenario gets its own result, Background steps
+// included: the steps after a failure are skipped, an undefined step is undefined.
+func TestRunRecordsSteps(t *testing.T) {
+	feature := "Feature: steps\n  Background:\n    Given it passes\n\n  @S2\n  Scenario: fails midway\n    When it passes\n    Then it fails with \"S2 broke\"\n    And it passes\n\n  @S1\n  Scenario: undefined\n    * nobody wrote this\n    But it passes\n"
+	cfg := fakeConfig(t, okServer(t).URL, map[string]string{"steps.feature": feature})
+	res, _, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitFailed, res.ExitCode, stderr)
+	type step struct {
+		Keyword, Text string
+		Line          int64
+		Status        Status
+		Error         string
+	}
+	stepsOf := func(name string) []step {
+		var out []step
+		for _, st := range byName(t, res, name).Steps {
+			out = append(out, step{st.Keyword, st.Text, st.Line, st.Status, st.Error})
+		}
+		return out
+	}
+	assert.Equal(t, []step{
+		{"Given ", "it passes", 3, StatusPassed, ""},
+		{"When ", "it passes", 7, StatusPassed, ""},
+		{"Then ", `it fails with "S2 broke"`, 8, StatusFailed, "S2 broke"},
+		{"And ", "it passes", 9, StatusSkipped, ""},
+	}, stepsOf("fails midway"))
+	got := stepsOf("undefined")
+	require.Len(t, got, 3)
+	assert.Equal(t, step{"* ", "nobody wrote this", 13, StatusUndefined, got[1].Error}, got[1])
+	assert.Contains(t, got[1].Error, "nobody wrote this")
+	assert.Equal(t, step{"But ", "it passes", 14, StatusSkipped, ""}, got[2])
+}
+
+// TestRunRemovesOtherReports: a run writing some reports (or none) removes the files of
+// the other kinds from --out, so no earlier run's report looks current; it leaves
+// every other file alone.
+func TestRunRemovesOtherReports(t *testing.T) {
+	cfg := fakeConfig(t, okServer(t).URL, map[string]string{"plain.feature": plainFeature})
+	for _, f := range []string{"junit.xml", "cucumber.json", reportpkg.HTMLFile, reportpkg.ManifestFile, "events.ndjson", "mine.txt"} {
+		require.NoError(t, os.WriteFile(filepath.Join(cfg.OutDir, f), []byte("an earlier run"), 0o644))
+	}
+	cfg.Reports = "html"
+	res, _, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitFailed, res.ExitCode, stderr)
+	assert.Equal(t, []string{filepath.Join(cfg.OutDir, reportpkg.HTMLFile)}, res.Reports)
+	for _, f := range []string{"junit.xml", "cucumber.json", reportpkg.ManifestFile} {
+		assert.NoFileExists(t, filepath.Join(cfg.OutDir, f))
+		assert.Contains(t, stderr, "conformance: removed "+filepath.Join(cfg.OutDir, f)+": an earlier run's report that this run does not write")
+	}
+	html, err := os.ReadFile(filepath.Join(cfg.OutDir, reportpkg.HTMLFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), "<!DOCTYPE html>", "this run's")
+	for _, f := range []string{"events.ndjson", "mine.txt"} {
+		b, err := os.ReadFile(filepath.Join(cfg.OutDir, f))
+		require.NoError(t, err)
+		assert.Equal(t, "an earlier run", string(b), f)
+	}
+
+	cfg.Reports = "none"
+	_, _, stderr = runCfg(t, cfg)
+	assert.NoFileExists(t, filepath.Join(cfg.OutDir, reportpkg.HTMLFile))
+	assert.Contains(t, stderr, "removed "+filepath.Join(cfg.OutDir, reportpkg.HTMLFile))
+	assert.FileExists(t, filepath.Join(cfg.OutDir, "mine.txt"))
 }

@@ -222,7 +222,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	rec := newRecorder(red)
 	code := s.runGodog(ctx, seed, stdout, func(sc *godog.ScenarioContext) {
 		initScenario(sc)
-		rec.hook(sc, s.lines(), actionSkips(s.selected, listJobsOnly))
+		rec.hook(sc, s.planned(), actionSkips(s.selected, listJobsOnly))
 	})
 	s.finish(ctx, &res, code, rec, red, stderr)
 	return res
@@ -302,13 +302,13 @@ func (s *session) makeReportDirs(res *Result) error {
 	return nil
 }
 
-// lines maps the plan's key of every selected scenario to its line.
-func (s *session) lines() map[string]int64 {
-	lines := make(map[string]int64, len(s.selected))
+// planned maps the plan's key of every selected scenario to its plan.
+func (s *session) planned() map[string]plan.Scenario {
+	planned := make(map[string]plan.Scenario, len(s.selected))
 	for _, sc := range s.selected {
-		lines[sc.Key()] = sc.Line
+		planned[sc.Key()] = sc.Scenario
 	}
-	return lines
+	return planned
 }
 
 // runGodog runs the selected scenarios with godog and returns its exit code.
@@ -434,14 +434,14 @@ func prepare(cfg Config) (*session, error) {
 
 // resolveReports returns the runner's own reports and godog's formatters of the run.
 func resolveReports(cfg Config) ([]string, []report, error) {
-	formatters, own, err := parseReports(cfg.Reports)
+	own, err := parseReports(cfg.Reports)
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(own) > 0 && strings.TrimSpace(cfg.OutDir) == "" {
 		return nil, nil, usageError("--out is empty: the reports need a folder (or give --reports none)")
 	}
-	reports, err := parseFormats(withFormatters(cfg.Format, formatters), cfg.OutDir)
+	reports, err := parseFormats(cfg.Format, cfg.OutDir)
 	return own, reports, err
 }
 

@@ -155,7 +155,7 @@ func TestRunShard(t *testing.T) {
 		assert.Contains(t, string(m), `"shard": "`+cfg.Shard+`"`)
 		junit, err := os.ReadFile(filepath.Join(cfg.OutDir, "junit.xml"))
 		require.NoError(t, err)
-		assert.Contains(t, string(junit), fmt.Sprintf(`tests="%d"`, len(res.Scenarios)), "godog ran the shard only")
+		assert.Contains(t, string(junit), fmt.Sprintf(`tests="%d"`, len(res.Scenarios)), "the shard only")
 	}
 	assert.Equal(t, 20, total)
 

@@ -5,11 +5,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/cucumber/godog/formatters"
 
+	reportpkg "github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -58,10 +60,6 @@ func defaultReportFile(name string) string {
 	switch name {
 	case "pretty", "progress":
 		return ""
-	case "junit":
-		return "junit.xml"
-	case "cucumber":
-		return "cucumber.json"
 	case "events":
 		return "events.ndjson"
 	default:
@@ -69,14 +67,22 @@ func defaultReportFile(name string) string {
 	}
 }
 
+// harnessFormats are godog's formatters that --format refuses: the harness writes
+// junit.xml and cucumber.json itself (package report, --reports), from its own results,
+// where godog's would show a skip as an error and a known failure as a failure.
+var harnessFormats = []string{"junit", "cucumber"}
+
 // parseFormats reads --format: comma-separated godog formatter names, each optionally
-// name:path. Unknown names, empty entries, two formatters on stdout or on one file
-// are errors.
+// name:path. Unknown names, junit and cucumber (reports of the harness, see --reports),
+// empty entries, two formatters on stdout or on one file, and a file of the harness's
+// reports in outDir are errors.
 func parseFormats(spec, outDir string) ([]report, error) {
 	known := formatters.AvailableFormatters()
 	var names []string
 	for n := range known {
-		names = append(names, n)
+		if !slices.Contains(harnessFormats, n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	if strings.TrimSpace(spec) == "" {
@@ -89,6 +95,9 @@ func parseFormats(spec, outDir string) ([]report, error) {
 		item = strings.TrimSpace(item)
 		name, path, hasPath := strings.Cut(item, ":")
 		name = strings.TrimSpace(name)
+		if slices.Contains(harnessFormats, name) {
+			return nil, fmt.Errorf("--format %q: %s is no longer a godog formatter: the harness writes %s into --out itself, skips and known failures shown as such (--reports, default all); drop it from --format", spec, name, reportpkg.FileName(name))
+		}
 		if _, ok := known[name]; !ok {
 			return nil, fmt.Errorf("--format %q: unknown formatter %q: use %s, comma-separated, each optionally name:path", spec, name, strings.Join(names, ", "))
 		}
@@ -112,6 +121,9 @@ func parseFormats(spec, outDir string) ([]report, error) {
 			stdout = name
 		} else {
 			clean := filepath.Clean(path)
+			if outDir != "" && filepath.Dir(clean) == filepath.Clean(outDir) && slices.Contains(reportFiles(), filepath.Base(clean)) {
+				return nil, fmt.Errorf("--format %q: %s would write %s, a report of the harness (see --reports): give it another file", spec, name, clean)
+			}
 			if other, dup := files[clean]; dup {
 				return nil, fmt.Errorf("--format %q: %s and %s would both write %s", spec, other, name, clean)
 			}
@@ -121,6 +133,15 @@ func parseFormats(spec, outDir string) ([]report, error) {
 		out = append(out, report{name: name, path: path})
 	}
 	return out, nil
+}
+
+// reportFiles are the file names of the harness's reports (package report).
+func reportFiles() []string {
+	var out []string
+	for _, k := range reportpkg.Kinds {
+		out = append(out, reportpkg.FileName(k))
+	}
+	return out
 }
 
 // godogFormat is the Options.Format string godog expects.

@@ -80,7 +80,7 @@ func TestHelp(t *testing.T) {
 
 func TestPassesOnTheEmbeddedEmulator(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := command(t, nil, "--tags", "@T1,@S1", "--format", "progress,junit", "--out", out)
+	code, stdout, stderr := command(t, nil, "--tags", "@T1,@S1", "--format", "progress", "--out", out)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 	assert.Contains(t, stdout, "PASS (exit 0)")
 	// Every report, by default.
@@ -89,6 +89,11 @@ func TestPassesOnTheEmbeddedEmulator(t *testing.T) {
 		assert.NoError(t, err, name)
 	}
 	assert.Contains(t, stdout, "reports: "+filepath.Join(out, "junit.xml"))
+
+	// junit is a report of the harness, no longer a godog formatter.
+	code, _, stderr = command(t, nil, "--tags", "@T1", "--format", "progress,junit", "--out", out)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "junit is no longer a godog formatter")
 }
 
 func TestUsageErrorsExit2(t *testing.T) {
