@@ -12,8 +12,8 @@ import (
 // JUnitFile is the JUnit XML report.
 const JUnitFile = "junit.xml"
 
-// JUnit renders the run as JUnit XML, in the Jenkins/Ant dialect that CI dashboards
-// read (it validates against the Jenkins xunit plugin's junit-10.xsd): one <testsuite>
+// JUnit renders the run as JUnit XML, in the Ant/Surefire dialect that CI dashboards
+// read (it validates against testdata/junit.xsd): one <testsuite>
 // per feature file, one <testcase> per scenario (name: the scenario, classname: the
 // feature file, time in seconds).
 //
