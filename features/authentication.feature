@@ -88,6 +88,86 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
+  @A2 @wire
+  Scenario: A GET query whose parameters are reordered after signing gets AuthFailure.SignatureFailure
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the JobIds are known job 1
+    And the query is replaced after signing by "UserStoreId={{user store}}&JobIds.0={{known job 1}}"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2 @wire
+  Scenario Outline: A signature with its <digit> hex digit changed gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the signature's <digit> hex digit is changed after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | digit  |
+      | first  |
+      | middle |
+      | last   |
+
+  @A2 @A5 @assumed @wire
+  Scenario: A signature cut short by its last hex digit is refused with an AuthFailure
+    Given a ListJobs request for the user store under test
+    And the signature is cut short by its last hex digit after signing
+    When the request is sent
+    Then the response is an error with a code under "AuthFailure"
+
+  @A2 @wire
+  Scenario Outline: An X-TC-Timestamp moved 1 s <direction> after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the X-TC-Timestamp is moved 1 second <direction> after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | direction |
+      | earlier   |
+      | later     |
+
+  @A2 @wire
+  Scenario Outline: A SignedHeaders list that <change> after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "<signed>"
+    And the Authorization header is replaced by "TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=<claimed>, Signature={{signature}}"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | change                           | signed                        | claimed                       |
+      | names one more header            | content-type;host             | content-type;host;x-tc-action |
+      | leaves out a header it signed    | content-type;host;x-tc-region | content-type;host             |
+      | names another header in its place | content-type;host;x-tc-region | content-type;host;x-tc-action |
+
+  @A7 @A2 @signature-v1 @wire
+  Scenario Outline: A signature v1 GET whose <parameter> is changed after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the request is signed with signature v1 and "HmacSHA256"
+    And the signature v1 parameter "<parameter>" is changed after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | parameter   |
+      | Nonce       |
+      | Timestamp   |
+      | Region      |
+      | UserStoreId |
+
+  @A7 @A2 @signature-v1 @wire
+  Scenario: A signature v1 form POST whose Nonce is changed after signing gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is signed with signature v1 and "HmacSHA256"
+    And the signature v1 parameter "Nonce" is changed after signing
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
   @A3 @wire
   Scenario Outline: An X-TC-Timestamp 400 s in the <direction> gets AuthFailure.SignatureExpire
     Given a ListJobs request for the user store under test

@@ -421,8 +421,21 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"timestamp-unchecked":        {req: req{cred: primary, body: body, skew: -400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
 		"timestamp-too-strict":       {req: req{cred: primary, body: body, skew: -60}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
 		"timestamp-future-unchecked": {req: req{cred: primary, body: body, skew: 400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
-		"timestamp-window-240":       {req: req{cred: primary, body: body, skew: 290}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
-		"timestamp-window-360":       {req: req{cred: primary, body: body, skew: -310}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"signature-compared-in-part": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			h := r.Header.Get("Authorization")
+			last := h[len(h)-1]
+			r.Header.Set("Authorization", h[:len(h)-1]+map[bool]string{true: "1", false: "0"}[last == '0'])
+		}}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-as-long-as-sent": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			h := r.Header.Get("Authorization")
+			r.Header.Set("Authorization", h[:len(h)-1])
+		}}, ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
+		"timestamp-unsigned": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			ts, _ := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+			r.Header.Set("X-TC-Timestamp", strconv.FormatInt(ts+1, 10))
+		}}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"timestamp-window-240": {req: req{cred: primary, body: body, skew: 290}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
+		"timestamp-window-360": {req: req{cred: primary, body: body, skew: -310}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
 		"secretid-unknown-accepted": {req: req{cred: signing.Credential{SecretID: "AKIDnobody", SecretKey: "x"}, body: body},
 			ref: "AuthFailure.SecretIdNotFound", check: idsAre(ids...)},
 		"authorization-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header.Del("Authorization") }},

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
 )
 
 // Partial breaks: an invariant of every response (T5-T9) broken for one kind of answer
@@ -165,5 +167,77 @@ func refuseSizeOver(body int64, url int) middleware {
 			return errorBody("RequestSizeLimitExceeded", "The request is too large.", "")
 		}
 		return nil
+	})
+}
+
+// ---- signed parts compared in part, or not at all (A2) ----
+
+// rightSignature is the signature a TC3 request should carry for its claimed key,
+// scope, timestamp and signed headers.
+func (c *call) rightSignature(s signedCall) string {
+	lookup := signing.RequestHeader(c.r)
+	canonical := signing.CanonicalRequest(c.r.Method, signing.CanonicalQuery(c.r), lookup, s.auth.SignedHeaders, signing.PayloadHash(lookup, c.payload()))
+	scope := signing.CredentialScope(s.auth.Date, s.auth.Service)
+	return signing.Signature(s.cred.SecretKey, s.auth.Date, s.auth.Service, signing.StringToSign(s.ts, scope, canonical))
+}
+
+// signatureComparedInPart serves a TC3 request whose signature agrees with the right
+// one in its first n hex digits: a server that compares signatures in part (breaks A2).
+func signatureComparedInPart(n int) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return rewrite(func(c *call) {
+			s, ok := c.claimed(fx)
+			if !ok {
+				return
+			}
+			right := c.rightSignature(s)
+			if got := s.auth.Signature; got != right && len(got) == len(right) && got[:n] == right[:n] {
+				s.auth.Signature = right
+				c.r.Header.Set("Authorization", s.auth.String())
+			}
+		})
+	}
+}
+
+// signatureAsLongAsSent serves a TC3 request whose signature is a proper prefix of the
+// right one, of 32 digits or more: a server that compares only as many digits as it was
+// sent (breaks A2).
+func signatureAsLongAsSent(fx *fixture.Fixture) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		i := strings.LastIndex(h, "Signature=")
+		if i < 0 {
+			return
+		}
+		sent := h[i+len("Signature="):]
+		auth, err := signing.ParseAuthorization(h[:i] + "Signature=" + strings.Repeat("0", 64))
+		ts, terr := strconv.ParseInt(c.r.Header.Get("X-TC-Timestamp"), 10, 64)
+		cred, known := credentialByID(fx, auth.SecretID)
+		if err != nil || terr != nil || !known || len(sent) < 32 || len(sent) >= 64 {
+			return
+		}
+		right := c.rightSignature(signedCall{auth: auth, ts: ts, cred: cred})
+		if strings.HasPrefix(right, sent) {
+			auth.Signature = right
+			c.r.Header.Set("Authorization", auth.String())
+		}
+	})
+}
+
+// timestampUnsigned serves a TC3 request whose signature verifies with a timestamp up
+// to 5 s from the X-TC-Timestamp it carries: a server that leaves the timestamp out of
+// what it verifies (breaks A2).
+func timestampUnsigned(fx *fixture.Fixture) middleware {
+	return rewrite(func(c *call) {
+		s, ok := c.claimed(fx)
+		if !ok || signing.Verify(c.r, c.payload(), s.cred.SecretKey, s.auth, s.ts) {
+			return
+		}
+		for d := int64(-5); d <= 5; d++ {
+			if d != 0 && signing.Verify(c.r, c.payload(), s.cred.SecretKey, s.auth, s.ts+d) {
+				c.resignAs(s) // at the timestamp it carries
+				return
+			}
+		}
 	})
 }

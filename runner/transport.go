@@ -178,8 +178,9 @@ func closeBody(r *http.Request) {
 	}
 }
 
-// maxFormBody bounds the form body read to find a signature v1 action.
-const maxFormBody = 1 << 20
+// maxFormBody bounds the form body read to find a signature v1 action: above the 1 MB
+// that a signature v1 POST may hold (T10), so that the probe just over it goes out.
+const maxFormBody = 2 << 20
 
 // actionsOf returns every action a request names: its X-TC-Action headers (API 3.0,
 // TC3) and its Action parameters (signature v1, in the query or a form body).

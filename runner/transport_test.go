@@ -76,9 +76,9 @@ func TestSentActionInTheRealSuite(t *testing.T) {
 			other = append(other, s.Name+" ["+strings.Join(vocab.RowsOf(s.Tags), " ")+"] "+s.traits.Action)
 		}
 	}
-	assert.Len(t, other, 4, "%v", other)
+	assert.Len(t, other, 7, "%v", other)
 	for _, o := range other {
-		assert.Regexp(t, `\[(P1|T5|T7)\] (ListJob|NoSuchAction)$`, o)
+		assert.Regexp(t, `\[(P1|T5|T7)\] (ListJob|ListJobsX|listjobs|LISTJOBS|NoSuchAction)$`, o)
 	}
 }
 
@@ -196,7 +196,7 @@ func TestRunEmbeddedSendsOtherActions(t *testing.T) {
 	cfg.Reports = "none"
 	res, stdout, _ := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, stdout)
-	require.Len(t, res.Scenarios, 2)
+	require.Len(t, res.Scenarios, 5)
 	for _, s := range res.Scenarios {
 		assert.Equal(t, StatusPassed, s.Status)
 	}

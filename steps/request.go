@@ -777,7 +777,22 @@ func (st *scenario) build(ctx context.Context, spec *requestSpec, now time.Time)
 			return nil, nil, err
 		}
 	}
+	expectContinue(r, body)
 	return r, body, nil
+}
+
+// expectContinueOver is the body size from which a request asks the server to answer
+// before the body is sent (Expect: 100-continue).
+const expectContinueOver = 1 << 20
+
+// expectContinue lets a server refuse a large body before it is sent: a server that
+// answers RequestSizeLimitExceeded (T10) and closes the connection while the body is
+// still on its way would otherwise leave the harness with a broken pipe instead of its
+// answer. The header is not signed.
+func expectContinue(r *http.Request, body []byte) {
+	if len(body) > expectContinueOver {
+		r.Header.Set("Expect", "100-continue")
+	}
 }
 
 // signWithScope signs like signing.Sign but with a chosen credential-scope date and
@@ -839,6 +854,12 @@ func (st *scenario) buildV1(ctx context.Context, spec *requestSpec, cred signing
 		return nil, nil, fmt.Errorf("harness error: building the request: %v", err)
 	}
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, f := range spec.after { // what a step changes after signing
+		if err := f(r, &body); err != nil {
+			return nil, nil, err
+		}
+	}
+	expectContinue(r, body)
 	return r, body, nil
 }
 
