@@ -27,7 +27,7 @@ ifneq ($(strip $(DRIVER)),)
 CONFORMANCE_FLAGS += --driver $(DRIVER)
 endif
 
-.PHONY: conformance test vet fmt-check staticcheck actionlint unit emulator bench scale fuzz build mutation stability
+.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP
@@ -95,6 +95,15 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## mutation-mechanical: gremlins' mechanical mutants of the reference emulator, each
+## judged by the conformance suite alone (emulator/mechanical_test.go, build tag
+## mechanical); not part of make test: it takes about half an hour on 2 cores.
+## The results: $(OUT)/gremlins.json; MUTATION.md explains the survivors.
+GREMLINS ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+mutation-mechanical:
+	mkdir -p $(OUT)
+	$(GO) run $(GREMLINS) unleash --tags mechanical --workers 1 --timeout-coefficient 10 --output $(OUT)/gremlins.json ./emulator
 
 ## build: bin/conformance, bin/ciam-emulator and bin/mutation (BIN=dir for elsewhere), stamped with the commit
 BIN       ?= bin
