@@ -4,45 +4,32 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"io/fs"
-	"regexp"
 	"runtime"
 	"runtime/metrics"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
 )
 
-// steadyStep is the R2 step: n requests sent at a fixed pace.
-var steadyStep = regexp.MustCompile(`(\d+) requests of the fixture credential "[^"]*" are sent at (\d+) per second`)
-
 // clockWait is the time the suite must wait by construction: the longest paced
-// sequence of the features ((n-1)/rate seconds from the first request to the last).
-// The bursts that wait for a second boundary (at most 1 s) run at the same time.
+// sequence of its scenarios, as the step catalogue tells it (steps.Traits.Wait). The
+// bursts that wait for a second boundary (at most 1 s) run at the same time.
 func clockWait(b *testing.B) time.Duration {
+	sel, _, err := selectIn(features.FS, "", shard{1, 1})
+	if err != nil {
+		b.Fatal(err)
+	}
 	var longest time.Duration
-	err := fs.WalkDir(features.FS, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		text, err := fs.ReadFile(features.FS, path)
-		if err != nil {
-			return err
-		}
-		for _, m := range steadyStep.FindAllStringSubmatch(string(text), -1) {
-			n, _ := strconv.Atoi(m[1])
-			rate, _ := strconv.Atoi(m[2])
-			longest = max(longest, time.Duration(n-1)*time.Second/time.Duration(rate))
-		}
-		return nil
-	})
-	if err != nil || longest == 0 {
-		b.Fatalf("no paced step found in the features (%v)", err)
+	for _, sc := range sel {
+		longest = max(longest, sc.traits.Wait)
+	}
+	if longest == 0 {
+		b.Fatal("no paced step in the features")
 	}
 	return longest
 }
@@ -51,6 +38,11 @@ func clockWait(b *testing.B) time.Duration {
 // It reports the wall time of a run, the peak heap (sampled every millisecond) and,
 // when the run holds the paced scenarios, its ratio to the suite's wait by construction.
 func benchRun(b *testing.B, tags, reports string, paced bool) {
+	benchRunWith(b, tags, reports, paced, func(*Config) {})
+}
+
+// benchRunWith is benchRun with the configuration changed by set (another endpoint).
+func benchRunWith(b *testing.B, tags, reports string, paced bool, set func(*Config)) {
 	var scenarios int
 	var peak uint64
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
@@ -63,6 +55,7 @@ func benchRun(b *testing.B, tags, reports string, paced bool) {
 		cfg.Reports = reports
 		cfg.Format = "progress"
 		cfg.OutDir = b.TempDir()
+		set(&cfg)
 		done := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Go(func() {
@@ -105,6 +98,30 @@ func BenchmarkSuite(b *testing.B) {
 	for _, reports := range []string{"none", DefaultReports} {
 		b.Run("reports="+reports, func(b *testing.B) { benchRun(b, "", reports, true) })
 	}
+}
+
+// BenchmarkSuiteByURL is the suite against the reference emulator started in-process
+// (embedded) and against the same emulator given by URL, as a vendor runs it: with the
+// default fixture and --profile emulator, so that every primary key of the fixture signs
+// ordinary requests. The goal: by URL at most 1.5x embedded.
+func BenchmarkSuiteByURL(b *testing.B) {
+	b.Run("embedded", func(b *testing.B) { benchRun(b, "", "none", true) })
+	b.Run("url-profile-emulator", func(b *testing.B) {
+		fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer srv.Close()
+		primary, _ := fx.Credential(DefaultCredentialRole)
+		benchRunWith(b, "", "none", true, func(c *Config) {
+			c.Endpoint, c.SecretID, c.SecretKey = srv.URL, primary.SecretID, primary.SecretKey
+			c.Fixture, c.Profile = fx, ProfileEmulator
+		})
+	})
 }
 
 // BenchmarkScaleRun is the @scale scenarios against the embedded emulator: the default

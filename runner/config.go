@@ -81,6 +81,7 @@ const (
 	EnvCAFile        = "CIAM_CA_FILE"
 	EnvMaxResponse   = "CIAM_MAX_RESPONSE"
 	EnvDriver        = "CIAM_DRIVER"
+	EnvProfile       = "CIAM_PROFILE"
 )
 
 // Config is one run of the suite. The zero value is not usable: start from
@@ -144,6 +145,13 @@ type Config struct {
 	// the InvalidAction examples of T5 and T7). Without it they are skipped, and the
 	// harness refuses to send any action but ListJobs there.
 	AllowInvalidActions bool
+	// Profile says what the endpoint may take: ProfileAccount ("" too) for a real
+	// account (only ListJobs is sent, ordinary requests are signed with the one key of
+	// the environment), ProfileEmulator for an emulator the user runs (the
+	// invalid-action probes too, and every "primary" key of the fixture signs
+	// ordinary requests, each owner its own rate-limit budget, as against the
+	// embedded emulator).
+	Profile string
 	// RequireAllRows makes a run exit 1 when a selected contract row was not checked
 	// (every scenario of it skipped), for gates that want every row judged. Without
 	// it such a run still says INCOMPLETE in its verdict.
@@ -197,8 +205,8 @@ func (c Config) String() string {
 	if c.Token != "" {
 		token = "set"
 	}
-	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t requireAllRows=%t driver=%q",
-		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.RequireAllRows, c.Driver)
+	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t requireAllRows=%t driver=%q profile=%q",
+		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.RequireAllRows, c.Driver, c.Profile)
 }
 
 // GoString is String, so %#v does not print the secrets either.
@@ -235,6 +243,7 @@ func flagSpecs() []flagSpec {
 		{"ca-file", EnvCAFile, "PEM file of CA certificates trusted, besides the system's, to verify an https endpoint"},
 		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file"},
 		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent"},
+		{"profile", EnvProfile, "what the endpoint may take: account (the default, for a real account: only ListJobs is sent, one key signs) or emulator (an emulator of yours: the invalid-action probes too, and every \"primary\" key of the --fixture signs ordinary requests)"},
 		{"require-all-rows", "", "exit 1 when a selected contract row was not checked (every scenario of it skipped); without it such a run only says INCOMPLETE"},
 		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one"},
 	}
@@ -397,6 +406,7 @@ func newFlagSet(cfg *Config, keyFile, tokenFile *string) *flag.FlagSet {
 	fset.BoolVar(&cfg.RequireAllRows, "require-all-rows", false, usage["require-all-rows"])
 	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
 	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
+	fset.StringVar(&cfg.Profile, "profile", cfg.Profile, usage["profile"])
 	return fset
 }
 
@@ -504,8 +514,23 @@ func (cfg Config) validate() error {
 	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
 		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
 	}
+	if cfg.Profile != "" && cfg.Profile != ProfileAccount && cfg.Profile != ProfileEmulator {
+		return usageError("--profile %q: want %s or %s", cfg.Profile, ProfileAccount, ProfileEmulator)
+	}
 	if _, err := steps.ParseDriver(cfg.Driver); err != nil {
 		return usageError("--driver %q: want %s or %s", cfg.Driver, steps.DriverWire, steps.DriverSDK)
 	}
 	return nil
+}
+
+// The profiles of --profile.
+const (
+	ProfileAccount  = "account"
+	ProfileEmulator = "emulator"
+)
+
+// allowInvalidActions tells whether the scenarios that send another action run against
+// a foreign endpoint: asked for, or the endpoint is the user's emulator.
+func (cfg Config) allowInvalidActions() bool {
+	return cfg.AllowInvalidActions || cfg.Profile == ProfileEmulator
 }

@@ -205,7 +205,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	// Against any endpoint but the embedded emulator, only ListJobs goes out: the
 	// scenarios that send another action on purpose are skipped, and the client
 	// refuses any other action should a scenario try.
-	listJobsOnly := s.cfg.Endpoint != "" && !s.cfg.AllowInvalidActions
+	listJobsOnly := s.cfg.Endpoint != "" && !s.cfg.allowInvalidActions()
 	client := newClient(s.cfg.Timeout, s.cfg.MaxResponse, s.tls, listJobsOnly)
 	// Before the embedded emulator stops (deferred above, so later): a connection the
 	// transport dialled but never used looks new to the server, whose graceful shutdown
@@ -256,8 +256,14 @@ func (s *session) connect(ctx context.Context, client *http.Client, endpoint str
 	if err := probe(ctx, client, endpoint, min(s.cfg.Timeout, probeTimeout)); err != nil {
 		return nil, err
 	}
-	if err := preflight(ctx, client, endpoint, cmp.Or(s.cfg.Region, DefaultRegion), s.creds[0], s.store, s.cfg.Timeout); err != nil {
-		return nil, err
+	for i, cred := range s.creds {
+		err := preflight(ctx, client, endpoint, cmp.Or(s.cfg.Region, DefaultRegion), cred, s.store, s.cfg.Timeout)
+		if err != nil && i > 0 && s.cfg.Endpoint != "" {
+			return nil, usageError("%v [the key is one of the fixture's %q keys, which --profile %s signs with: give a fixture whose keys the endpoint knows, or --profile %s]", err, DefaultCredentialRole, ProfileEmulator, ProfileAccount)
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	target := steps.Target{
 		BaseURL:          endpoint,
@@ -509,7 +515,17 @@ func credentials(cfg Config, fx *fixture.Fixture, embedded bool) ([]signing.Cred
 		if !idSet {
 			return nil, usageError("--endpoint %s needs credentials: set %s and %s (and %s for a temporary key)", cfg.Endpoint, EnvSecretID, EnvSecretKey, EnvToken)
 		}
-		return []signing.Credential{{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.Token}}, nil
+		pool := []signing.Credential{{SecretID: cfg.SecretID, SecretKey: cfg.SecretKey, Token: cfg.Token}}
+		if cfg.Profile == ProfileEmulator && fx != nil {
+			// The user's emulator serves the fixture, keys included: each of its
+			// owners brings its own rate-limit budget (the pre-flight tries every key).
+			for _, c := range fx.CredentialsByRole(DefaultCredentialRole) {
+				if c.SecretID != cfg.SecretID {
+					pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token})
+				}
+			}
+		}
+		return pool, nil
 	}
 	if !idSet {
 		var pool []signing.Credential

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/vocab"
@@ -32,6 +34,9 @@ type Step struct {
 	// Action returns the action the step makes the request send, from its submatches
 	// and doc string, with true; false when the step does not set the action.
 	Action func(m []string, doc string) (string, bool)
+	// Wait is how long the step waits by construction (a paced sequence), from its
+	// submatches; nil for a step that does not.
+	Wait func(m []string) time.Duration
 
 	run func(st *scenario) any
 }
@@ -81,6 +86,8 @@ type Traits struct {
 	// purpose: Action ("" for a request without one).
 	Action      string
 	OtherAction bool
+	// Wait is the longest wait by construction of its steps (Step.Wait).
+	Wait time.Duration
 	// Undefined lists the step texts that match no step of the catalogue.
 	Undefined []string
 }
@@ -103,6 +110,9 @@ func (c *Catalogue) Analyze(tags []string, steps []plan.StepText) Traits {
 			if t.Wire = s.Wire(m); t.Wire != "" {
 				t.WireStep = text.Text
 			}
+		}
+		if s.Wait != nil {
+			t.Wait = max(t.Wait, s.Wait(m))
 		}
 		if s.Action != nil && !t.OtherAction {
 			if a, ok := s.Action(m, text.DocString); ok && a != vocab.Action {
@@ -304,7 +314,15 @@ func catalogue() []Step {
 
 		// Rate limit (ratelimit.go).
 		{Pattern: `^these requests arrive within one second:$`, Judges: true, Fixture: true, run: func(s *st) any { return s.burstTable }},
-		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" are sent at (\d+) per second$`, Judges: true, Fixture: true, run: func(s *st) any { return s.steady }},
+		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" are sent at (\d+) per second$`, Judges: true, Fixture: true, run: func(s *st) any { return s.steady },
+			Wait: func(m []string) time.Duration { // n requests, (n-1) intervals
+				n, _ := strconv.Atoi(m[1])
+				rate, _ := strconv.Atoi(m[3])
+				if n < 2 || rate < 1 {
+					return 0
+				}
+				return time.Duration(n-1) * time.Second / time.Duration(rate)
+			}},
 		{Pattern: `^(\d+) badly signed and then (\d+) good requests of the fixture credential "([^"]*)" arrive within one second$`, Judges: true, Fixture: true, run: func(s *st) any { return s.badThenGood }},
 		{Pattern: `^exactly (\d+) of them succeed$`, Judges: true, run: func(s *st) any { return s.exactlySucceed }},
 		{Pattern: `^the others get the error "([^"]*)" or one of its sub-codes$`, Judges: true, run: func(s *st) any { return s.othersLimited }},

@@ -1,0 +1,71 @@
+package runner
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/emulator"
+	"github.com/ciam-harness/listjobs/fixture"
+)
+
+// --profile emulator, against an endpoint given by URL with a fixture, signs ordinary
+// requests with the environment's key and every "primary" key of the fixture, and runs
+// the invalid-action probes; --profile account (the default) signs with the one key and
+// sends ListJobs only.
+func TestProfiles(t *testing.T) {
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	primaries := fx.CredentialsByRole(DefaultCredentialRole)
+	require.Greater(t, len(primaries), 1, "the default fixture has several primary keys")
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.SecretID, cfg.SecretKey = "http://127.0.0.1:9", primaries[0].SecretID, primaries[0].SecretKey
+
+	keys, err := credentials(cfg, fx, false)
+	require.NoError(t, err)
+	assert.Len(t, keys, 1, "account: the environment's key only")
+	assert.False(t, cfg.allowInvalidActions())
+
+	cfg.Profile = ProfileEmulator
+	keys, err = credentials(cfg, fx, false)
+	require.NoError(t, err)
+	require.Len(t, keys, len(primaries), "emulator: every primary key, the environment's first and once")
+	assert.Equal(t, primaries[0].SecretID, keys[0].SecretID)
+	assert.True(t, cfg.allowInvalidActions())
+	keys, err = credentials(cfg, nil, false)
+	require.NoError(t, err)
+	assert.Len(t, keys, 1, "no fixture, no other key")
+
+	cfg.Profile = "vendor"
+	assert.ErrorContains(t, cfg.validate(), `--profile "vendor": want account or emulator`)
+}
+
+// A fixture key that the endpoint refuses stops the run at the pre-flight, saying that
+// it is one of the fixture's keys.
+func TestProfileEmulatorPreflightsEveryKey(t *testing.T) {
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	served, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	primaries := fx.CredentialsByRole(DefaultCredentialRole)
+	for i := range served.Credentials { // the endpoint knows another secret for the second key
+		if served.Credentials[i].SecretID == primaries[1].SecretID {
+			served.Credentials[i].SecretKey = "another secret"
+		}
+	}
+	srv, err := emulator.Start(emulator.Config{Fixture: served, RateLimit: emulator.DefaultRateLimit})
+	require.NoError(t, err)
+	t.Cleanup(func() { srv.Close() })
+	cfg := DefaultConfig()
+	cfg.Endpoint, cfg.SecretID, cfg.SecretKey = srv.URL, primaries[0].SecretID, primaries[0].SecretKey
+	cfg.Fixture, cfg.Profile, cfg.Tags, cfg.Reports = fx, ProfileEmulator, "@S1", "none"
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitUsage, res.ExitCode, stdout)
+	assert.Contains(t, stderr, "pre-flight: the endpoint refused the key")
+	assert.Contains(t, stderr, `one of the fixture's "primary" keys`)
+	assert.NotContains(t, stderr+stdout, primaries[1].SecretKey)
+	assert.Empty(t, res.Scenarios)
+}
