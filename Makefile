@@ -103,7 +103,7 @@ fuzz:
 GREMLINS ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 mutation-mechanical:
 	mkdir -p $(OUT)
-	$(GO) run $(GREMLINS) unleash --tags mechanical --workers 1 --timeout-coefficient 10 --output $(OUT)/gremlins.json ./emulator
+	$(GO) run $(GREMLINS) unleash --tags mechanical --workers 3 --timeout-coefficient 10 --output $(OUT)/gremlins.json ./emulator
 
 ## build: bin/conformance, bin/ciam-emulator and bin/mutation (BIN=dir for elsewhere), stamped with the commit
 BIN       ?= bin
