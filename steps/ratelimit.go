@@ -328,8 +328,8 @@ func (st *scenario) withinOneSecond(ctx context.Context, groups [][]shot) error 
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
-		st.label(), burstAttempts, st.burst.span.Round(time.Millisecond))
+	return &InconclusiveError{Reason: fmt.Sprintf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
+		st.label(), burstAttempts, st.burst.span.Round(time.Millisecond))}
 }
 
 func (st *scenario) burstTable(ctx context.Context, table *godog.Table) error {
@@ -420,8 +420,8 @@ func (st *scenario) steady(ctx context.Context, n int, role string, perSecond in
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: could not send %d requests at %d per second: in each of %d runs the pace did not hold (in the last, the busiest second held %d of them; want %d); the rate cannot be judged on this machine now",
-		st.label(), n, perSecond, burstAttempts, busiest, perSecond)
+	return &InconclusiveError{Reason: fmt.Sprintf("%s: could not send %d requests at %d per second: in each of %d runs the pace did not hold (in the last, the busiest second held %d of them; want %d); the rate cannot be judged on this machine now",
+		st.label(), n, perSecond, burstAttempts, busiest, perSecond)}
 }
 
 // busiestSecond is the most requests sent within one second (by local clock).
