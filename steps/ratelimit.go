@@ -134,7 +134,7 @@ func (b *burst) tally() []string {
 		case o.problem != "":
 			kind = "malformed response: " + o.problem
 		case o.code != "":
-			kind = o.code
+			kind = shorten(o.code, 80)
 		}
 		role := o.role
 		if o.bad {
@@ -257,10 +257,12 @@ func classify(s shot, ex *exchange) outcome {
 		o.problem = "no response: " + ex.err.Error()
 	case ex.sdk != nil && ex.sdk.mismatch != nil:
 		o.problem = ex.sdk.mismatch.Error()
-	case !gjson.ValidBytes(ex.body):
-		o.problem = "not JSON: " + shorten(string(ex.body), 80)
+	case !ex.doc().valid:
+		// The body is read strictly and within bounds first (doc): gjson validates
+		// recursively, and megabytes of '[' would overflow the stack.
+		o.problem = "not strict JSON: " + shorten(string(ex.body), 80)
 	default:
-		root := gjson.ParseBytes(ex.body)
+		root := ex.doc().root
 		if e := root.Get("Response.Error"); e.Exists() {
 			if c := e.Get("Code"); c.Type == gjson.String && c.Str != "" {
 				o.code = c.Str
@@ -513,7 +515,7 @@ func (st *scenario) othersLimited(code string) error {
 			continue
 		}
 		if o.problem != "" || !strings.HasPrefix(o.code+".", code+".") {
-			return rowf(st.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(o.code)), limited.Want, b.describe())
+			return rowf(st.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(shorten(o.code, 80))), limited.Want, b.describe())
 		}
 	}
 	return nil
