@@ -1,11 +1,13 @@
 package steps
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -90,4 +92,37 @@ func TestInconclusiveError(t *testing.T) {
 	assert.Equal(t, "inconclusive: why", err.Error())
 	assert.Equal(t, "inconclusive: why", SkipReason(errors.Join(errors.New("step failed"), err)))
 	assert.Equal(t, "why", SkipReason(&SkipError{Reason: "why"}), "a plain skip keeps its reason")
+}
+
+// Under godog, a step that ends inconclusive skips its scenario: the run does not fail,
+// the later steps do not run, and the step's error gives the reason the runner records.
+func TestInconclusiveStepSkipsUnderGodog(t *testing.T) {
+	t.Parallel()
+	const feature = `Feature: f
+  @R2
+  Scenario: too slow to judge
+    When the machine cannot keep pace
+    Then nothing else runs
+`
+	var reason string
+	var statuses []godog.StepResultStatus
+	var buf bytes.Buffer
+	status := godog.TestSuite{
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			sc.Step(`^the machine cannot keep pace$`, func() error { return &InconclusiveError{Reason: "R2: the pace did not hold"} })
+			sc.Step(`^nothing else runs$`, func() error { return errors.New("ran after an inconclusive step") })
+			sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
+				statuses = append(statuses, st)
+				if r := SkipReason(err); r != "" {
+					reason = r
+				}
+				return ctx, nil
+			})
+		},
+		Options: &godog.Options{Format: "progress", Output: &buf, Strict: true,
+			FS: fstest.MapFS{"f.feature": {Data: []byte(feature)}}, Paths: []string{"."}},
+	}.Run()
+	assert.Equal(t, 0, status, buf.String())
+	assert.Equal(t, "inconclusive: R2: the pace did not hold", reason)
+	assert.Equal(t, []godog.StepResultStatus{godog.StepSkipped, godog.StepSkipped}, statuses)
 }
