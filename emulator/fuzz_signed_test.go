@@ -160,16 +160,17 @@ func (h *signedHarness) run(in signedInput) ([]string, error) {
 	}
 	var codes []string
 	for range n {
-		r, ok := buildSigned(in, cred, now)
+		r, payload, ok := buildSigned(in, cred, now)
 		if !ok {
 			return nil, nil
 		}
+		asked, _ := requestedStore(r, payload)
 		rec := httptest.NewRecorder()
 		h.e.ServeHTTP(rec, r)
 		if v := h.panicked.Swap(""); v != nil && v != "" {
 			return codes, fmt.Errorf("the handler panicked: %v", v)
 		}
-		code, err := h.check(rec, account)
+		code, err := h.check(rec, account, asked)
 		if err != nil {
 			return codes, err
 		}
@@ -190,8 +191,33 @@ func (h *signedHarness) run(in signedInput) ([]string, error) {
 	return codes, nil
 }
 
-// check asserts the invariants of one answer and returns its code.
-func (h *signedHarness) check(rec *httptest.ResponseRecorder, account string) (string, error) {
+// requestedStore is the UserStoreId a request asks for, read independently of the
+// emulator's parser (encoding/json, net/url), or false when that reading finds none or
+// is unsure (a query that net/url splits otherwise).
+func requestedStore(r *http.Request, payload []byte) (string, bool) {
+	var q string
+	switch {
+	case r.Method == http.MethodGet:
+		q = r.URL.RawQuery
+	case r.Header.Get("Authorization") == "": // signature v1: a form body
+		q = string(payload)
+	default:
+		var p struct{ UserStoreId *string }
+		if json.Unmarshal(payload, &p) != nil || p.UserStoreId == nil {
+			return "", false
+		}
+		return *p.UserStoreId, true
+	}
+	v, err := url.ParseQuery(q)
+	if err != nil || len(v["UserStoreId"]) != 1 {
+		return "", false
+	}
+	return v["UserStoreId"][0], true
+}
+
+// check asserts the invariants of one answer and returns its code. asked is the user
+// store the request asked for ("" when unknown).
+func (h *signedHarness) check(rec *httptest.ResponseRecorder, account, asked string) (string, error) {
 	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "application/json" {
 		return "", fmt.Errorf("HTTP %d, Content-Type %q; want 200 application/json", rec.Code, rec.Header().Get("Content-Type"))
 	}
@@ -224,6 +250,9 @@ func (h *signedHarness) check(rec *httptest.ResponseRecorder, account string) (s
 	}
 	if store != nil && store.Account != account {
 		return "", fmt.Errorf("a key of the account %q listed the jobs of %s, of the account %s", account, store.ID, store.Account)
+	}
+	if store != nil && asked != "" && store.ID != asked {
+		return "", fmt.Errorf("the request asked for the user store %q and got the jobs of %s", asked, store.ID)
 	}
 	return "", nil
 }
@@ -364,15 +393,16 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-// buildSigned builds the request of an input, signed with cred at now, or false when
-// net/http would never hand such a request to a handler.
-func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.Request, bool) {
+// buildSigned builds the request of an input, signed with cred at now, and returns it
+// with its body as framed, or false when net/http would never hand such a request to a
+// handler.
+func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.Request, []byte, bool) {
 	method := in.method
 	if method == "" {
 		method = http.MethodPost
 	}
 	if !isToken(method) || strings.ContainsFunc(in.query, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '#' }) {
-		return nil, false
+		return nil, nil, false
 	}
 	query, body, ctype := in.query, in.body, in.ctype
 	if ctype == "" {
@@ -382,7 +412,7 @@ func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.
 		}
 	}
 	if strings.ContainsFunc(ctype, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
-		return nil, false
+		return nil, nil, false
 	}
 	lines := headerLines(in.headers)
 	v1 := in.scheme&3 >= schemeV1SHA256 && (method == http.MethodGet || method == http.MethodPost)
@@ -411,7 +441,7 @@ func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.
 			}
 		}
 		if signing.SignV1Params(params, cred, method, host, "/", sigMethod, now.Unix(), 11886) != nil {
-			return nil, false
+			return nil, nil, false
 		}
 		if method == http.MethodGet {
 			query = params.Encode()
@@ -425,7 +455,7 @@ func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.
 	}
 	u, err := url.ParseRequestURI(target)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
 	r := &http.Request{Method: method, URL: u, RequestURI: target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
 		Host: testHost, Header: http.Header{}, ContentLength: int64(len(body))}
@@ -484,13 +514,15 @@ func buildSigned(in signedInput, cred signing.Credential, now time.Time) (*http.
 	// The body as net/http frames it: Content-Length bytes of it, none for 0.
 	switch {
 	case r.ContentLength == 0:
-		r.Body = http.NoBody
+		body = nil
 	case r.ContentLength > 0 && r.ContentLength < int64(len(body)):
-		r.Body = io.NopCloser(bytes.NewReader(body[:r.ContentLength]))
-	default:
+		body = body[:r.ContentLength]
+	}
+	r.Body = http.NoBody
+	if body != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	return r, true
+	return r, body, true
 }
 
 // signedSeeds start the fuzzer at every code the emulator produces and at successes of
@@ -605,6 +637,29 @@ func TestSignedSeedsReachEveryCode(t *testing.T) {
 	assert.True(t, reached[codeRequestLimitExceeded], "the burst seeds reach the rate limit")
 }
 
+// TestRequestedStore: the oracle of the store a request asks for reads TC3 JSON bodies,
+// queries and v1 forms.
+func TestRequestedStore(t *testing.T) {
+	t.Parallel()
+	primary := cred(t, "primary")
+	varied := storeOf(t, "varied")
+	for name, in := range map[string]signedInput{
+		"json":    {method: "POST", body: []byte(`{"UserStoreId":"` + escapeAll(varied.ID) + `"}`)},
+		"query":   {method: "GET", query: listQuery(varied.ID, "a")},
+		"v1 form": {method: "POST", scheme: schemeV1SHA256, body: []byte(listQuery(varied.ID))},
+		"v1 get":  {method: "GET", scheme: schemeV1SHA1, query: listQuery(varied.ID)},
+	} {
+		r, payload, ok := buildSigned(in, primary, t0)
+		require.True(t, ok, name)
+		got, ok := requestedStore(r, payload)
+		assert.True(t, ok, name)
+		assert.Equal(t, varied.ID, got, name)
+	}
+	r, payload, _ := buildSigned(signedInput{method: "GET", query: "UserStoreId=a;b"}, primary, t0)
+	_, ok := requestedStore(r, payload)
+	assert.False(t, ok, "a query net/url splits otherwise is left unjudged")
+}
+
 // TestSignedHarnessCatches: the checks of FuzzSignedRequest fail on broken answers.
 func TestSignedHarnessCatches(t *testing.T) {
 	t.Parallel()
@@ -621,8 +676,10 @@ func TestSignedHarnessCatches(t *testing.T) {
 	const rid = `"RequestId":"0f8fad5b-d9cb-469f-a165-70867728950e"`
 	job := func(id string) string { return `{"Id":"` + id + `"}` }
 	good := answer(200, "application/json", `{"Response":{"JobSet":[`+job(varied.Jobs[0].ID)+`],`+rid+`}}`)
-	_, err := h.check(good, account)
+	_, err := h.check(good, account, varied.ID)
 	require.NoError(t, err)
+	_, err = h.check(good, account, storeOf(t, "sibling").ID)
+	assert.Error(t, err, "the jobs of another store than the one asked for")
 	for name, rec := range map[string]*httptest.ResponseRecorder{
 		"status":         answer(500, "application/json", `{"Response":{"JobSet":[],`+rid+`}}`),
 		"content type":   answer(200, "text/plain", `{"Response":{"JobSet":[],`+rid+`}}`),
@@ -637,7 +694,7 @@ func TestSignedHarnessCatches(t *testing.T) {
 		"null JobSet":    answer(200, "application/json", `{"Response":{"JobSet":null,`+rid+`}}`),
 		"bad RequestId":  answer(200, "application/json", `{"Response":{"JobSet":[],"RequestId":"x"}}`),
 	} {
-		_, err := h.check(rec, account)
+		_, err := h.check(rec, account, "")
 		assert.Error(t, err, name)
 	}
 	// A panic the emulator recovered fails the input.
