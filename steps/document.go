@@ -249,7 +249,7 @@ func pathOf(stack []*container) string {
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(c.last)
+			b.WriteString(shorten(c.last, 40)) // a member name is the response's: bounded
 		} else {
 			fmt.Fprintf(&b, "[%d]", c.n-1)
 		}

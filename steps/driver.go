@@ -66,12 +66,29 @@ func (e *SkipError) Error() string { return "skipped: " + e.Reason }
 // Unwrap makes a SkipError godog.ErrSkip.
 func (e *SkipError) Unwrap() error { return godog.ErrSkip }
 
+// InconclusiveError ends a scenario that could not be judged on this machine now: the
+// harness could not produce the conditions its check needs (a rate-limit burst that
+// never fitted in one second, a pace that never held), which says nothing about the
+// endpoint. Like SkipError it is godog.ErrSkip (errors.Is), so the scenario is skipped,
+// not failed; SkipReason gives "inconclusive: " and the reason.
+type InconclusiveError struct{ Reason string }
+
+func (e *InconclusiveError) Error() string { return "inconclusive: " + e.Reason }
+
+// Unwrap makes an InconclusiveError godog.ErrSkip.
+func (e *InconclusiveError) Unwrap() error { return godog.ErrSkip }
+
 // SkipReason returns the reason of a scenario the steps skipped, found in err (the
-// error a step or scenario hook receives), or "".
+// error a step or scenario hook receives), or "": an InconclusiveError's reason starts
+// with "inconclusive: ".
 func SkipReason(err error) string {
 	var s *SkipError
 	if errors.As(err, &s) {
 		return s.Reason
+	}
+	var in *InconclusiveError
+	if errors.As(err, &in) {
+		return in.Error()
 	}
 	return ""
 }

@@ -258,7 +258,7 @@ func (st *scenario) fieldForField(role string) error {
 	known := sortedSet(store.JobIDs())
 	for id, i := range byID {
 		if _, ok := slices.BinarySearch(known, id); !ok {
-			errs = append(errs, rowf("S1", "Response.JobSet[%d] is the job %q, which the user store %s does not hold", i, id, store.ID))
+			errs = append(errs, rowf("S1", "Response.JobSet[%d] is the job %q, which the user store %s does not hold", i, shorten(id, 80), store.ID))
 		}
 	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })

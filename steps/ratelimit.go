@@ -134,7 +134,7 @@ func (b *burst) tally() []string {
 		case o.problem != "":
 			kind = "malformed response: " + o.problem
 		case o.code != "":
-			kind = o.code
+			kind = shorten(o.code, 80)
 		}
 		role := o.role
 		if o.bad {
@@ -257,10 +257,12 @@ func classify(s shot, ex *exchange) outcome {
 		o.problem = "no response: " + ex.err.Error()
 	case ex.sdk != nil && ex.sdk.mismatch != nil:
 		o.problem = ex.sdk.mismatch.Error()
-	case !gjson.ValidBytes(ex.body):
-		o.problem = "not JSON: " + shorten(string(ex.body), 80)
+	case !ex.doc().valid:
+		// The body is read strictly and within bounds first (doc): gjson validates
+		// recursively, and megabytes of '[' would overflow the stack.
+		o.problem = "not strict JSON: " + shorten(string(ex.body), 80)
 	default:
-		root := gjson.ParseBytes(ex.body)
+		root := ex.doc().root
 		if e := root.Get("Response.Error"); e.Exists() {
 			if c := e.Get("Code"); c.Type == gjson.String && c.Str != "" {
 				o.code = c.Str
@@ -328,8 +330,8 @@ func (st *scenario) withinOneSecond(ctx context.Context, groups [][]shot) error 
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
-		st.label(), burstAttempts, st.burst.span.Round(time.Millisecond))
+	return &InconclusiveError{Reason: fmt.Sprintf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
+		st.label(), burstAttempts, st.burst.span.Round(time.Millisecond))}
 }
 
 func (st *scenario) burstTable(ctx context.Context, table *godog.Table) error {
@@ -420,8 +422,8 @@ func (st *scenario) steady(ctx context.Context, n int, role string, perSecond in
 			return nil
 		}
 	}
-	return fmt.Errorf("%s: could not send %d requests at %d per second: in each of %d runs the pace did not hold (in the last, the busiest second held %d of them; want %d); the rate cannot be judged on this machine now",
-		st.label(), n, perSecond, burstAttempts, busiest, perSecond)
+	return &InconclusiveError{Reason: fmt.Sprintf("%s: could not send %d requests at %d per second: in each of %d runs the pace did not hold (in the last, the busiest second held %d of them; want %d); the rate cannot be judged on this machine now",
+		st.label(), n, perSecond, burstAttempts, busiest, perSecond)}
 }
 
 // busiestSecond is the most requests sent within one second (by local clock).
@@ -513,7 +515,7 @@ func (st *scenario) othersLimited(code string) error {
 			continue
 		}
 		if o.problem != "" || !strings.HasPrefix(o.code+".", code+".") {
-			return rowf(st.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(o.code)), limited.Want, b.describe())
+			return rowf(st.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(shorten(o.code, 80))), limited.Want, b.describe())
 		}
 	}
 	return nil

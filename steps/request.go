@@ -1062,10 +1062,17 @@ func withExcerpt(ex *exchange, err error) error {
 		return err
 	}
 	if ex.sdk != nil && ex.err == nil {
-		return fmt.Errorf("%w\n    decoded by the SDK: %s", err, shorten(strings.Join(strings.Fields(string(ex.body)), " "), 300))
+		return fmt.Errorf("%w\n    decoded by the SDK: %s", err, excerpt(ex.body))
 	}
 	if ex.status == 0 {
 		return err
 	}
-	return fmt.Errorf("%w\n    response: HTTP %d %s", err, ex.status, shorten(strings.Join(strings.Fields(string(ex.body)), " "), 300))
+	return fmt.Errorf("%w\n    response: HTTP %d %s", err, ex.status, excerpt(ex.body))
+}
+
+// excerpt is the start of a body, its whitespace runs made single spaces, at most 300
+// bytes. Only the first few kilobytes are looked at: a failure costs the same whatever
+// the size of the body (each failing check of a scenario adds one).
+func excerpt(body []byte) string {
+	return shorten(strings.Join(strings.Fields(string(body[:min(len(body), 4<<10)])), " "), 300)
 }

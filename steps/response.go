@@ -166,7 +166,7 @@ func (st *scenario) isNotError(code string) error {
 		return st.successOf(ex)
 	}
 	if e.Get("Code").Str == code {
-		return withExcerpt(ex, rowf(st.label(), "Response.Error.Code = %q; want a success or another error", code))
+		return withExcerpt(ex, rowf(st.label(), "Response.Error.Code = %q; want a success or another error", shorten(code, 80)))
 	}
 	return st.errorOf(ex, Check{Want: "a code", test: func(v gjson.Result) (bool, string) { return v.Type == gjson.String, "" }})
 }
@@ -193,7 +193,7 @@ func (st *scenario) contentTypeJSON() error {
 	ct := ex.respHeader.Get("Content-Type")
 	mt, _, perr := mime.ParseMediaType(ct)
 	if perr != nil || mt != "application/json" {
-		return withExcerpt(ex, rowf("T5", "Content-Type = %q; want application/json (parameters such as charset allowed)", ct))
+		return withExcerpt(ex, rowf("T5", "Content-Type = %q; want application/json (parameters such as charset allowed)", shorten(ct, 80)))
 	}
 	return nil
 }
@@ -267,7 +267,7 @@ func (st *scenario) requestIDsDiffer() error {
 		ids = append(ids, v.Str)
 	}
 	if ids[0] == ids[1] {
-		return withExcerpt(pair[1], rowf("T8", "both responses carry the RequestId %q; want a different RequestId for every request", ids[0]))
+		return withExcerpt(pair[1], rowf("T8", "both responses carry the RequestId %q; want a different RequestId for every request", shorten(ids[0], 80)))
 	}
 	return nil
 }
@@ -328,13 +328,17 @@ func sortedSet(ids []string) []string {
 	return slices.Compact(out)
 }
 
-// listIDs shows at most a few ids.
+// listIDs shows at most a few ids, each shortened.
 func listIDs(ids []string) string {
 	const show = 8
-	if len(ids) <= show {
-		return fmt.Sprintf("%q", ids)
+	shown := make([]string, 0, min(len(ids), show))
+	for _, id := range ids[:min(len(ids), show)] {
+		shown = append(shown, shorten(id, 80))
 	}
-	return fmt.Sprintf("%q … (%d in all)", ids[:show], len(ids))
+	if len(ids) <= show {
+		return fmt.Sprintf("%q", shown)
+	}
+	return fmt.Sprintf("%q … (%d in all)", shown, len(ids))
 }
 
 // compareSets reports how got differs from want, both sorted sets.
