@@ -1,3 +1,5 @@
+//go:build !mechanical
+
 package emulator
 
 import (
