@@ -55,7 +55,7 @@ Feature: The Job object
     And the returned jobs are those of the fixture user store "varied", field for field
 
   @J1 @J2 @J3 @J4 @J5 @J6 @J7 @J8 @fixture
-  Scenario: Every one of the 3000 jobs of a large user store honours the Job rules
+  Scenario: Every job of the large fixture user store "many" honours the Job rules
     When the jobs of the fixture user store "many" are listed
     Then every returned job has an Id that is a non-empty string
     And every returned job has a Status among PENDING, PROCESSING, COMPLETED and FAILED

@@ -26,7 +26,7 @@ Feature: Listing the jobs of a user store
     And the returned Ids are exactly the known jobs
 
   @S1 @fixture
-  Scenario: Every one of the 3000 jobs of a large user store is returned
+  Scenario: Every job of the large fixture user store "many" is returned
     When the jobs of the fixture user store "many" are listed
     Then the response is a success
     And the returned Ids are exactly the known jobs

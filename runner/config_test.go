@@ -267,7 +267,6 @@ func TestRunUsageErrors(t *testing.T) {
 		{"user store not in fixture", func(c *Config) { c.FixturePath = noStore; c.UserStoreID = "us-2" }, "--user-store us-2 is not in the fixture"},
 		{"user store without jobs", func(c *Config) { c.FixturePath = noStore; c.UserStoreID = "us-1" }, "--user-store us-1 holds no job"},
 		{"fixture without varied store", func(c *Config) { c.FixturePath = noStore; c.UserStoreID = "" }, `the fixture has no "varied" user store`},
-		{"embedded with foreign keys", func(c *Config) { c.Endpoint = "" }, "are not a key of the embedded emulator's fixture"},
 		{"bad format", func(c *Config) { c.Format = "html" }, `unknown formatter "html"`},
 		{"bad concurrency", func(c *Config) { c.Concurrency = 0 }, "--concurrency 0: want 1 to 64"},
 		{"bad timeout", func(c *Config) { c.Timeout = 0 }, "--timeout 0s: want a positive duration"},

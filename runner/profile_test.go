@@ -69,3 +69,33 @@ func TestProfileEmulatorPreflightsEveryKey(t *testing.T) {
 	assert.NotContains(t, stderr+stdout, primaries[1].SecretKey)
 	assert.Empty(t, res.Scenarios)
 }
+
+// TestForeignKeysWithTheEmbeddedEmulator: a developer's own key in the environment does
+// not stop the embedded run: the emulator is run with its fixture's keys, and a note
+// says so (without the key).
+func TestForeignKeysWithTheEmbeddedEmulator(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SecretID, cfg.SecretKey = "AKIDrealaccount000000000000000001", "the-real-secret-key-000000000001"
+	cfg.Tags, cfg.Format, cfg.Reports = "@S1&&~@fixture", "progress", "none"
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout, stderr)
+	assert.Contains(t, stderr, "is not a key of the embedded emulator's fixture")
+	assert.NotContains(t, stdout+stderr, cfg.SecretKey)
+
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	keys, err := credentials(cfg, fx, true)
+	require.NoError(t, err)
+	assert.Len(t, keys, len(fx.CredentialsByRole(DefaultCredentialRole)), "every primary key, the foreign one left aside")
+	primary, _ := fx.Credential(DefaultCredentialRole)
+	cfg.SecretID, cfg.SecretKey = fx.CredentialsByRole(DefaultCredentialRole)[1].SecretID, fx.CredentialsByRole(DefaultCredentialRole)[1].SecretKey
+	keys, err = credentials(cfg, fx, true)
+	require.NoError(t, err)
+	assert.Equal(t, cfg.SecretID, keys[0].SecretID, "a fixture key of the environment signs first")
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.SecretID)
+	}
+	assert.Contains(t, ids, primary.SecretID)
+	assert.Len(t, keys, len(fx.CredentialsByRole(DefaultCredentialRole)))
+}

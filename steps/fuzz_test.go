@@ -54,6 +54,7 @@ var checkSentences = []string{
 	"the JobSet is an array",
 	"the JobSet is empty",
 	"the returned Ids are exactly the known jobs",
+	"the returned Ids are exactly the known jobs the JobIds name",
 	"the returned Ids are exactly known jobs 1 and 2",
 	"the returned Ids are a subset of the known jobs",
 	"no Id is returned twice",
