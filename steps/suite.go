@@ -47,6 +47,9 @@ type Target struct {
 	Driver Driver
 	// Catalogue is the step catalogue; nil = Steps().
 	Catalogue *Catalogue
+	// Adapter is the running adapter of an exec driver (Driver.Adapter; StartAdapter),
+	// which the caller closes after the run; nil for the other drivers.
+	Adapter *Adapter
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
@@ -130,8 +133,13 @@ func NewSuite(t Target) (*Suite, error) {
 	if s.steps == nil {
 		s.steps = Steps()
 	}
-	if driver == DriverSDK {
+	switch {
+	case driver == DriverSDK:
 		s.transport = newSDKTransport(t, u)
+	case driver.Adapter():
+		if s.transport, err = newExecTransport(t, u); err != nil {
+			return nil, err
+		}
 	}
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
