@@ -136,6 +136,19 @@ type OutcomeTrip struct {
 	Headers    map[string][]string `json:"headers,omitempty"`
 	Body       string              `json:"body"`
 	Error      string              `json:"error,omitempty"`
+	// Start and End are when the request was sent and the response read, in Unix
+	// milliseconds (fractions allowed); 0: unknown (the whole call's time is used). An
+	// adapter whose SDK retries gives them: the rate-limit steps time first tries.
+	Start float64 `json:"start,omitempty"`
+	End   float64 `json:"end,omitempty"`
+}
+
+// at is a time in Unix milliseconds, or otherwise when ms is 0.
+func at(ms float64, otherwise time.Time) time.Time {
+	if ms <= 0 {
+		return otherwise
+	}
+	return time.Unix(0, int64(ms*1e6))
 }
 
 // AdapterOptions are how StartAdapter runs an adapter.

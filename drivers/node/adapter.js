@@ -68,6 +68,7 @@ nodeFetch.default = async function recordingFetch(url, options) {
     requestBody: options && typeof options.body === "string" ? options.body : "",
     status: 0,
     body: "",
+    start: now(),
   };
   if (record) record.push(trip);
   let res;
@@ -75,14 +76,21 @@ nodeFetch.default = async function recordingFetch(url, options) {
     res = await originalFetch(url, options);
   } catch (e) {
     trip.error = String((e && e.message) || e);
+    trip.end = now();
     throw e;
   }
   const body = await res.buffer();
+  trip.end = now();
   trip.status = res.status;
   trip.headers = res.headers.raw();
   trip.body = body.toString("utf8");
   return new nodeFetch.Response(body, { status: res.status, statusText: res.statusText, headers: res.headers, url: res.url });
 };
+
+// now is the time in Unix milliseconds, with fractions.
+function now() {
+  return performance.timeOrigin + performance.now();
+}
 
 // headerLists turns request headers into {name: [values]}.
 function headerLists(h) {
