@@ -339,7 +339,7 @@ func TestHostWithoutPort(t *testing.T) {
 		":9000":                         "",
 		"name:90a":                      "",
 	} {
-		got, ok := hostWithoutPort(in)
+		got, ok := signing.HostWithoutPort(in)
 		assert.Equal(t, want, got, in)
 		assert.Equal(t, want != "", ok, in)
 	}

@@ -15,7 +15,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -129,26 +128,8 @@ func (e *Emulator) verifyTC3(r *http.Request, payload []byte, cred *credential, 
 	if signs(lookup) {
 		return true
 	}
-	host, ok := hostWithoutPort(lookup("host"))
-	return ok && signs(func(name string) string {
-		if name == "host" {
-			return host
-		}
-		return lookup(name)
-	})
-}
-
-// hostWithoutPort returns host[:port] without its port ("name:8080" gives "name",
-// "[::1]:8080" gives "[::1]"), and false when it has none.
-func hostWithoutPort(host string) (string, bool) {
-	i := strings.LastIndexByte(host, ':')
-	if i <= 0 || i == len(host)-1 || strings.Trim(host[i+1:], "0123456789") != "" {
-		return "", false
-	}
-	if strings.HasPrefix(host, "[") && host[i-1] != ']' {
-		return "", false // an IPv6 address without a port
-	}
-	return host[:i], true
+	host, ok := signing.HostWithoutPort(lookup("host"))
+	return ok && signs(signing.WithHost(lookup, host))
 }
 
 type store struct {

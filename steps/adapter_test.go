@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -245,6 +247,27 @@ func TestParseExecDriver(t *testing.T) {
 	_, err = steps.NewSuite(steps.Target{BaseURL: "http://127.0.0.1:1", UserStoreID: "x", Driver: d,
 		Credential: signing.Credential{SecretID: "id", SecretKey: "key"}})
 	assert.ErrorContains(t, err, "needs Target.Adapter")
+}
+
+// TestNodeCommand: --driver node finds the adapter from the working directory, and
+// says to run npm ci when its node_modules is missing.
+func TestNodeCommand(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		_, err := steps.NodeCommand()
+		assert.ErrorContains(t, err, "node is not on PATH")
+		return
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, filepath.FromSlash(steps.NodeAdapter))
+	require.NoError(t, os.MkdirAll(filepath.Dir(script), 0o755))
+	require.NoError(t, os.WriteFile(script, []byte("// an adapter without its SDK\n"), 0o644))
+	t.Chdir(filepath.Join(dir, "drivers")) // found in a directory above
+	_, err := steps.NodeCommand()
+	assert.ErrorContains(t, err, "run `npm ci` in "+filepath.Dir(script))
+	require.NoError(t, os.MkdirAll(filepath.Join(filepath.Dir(script), "node_modules", "tencentcloud-sdk-nodejs"), 0o755))
+	argv, err := steps.NodeCommand()
+	require.NoError(t, err)
+	assert.Equal(t, script, argv[1])
 }
 
 // ---- the test adapter ----
