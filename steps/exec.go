@@ -227,7 +227,7 @@ func (t *execTransport) exchange(in intent, o Outcome, sent, received time.Time)
 	var trips []roundTrip
 	for _, h := range o.HTTP {
 		rt := roundTrip{method: h.Method, url: a.redact(h.URL), reqHeader: http.Header{}, reqBody: []byte(a.redact(h.ReqBody)),
-			status: h.Status, body: []byte(h.Body), sent: at(h.Start, sent), received: at(h.End, received)}
+			status: h.Status, body: []byte(a.redact(h.Body)), sent: at(h.Start, sent), received: at(h.End, received)}
 		for k, vs := range h.ReqHeaders {
 			for _, v := range vs {
 				rt.reqHeader.Add(k, a.redact(v))
