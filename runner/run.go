@@ -224,7 +224,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	// transport dialled but never used looks new to the server, whose graceful shutdown
 	// would wait seconds for its first request.
 	defer client.CloseIdleConnections()
-	initScenario, err := s.connect(ctx, client, endpoint, adapter)
+	initScenario, err := s.connect(ctx, client, endpoint, adapter, listJobsOnly)
 	if err == nil {
 		err = s.makeReportDirs(&res)
 	}
@@ -265,7 +265,7 @@ func (s *session) startEndpoint(seed int64, stderr io.Writer) (endpoint string, 
 
 // connect probes the endpoint, makes the pre-flight request, and builds the steps of
 // the run on client.
-func (s *session) connect(ctx context.Context, client *http.Client, endpoint string, adapter *steps.Adapter) (func(*godog.ScenarioContext), error) {
+func (s *session) connect(ctx context.Context, client *http.Client, endpoint string, adapter *steps.Adapter, listJobsOnly bool) (func(*godog.ScenarioContext), error) {
 	if err := probe(ctx, client, endpoint, min(s.cfg.Timeout, probeTimeout)); err != nil {
 		return nil, err
 	}
@@ -284,6 +284,7 @@ func (s *session) connect(ctx context.Context, client *http.Client, endpoint str
 		Driver:           s.driver,
 		Catalogue:        s.catalogue,
 		Adapter:          adapter,
+		ListJobsOnly:     listJobsOnly,
 	}
 	newScenarios := s.cfg.newScenarios
 	if newScenarios == nil {

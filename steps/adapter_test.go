@@ -23,6 +23,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -460,4 +461,48 @@ func testQuery(params json.RawMessage) string {
 		}
 	}
 	return v.Encode()
+}
+
+// TestNeeds: the catalogue's Needs trait names what the suite's scenarios need of an
+// SDK beyond a TC3 POST: GET, signature v1 with each method, the SDK's own retry (not
+// for a client that retries 0 times), headers and a language.
+func TestNeeds(t *testing.T) {
+	t.Parallel()
+	p, err := plan.Build(features.FS)
+	require.NoError(t, err)
+	cat := steps.Steps()
+	seen := map[steps.Need]bool{}
+	for _, sc := range p.Scenarios {
+		for _, n := range cat.Analyze(sc.Tags, sc.Steps).Needs {
+			assert.NotEmpty(t, n.Step)
+			if n.Kind == steps.NeedRetry {
+				assert.NotContains(t, n.Step, "RateLimitExceededMaxRetries 0")
+			}
+			n.Step = ""
+			seen[n] = true
+		}
+	}
+	for _, n := range []steps.Need{
+		{Kind: steps.NeedMethod, Value: "GET"},
+		{Kind: steps.NeedSignMethod, Value: "HmacSHA1"},
+		{Kind: steps.NeedSignMethod, Value: "HmacSHA256"},
+		{Kind: steps.NeedRetry},
+		{Kind: steps.NeedHeader, Value: "X-TC-Action"},
+		{Kind: steps.NeedHeader, Value: "X-TC-Region"},
+		{Kind: steps.NeedHeader, Value: "X-TC-Language"},
+		{Kind: steps.NeedLanguage, Value: "en-US"},
+	} {
+		assert.True(t, seen[n], "no scenario needs %+v", n)
+	}
+}
+
+// TestExecDriverListJobsOnly: with Target.ListJobsOnly, an adapter is never asked to
+// send another action (its SDK's HTTP client is not the runner's guarded one).
+func TestExecDriverListJobsOnly(t *testing.T) {
+	t.Parallel()
+	target := adapterTarget(t, "ok", emulator.Config{}, 0)
+	target.ListJobsOnly = true
+	status, outcomes := runDriver(t, target, features.FS, "@P1")
+	assert.NotEqual(t, 0, status)
+	assert.Contains(t, failures(outcomes), `the action "NoSuchAction" is not sent to this endpoint`)
 }

@@ -26,9 +26,10 @@ import (
 
 // execTransport sends through an adapter.
 type execTransport struct {
-	adapter  *Adapter
-	endpoint intentEndpoint
-	timeout  int // the SDK's request timeout, whole seconds
+	adapter      *Adapter
+	endpoint     intentEndpoint
+	timeout      int  // the SDK's request timeout, whole seconds
+	listJobsOnly bool // Target.ListJobsOnly
 }
 
 func newExecTransport(t Target, u *url.URL) (*execTransport, error) {
@@ -53,7 +54,7 @@ func newExecTransport(t Target, u *url.URL) (*execTransport, error) {
 	if t.Client.Timeout > 0 {
 		timeout = int((t.Client.Timeout + time.Second - 1) / time.Second)
 	}
-	return &execTransport{adapter: t.Adapter, endpoint: ep, timeout: timeout}, nil
+	return &execTransport{adapter: t.Adapter, endpoint: ep, timeout: timeout, listJobsOnly: t.ListJobsOnly}, nil
 }
 
 func (t *execTransport) prepare(ctx context.Context, st *scenario, spec *requestSpec, _ time.Time) (func() *exchange, error) {
@@ -96,6 +97,9 @@ func (t *execTransport) intent(spec *requestSpec, region string) (intent, error)
 			}
 			in.Headers[h.name] = h.value
 		}
+	}
+	if why == "" && t.listJobsOnly && in.Action != action {
+		return intent{}, fmt.Errorf("harness error: the action %q is not sent to this endpoint: only %s goes out (--allow-invalid-actions lifts this)", in.Action, action)
 	}
 	if why == "" {
 		why = caps.lacks(in)

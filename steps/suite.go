@@ -50,6 +50,10 @@ type Target struct {
 	// Adapter is the running adapter of an exec driver (Driver.Adapter; StartAdapter),
 	// which the caller closes after the run; nil for the other drivers.
 	Adapter *Adapter
+	// ListJobsOnly makes an exec driver refuse a request of another action, as the
+	// runner's client does on the wire for the other drivers (an adapter's SDK sends
+	// over its own HTTP client).
+	ListJobsOnly bool
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
