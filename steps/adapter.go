@@ -204,6 +204,7 @@ func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 	a.cmd.Dir = opt.Dir
 	a.cmd.Stderr = a.stderr
 	a.cmd.WaitDelay = time.Second // a child that keeps stderr open does not hold Wait
+	ownGroup(a.cmd)
 	stdout, err := a.cmd.StdoutPipe()
 	if err != nil {
 		return nil, fmt.Errorf("adapter %q: %v", a.name, err)
@@ -246,16 +247,21 @@ func (a *Adapter) Hello() Hello { return a.hello }
 func (a *Adapter) Describe() string { return a.hello.describe() + " (" + a.name + ")" }
 
 // Close ends the adapter: its stdin is closed (the adapter should then exit), and it is
-// killed if it has not exited within a second.
+// killed, with its process group, if it has not exited within a second.
 func (a *Adapter) Close() error {
-	a.writeMu.Lock()
-	a.stdin.Close()
-	a.writeMu.Unlock()
+	go func() { // behind a write that may be blocked until the kill
+		a.writeMu.Lock()
+		defer a.writeMu.Unlock()
+		a.stdin.Close()
+	}()
 	select {
 	case <-a.exited:
 	case <-time.After(time.Second):
-		_ = a.cmd.Process.Kill()
-		<-a.exited
+		a.kill()
+		select {
+		case <-a.exited:
+		case <-time.After(5 * time.Second): // a child that escaped its group keeps stdout open
+		}
 	}
 	a.fail(errors.New("adapter closed"))
 	return nil
@@ -348,10 +354,21 @@ func (a *Adapter) fail(err error) error {
 	}
 	a.failed = err
 	close(a.dead)
-	if a.cmd.Process != nil {
-		_ = a.cmd.Process.Kill()
-	}
+	a.kill()
 	return err
+}
+
+// kill kills the adapter and the processes it started (its process group, where the
+// system has them: a shell's children too).
+func (a *Adapter) kill() {
+	select {
+	case <-a.exited: // waited for: its process id may be another's by now
+		return
+	default:
+	}
+	if a.cmd.Process != nil {
+		killGroup(a.cmd.Process)
+	}
 }
 
 func (a *Adapter) err() error {
@@ -387,29 +404,37 @@ func (a *Adapter) call(ctx context.Context, in intent) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, fmt.Errorf("harness error: the intent does not encode: %v", err)
 	}
-	a.writeMu.Lock()
-	_, err = a.stdin.Write(append(line, '\n'))
-	a.writeMu.Unlock()
-	if err != nil {
-		a.fail(fmt.Errorf("adapter %q: writing an intent: %v%s", a.name, err, a.stderrTail()))
-		return Outcome{}, a.err()
-	}
 	wait := time.Duration(in.Timeout)*time.Second*time.Duration(1+in.Retries) + adapterGrace
 	if in.Retries > 0 {
 		wait += time.Duration(1<<in.Retries) * time.Second // the SDK's back-off, 1 s, 2 s, 4 s...
 	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
-	select {
-	case o := <-ch:
-		return o, nil
-	case <-a.dead:
-		return Outcome{}, a.err()
-	case <-ctx.Done():
-		return Outcome{}, ctx.Err()
-	case <-timer.C:
-		a.fail(fmt.Errorf("adapter %q did not answer the intent %s within %s (the request's timeout of %d s and %s)", a.name, in.ID, wait, in.Timeout, adapterGrace))
-		return Outcome{}, a.err()
+	// The write is timed too: an adapter that reads no intent fills the pipe. A write
+	// left blocked ends when the adapter is killed.
+	written := make(chan error, 1)
+	go func() {
+		a.writeMu.Lock()
+		defer a.writeMu.Unlock()
+		_, err := a.stdin.Write(append(line, '\n'))
+		written <- err
+	}()
+	for {
+		select {
+		case err := <-written:
+			if err != nil {
+				return Outcome{}, a.fail(fmt.Errorf("adapter %q: writing an intent: %v%s", a.name, err, a.stderrTail()))
+			}
+			written = nil
+		case o := <-ch:
+			return o, nil
+		case <-a.dead:
+			return Outcome{}, a.err()
+		case <-ctx.Done():
+			return Outcome{}, ctx.Err()
+		case <-timer.C:
+			return Outcome{}, a.fail(fmt.Errorf("adapter %q did not answer the intent %s within %s (the request's timeout of %d s and %s)", a.name, in.ID, wait, in.Timeout, adapterGrace))
+		}
 	}
 }
 
