@@ -172,6 +172,7 @@ async function call(intent) {
     out.http = record.map((t) => ({
       ...t,
       url: scrub(t.url, cred),
+      requestHeaders: Object.fromEntries(Object.entries(t.requestHeaders).map(([k, vs]) => [k, vs.map((v) => scrub(v, cred))])),
       requestBody: scrub(t.requestBody, cred),
       error: t.error === undefined ? undefined : scrub(t.error, cred),
     }));
