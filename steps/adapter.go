@@ -156,11 +156,17 @@ type AdapterOptions struct {
 	// Timeout bounds the hello and every request (the harness's --timeout): an adapter
 	// that has not answered an intent within it (and a grace) is finished.
 	Timeout time.Duration
+	// Hello bounds the wait for the hello; 0 is Timeout, and at least
+	// DefaultAdapterHello (a runtime and its SDK may take seconds to load).
+	Hello time.Duration
 	// MaxLine bounds a line from the adapter; 0 is DefaultAdapterMaxLine.
 	MaxLine int
 	// Dir is the adapter's working directory; "" the harness's.
 	Dir string
 }
+
+// DefaultAdapterHello is the least time an adapter is given to say hello.
+const DefaultAdapterHello = 30 * time.Second
 
 // adapterGrace is added to an intent's timeout before the harness gives up on the
 // adapter: the SDK's own timeout (timeoutSeconds) should end a request first.
@@ -186,7 +192,7 @@ type Adapter struct {
 }
 
 // StartAdapter starts argv and reads its hello. An adapter that does not start, dies,
-// or says something other than a hello of this protocol within opt.Timeout is an error
+// or says something other than a hello of this protocol within opt.Hello is an error
 // naming it, with the end of what it wrote to stderr.
 func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 	if len(argv) == 0 {
@@ -197,6 +203,9 @@ func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 	}
 	if opt.MaxLine <= 0 {
 		opt.MaxLine = DefaultAdapterMaxLine
+	}
+	if opt.Hello <= 0 {
+		opt.Hello = max(opt.Timeout, DefaultAdapterHello)
 	}
 	a := &Adapter{name: strings.Join(argv, " "), timeout: opt.Timeout, stderr: &tailBuffer{max: 4 << 10},
 		pending: map[string]chan Outcome{}, secrets: map[string]bool{}, dead: make(chan struct{}), exited: make(chan struct{})}
@@ -226,7 +235,7 @@ func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 		}
 		a.fail(why)
 	}()
-	timer := time.NewTimer(opt.Timeout)
+	timer := time.NewTimer(opt.Hello)
 	defer timer.Stop()
 	select {
 	case h := <-hello:
@@ -235,7 +244,7 @@ func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 	case <-a.dead:
 		return nil, a.err()
 	case <-timer.C:
-		a.fail(fmt.Errorf("adapter %q wrote no hello within %s%s", a.name, opt.Timeout, a.stderrTail()))
+		a.fail(fmt.Errorf("adapter %q wrote no hello within %s%s", a.name, opt.Hello, a.stderrTail()))
 		return nil, a.err()
 	}
 }

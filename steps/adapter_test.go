@@ -81,8 +81,10 @@ func adapterTarget(t *testing.T, mode string, cfg emulator.Config, timeout time.
 // TestExecDriver: scenarios through the Go test adapter (a real one: it signs and sends
 // each intent) pass against the reference emulator, the @wire ones are skipped with
 // the catalogue's reason, and what the adapter's SDK cannot do (signature v1) too.
+//
+// Not parallel, nor TestExecDriverFails: their rate-limit bursts must be answered
+// within one second, and so must those of the tests they would run beside.
 func TestExecDriver(t *testing.T) {
-	t.Parallel()
 	target := adapterTarget(t, "ok", emulator.Config{RateLimit: emulator.DefaultRateLimit}, 0)
 	status, outcomes := runDriver(t, target, features.FS, "@S1,@S2,@T7,@T8,@A1,@A7,@P1,@P2,@P3,@P5,@R3,@sdk-retry")
 	assert.Equal(t, 0, status, failures(outcomes))
@@ -106,7 +108,6 @@ func TestExecDriver(t *testing.T) {
 // TestExecDriverFails: what the adapter's SDK reports of a broken endpoint fails the
 // scenario, as with the sdk driver.
 func TestExecDriverFails(t *testing.T) {
-	t.Parallel()
 	cases := []struct {
 		name, tags, message string
 		cfg                 emulator.Config
@@ -121,7 +122,6 @@ func TestExecDriverFails(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
 			status, outcomes := runDriver(t, adapterTarget(t, "ok", c.cfg, 0), features.FS, c.tags)
 			assert.NotEqual(t, 0, status, "the exec driver passed against a broken emulator")
 			assert.Contains(t, failures(outcomes), c.message)
@@ -157,7 +157,7 @@ func TestAdapterStart(t *testing.T) {
 			if mode == "no-such-cmd" {
 				_, err = steps.StartAdapter([]string{"/nonexistent/adapter"}, steps.AdapterOptions{Timeout: time.Second})
 			} else {
-				_, _, err = startAdapter(t, mode, steps.AdapterOptions{Timeout: time.Second, MaxLine: 4096})
+				_, _, err = startAdapter(t, mode, steps.AdapterOptions{Timeout: time.Second, Hello: time.Second, MaxLine: 4096})
 			}
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), want)
