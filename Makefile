@@ -24,13 +24,17 @@ ifneq ($(strip $(TAGS)),)
 CONFORMANCE_FLAGS += --tags '$(TAGS)'
 endif
 ifneq ($(strip $(DRIVER)),)
-CONFORMANCE_FLAGS += --driver $(DRIVER)
+# From the environment make passes on (DRIVER is set there or on make's command line), so
+# that an exec driver's command keeps its quotes: DRIVER="exec:sh -c 'my adapter'".
+CONFORMANCE_FLAGS += --driver "$$DRIVER"
 endif
 
 .PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
-## every request through the official Go SDK instead of the harness's own signed HTTP
+## every request through the official Go SDK instead of the harness's own signed HTTP,
+## DRIVER=node through the official Node.js SDK (npm ci in drivers/node first), and
+## DRIVER="exec:CMD ARGS" through any adapter of DRIVERS.md
 conformance:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
 

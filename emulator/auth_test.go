@@ -52,6 +52,20 @@ func TestAuthentication(t *testing.T) {
 		{"A1 UNSIGNED-PAYLOAD", call{cred: primary, body: body, headers: map[string]string{"X-TC-Content-SHA256": "UNSIGNED-PAYLOAD"}}, ok},
 		{"A1 UNSIGNED-PAYLOAD body not covered", call{cred: primary, body: `{}`, headers: map[string]string{"X-TC-Content-SHA256": "UNSIGNED-PAYLOAD"},
 			after: func(r *http.Request) { setBody(r, body) }}, ok},
+		// A1 on a non-default port: a signature over the Host header as sent, or over
+		// the host without its port (as SDKs sign it); nothing else.
+		{"A1 host:port signed with the port", call{cred: primary, body: body, host: testHost + ":9000"}, ok},
+		{"A1 host:port signed without the port", call{cred: primary, body: body, host: testHost, after: func(r *http.Request) { r.Host = testHost + ":9000" }}, ok},
+		{"A1 GET host:port signed without the port", call{method: "GET", cred: primary, query: listQuery(varied.ID), host: testHost, after: func(r *http.Request) { r.Host = testHost + ":9000" }}, ok},
+		{"A1 [::1]:port signed without the port", call{cred: primary, body: body, host: "[::1]", after: func(r *http.Request) { r.Host = "[::1]:9000" }}, ok},
+		{"A2 host:port signed with another port", call{cred: primary, body: body, host: testHost + ":9001", after: func(r *http.Request) { r.Host = testHost + ":9000" }}, "AuthFailure.SignatureFailure"},
+		{"A2 host signed with a port it was not sent with", call{cred: primary, body: body, host: testHost + ":9000", after: func(r *http.Request) { r.Host = testHost }}, "AuthFailure.SignatureFailure"},
+		{"A2 host:port signed for another host", call{cred: primary, body: body, host: "evil.example", after: func(r *http.Request) { r.Host = testHost + ":9000" }}, "AuthFailure.SignatureFailure"},
+		{"A2 host:port signed without the port, wrong key", call{cred: wrongKey, body: body, host: testHost, after: func(r *http.Request) { r.Host = testHost + ":9000" }}, "AuthFailure.SignatureFailure"},
+		{"A2 host:port signed without the port, tampered body", call{cred: primary, body: body, host: testHost, after: func(r *http.Request) {
+			r.Host = testHost + ":9000"
+			setBody(r, listBody(storeOf(t, "sibling").ID))
+		}}, "AuthFailure.SignatureFailure"},
 		// A2: a signature that does not match.
 		{"A2 wrong key", call{cred: wrongKey, body: body}, "AuthFailure.SignatureFailure"},
 		{"A2 tampered body", call{cred: primary, body: body, after: func(r *http.Request) { setBody(r, listBody(storeOf(t, "sibling").ID)) }}, "AuthFailure.SignatureFailure"},
@@ -311,5 +325,24 @@ func TestSigningKeyCache(t *testing.T) {
 		require.Empty(t, res.code, "round %d: %s", i, res.message)
 		res = serve(t, e, call{cred: wrong, body: body, ts: ts}.request(t))
 		require.Equal(t, "AuthFailure.SignatureFailure", res.code, "round %d", i)
+	}
+}
+
+func TestHostWithoutPort(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ciam.tencentcloudapi.com:9000": "ciam.tencentcloudapi.com",
+		"127.0.0.1:80":                  "127.0.0.1",
+		"[::1]:9000":                    "[::1]",
+		"ciam.tencentcloudapi.com":      "",
+		"[::1]":                         "",
+		"[fe80::1]":                     "",
+		"name:":                         "",
+		":9000":                         "",
+		"name:90a":                      "",
+	} {
+		got, ok := signing.HostWithoutPort(in)
+		assert.Equal(t, want, got, in)
+		assert.Equal(t, want != "", ok, in)
 	}
 }

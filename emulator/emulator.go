@@ -98,28 +98,38 @@ func (c *credential) macFor(date string) *macKey {
 
 // verifyTC3 is signing.Verify with the signing key cached: the canonical request and
 // string to sign come from the signing package, over the raw query (GET) and raw body.
+// When the Host header has a port, a signature over the host without it is accepted too
+// (doc.go, "Authentication": SDKs sign the host alone on any port).
 func (e *Emulator) verifyTC3(r *http.Request, payload []byte, cred *credential, auth signing.Authorization, ts int64) bool {
 	if auth.Service != serviceName {
 		return signing.Verify(r, payload, cred.SecretKey, auth, ts)
+	}
+	var want [sha256.Size]byte
+	if n, err := hex.Decode(want[:], []byte(auth.Signature)); err != nil || n != len(want) {
+		return false
 	}
 	query := r.URL.RawQuery
 	if r.Method != http.MethodGet {
 		query = ""
 	}
 	lookup := signing.RequestHeader(r)
-	canonical := signing.CanonicalRequest(r.Method, query, lookup, auth.SignedHeaders, signing.PayloadHash(lookup, payload))
-	sts := signing.StringToSign(ts, signing.CredentialScope(auth.Date, auth.Service), canonical)
-	var want, got [sha256.Size]byte
-	if n, err := hex.Decode(want[:], []byte(auth.Signature)); err != nil || n != len(want) {
-		return false
+	signs := func(lookup signing.HeaderLookup) bool {
+		canonical := signing.CanonicalRequest(r.Method, query, lookup, auth.SignedHeaders, signing.PayloadHash(lookup, payload))
+		sts := signing.StringToSign(ts, signing.CredentialScope(auth.Date, auth.Service), canonical)
+		var got [sha256.Size]byte
+		k := cred.macFor(auth.Date)
+		m := k.pool.Get().(hash.Hash)
+		m.Reset()
+		m.Write([]byte(sts))
+		m.Sum(got[:0])
+		k.pool.Put(m)
+		return hmac.Equal(got[:], want[:])
 	}
-	k := cred.macFor(auth.Date)
-	m := k.pool.Get().(hash.Hash)
-	m.Reset()
-	m.Write([]byte(sts))
-	m.Sum(got[:0])
-	k.pool.Put(m)
-	return hmac.Equal(got[:], want[:])
+	if signs(lookup) {
+		return true
+	}
+	host, ok := signing.HostWithoutPort(lookup("host"))
+	return ok && signs(signing.WithHost(lookup, host))
 }
 
 type store struct {

@@ -199,7 +199,7 @@ func (c *call) forge(key string, auth signing.Authorization, ts int64) {
 
 // verifiesAsReceived tells a TC3 request whose signature is s.cred's, over its own scope.
 func (c *call) verifiesAsReceived(s signedCall) bool {
-	return signing.Verify(c.r, c.payload(), s.cred.SecretKey, s.auth, s.ts)
+	return signing.VerifyPortless(c.r, c.payload(), s.cred.SecretKey, s.auth, s.ts)
 }
 
 // scopeOK is the A6 check of the emulator: the scope is ciam, dated the timestamp's day.

@@ -126,7 +126,7 @@ func (c *call) verified(fx *fixture.Fixture) (signedCall, bool) {
 		return signedCall{}, false
 	}
 	cred, ok := credentialByID(fx, auth.SecretID)
-	if !ok || !signing.Verify(c.r, c.payload(), cred.SecretKey, auth, ts) {
+	if !ok || !signing.VerifyPortless(c.r, c.payload(), cred.SecretKey, auth, ts) {
 		return signedCall{}, false
 	}
 	return signedCall{auth: auth, ts: ts, cred: cred}, true
@@ -156,7 +156,7 @@ func (c *call) verifiesWith(s signedCall, body []byte, edit func(r *http.Request
 	if r.Method == http.MethodGet {
 		body = nil
 	}
-	return signing.Verify(r, body, s.cred.SecretKey, s.auth, s.ts)
+	return signing.VerifyPortless(r, body, s.cred.SecretKey, s.auth, s.ts)
 }
 
 func credentialByID(fx *fixture.Fixture, id string) (fixture.Credential, bool) {

@@ -224,7 +224,7 @@ func flagSpecs() []flagSpec {
 	return []flagSpec{
 		{"endpoint", EnvEndpoint, "base URL of the " + vocab.Action + " endpoint, e.g. https://" + vocab.DefaultHost + " (default: start the embedded emulator)"},
 		{"region", EnvRegion, "X-TC-Region of ordinary requests"},
-		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included) or sdk (the official Go SDK " + steps.SDKModule + ", to gate an SDK release; @wire scenarios are skipped)"},
+		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included) sdk (the official Go SDK " + steps.SDKModule + ", to gate an SDK release; @wire scenarios are skipped), node (the official Node.js SDK through drivers/node/adapter.js; run `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md; CMD ARGS split as a shell splits words, no shell: exec:'sh -c ...' for one)"},
 		{"secret-id", EnvSecretID, "SecretId of the API key that signs ordinary requests (required with --endpoint)"},
 		{"secret-key-file", "", "file holding the SecretKey (default: " + EnvSecretKey + "); the key is never taken from the command line"},
 		{"session-token-file", "", "file holding the session token of a temporary key (default: " + EnvToken + ")"},
@@ -518,7 +518,7 @@ func (cfg Config) validate() error {
 		return usageError("--profile %q: want %s or %s", cfg.Profile, ProfileAccount, ProfileEmulator)
 	}
 	if _, err := steps.ParseDriver(cfg.Driver); err != nil {
-		return usageError("--driver %q: want %s or %s", cfg.Driver, steps.DriverWire, steps.DriverSDK)
+		return usageError("--%v", err)
 	}
 	return nil
 }

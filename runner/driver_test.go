@@ -96,7 +96,7 @@ func TestParseFlagsDriver(t *testing.T) {
 	var stderr bytes.Buffer
 	res := Run(context.Background(), bad, &bytes.Buffer{}, &stderr)
 	assert.Equal(t, ExitUsage, res.ExitCode)
-	assert.Contains(t, stderr.String(), `--driver "grpc": want wire or sdk`)
+	assert.Contains(t, stderr.String(), `--driver "grpc": want wire, sdk, node or exec:CMD ARGS`)
 }
 
 // TestRunSDKFails: against an endpoint whose answers lack the RequestId (T8), the sdk

@@ -61,8 +61,9 @@ type Result struct {
 	Problems []string
 	// Shard is the part of the suite that ran, "K/N", or "" for the whole suite.
 	Shard string
-	// Driver sent the requests: "wire" or "sdk". SDK names the SDK module and version
-	// under test (steps.SDKModuleVersion) when the driver is sdk, else "".
+	// Driver sent the requests: "wire", "sdk", "node" or "exec:CMD". SDK names the SDK
+	// module and version under test (steps.SDKModuleVersion) when the driver is sdk,
+	// the adapter, its SDK and version (its hello) for an exec driver, else "".
 	Driver, SDK string
 	// Reports lists the report files written.
 	Reports  []string
@@ -158,6 +159,8 @@ type session struct {
 	tls     *tls.Config
 	shard   shard
 	driver  steps.Driver
+	// adapter is the command of an exec driver's adapter (steps.Driver.Command).
+	adapter []string
 	// catalogue is the step catalogue: the traits of the selected scenarios and the
 	// steps' binding both come from it.
 	catalogue *steps.Catalogue
@@ -202,6 +205,16 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		res.SDK = steps.SDKModuleVersion()
 		fmt.Fprintf(stdout, "conformance: driver sdk: every request goes through %s\n", res.SDK)
 	}
+	var adapter *steps.Adapter
+	if s.adapter != nil {
+		// One adapter for the run; one that does not start and say hello is exit 2.
+		if adapter, err = steps.StartAdapter(s.adapter, steps.AdapterOptions{Timeout: s.cfg.Timeout}); err != nil {
+			return Result{ExitCode: ExitUsage, Err: usageError("--driver %s: %v", s.driver, err)}
+		}
+		defer adapter.Close()
+		res.SDK = adapter.Describe()
+		fmt.Fprintf(stdout, "conformance: driver %s: every request goes through the %s\n", s.driver, res.SDK)
+	}
 	if !s.shard.whole() {
 		res.Shard = s.shard.String()
 	}
@@ -214,7 +227,7 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 	// transport dialled but never used looks new to the server, whose graceful shutdown
 	// would wait seconds for its first request.
 	defer client.CloseIdleConnections()
-	initScenario, err := s.connect(ctx, client, endpoint)
+	initScenario, err := s.connect(ctx, client, endpoint, adapter, listJobsOnly)
 	if err == nil {
 		err = s.makeReportDirs(&res)
 	}
@@ -255,7 +268,7 @@ func (s *session) startEndpoint(seed int64, stderr io.Writer) (endpoint string, 
 
 // connect probes the endpoint, makes the pre-flight request, and builds the steps of
 // the run on client.
-func (s *session) connect(ctx context.Context, client *http.Client, endpoint string) (func(*godog.ScenarioContext), error) {
+func (s *session) connect(ctx context.Context, client *http.Client, endpoint string, adapter *steps.Adapter, listJobsOnly bool) (func(*godog.ScenarioContext), error) {
 	if err := probe(ctx, client, endpoint, min(s.cfg.Timeout, probeTimeout)); err != nil {
 		return nil, err
 	}
@@ -279,6 +292,8 @@ func (s *session) connect(ctx context.Context, client *http.Client, endpoint str
 		EmbeddedEmulator: s.cfg.Endpoint == "",
 		Driver:           s.driver,
 		Catalogue:        s.catalogue,
+		Adapter:          adapter,
+		ListJobsOnly:     listJobsOnly,
 	}
 	newScenarios := s.cfg.newScenarios
 	if newScenarios == nil {
@@ -408,6 +423,11 @@ func prepare(cfg Config) (*session, error) {
 	s := &session{cfg: cfg, catalogue: cmp.Or(cfg.catalogue, steps.Steps())}
 	var err error
 	s.driver, _ = steps.ParseDriver(cfg.Driver) // validated
+	if s.driver.Adapter() {
+		if s.adapter, err = s.driver.Command(); err != nil {
+			return nil, usageError("%v", err)
+		}
+	}
 	if s.own, s.reports, err = resolveReports(cfg); err != nil {
 		return nil, err
 	}

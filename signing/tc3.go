@@ -283,7 +283,47 @@ func Sign(r *http.Request, body []byte, cred Credential, service string, timesta
 // canonical query (the raw query for GET, "" for POST), the signed headers and the raw
 // body. The comparison is constant-time.
 func Verify(r *http.Request, body []byte, secretKey string, auth Authorization, timestamp int64) bool {
+	return verify(r, RequestHeader(r), body, secretKey, auth, timestamp)
+}
+
+// VerifyPortless is Verify, and when that fails and the Host header has a port, Verify
+// over the host without it: SDKs differ on a non-default port (the Go SDK signs
+// "name:9000", the Node.js SDK "name"), and the real service is only reached on the
+// default port. It is the emulator's rule (emulator/doc.go), for those that must read
+// requests as the emulator does.
+func VerifyPortless(r *http.Request, body []byte, secretKey string, auth Authorization, timestamp int64) bool {
+	if Verify(r, body, secretKey, auth, timestamp) {
+		return true
+	}
 	lookup := RequestHeader(r)
+	host, ok := HostWithoutPort(lookup("host"))
+	return ok && verify(r, WithHost(lookup, host), body, secretKey, auth, timestamp)
+}
+
+// HostWithoutPort returns host[:port] without its port ("name:8080" gives "name",
+// "[::1]:8080" gives "[::1]"), and false when it has none.
+func HostWithoutPort(host string) (string, bool) {
+	i := strings.LastIndexByte(host, ':')
+	if i <= 0 || i == len(host)-1 || strings.Trim(host[i+1:], "0123456789") != "" {
+		return "", false
+	}
+	if strings.HasPrefix(host, "[") && host[i-1] != ']' {
+		return "", false // an IPv6 address without a port
+	}
+	return host[:i], true
+}
+
+// WithHost is lookup with "host" answered by host.
+func WithHost(lookup HeaderLookup, host string) HeaderLookup {
+	return func(name string) string {
+		if name == "host" {
+			return host
+		}
+		return lookup(name)
+	}
+}
+
+func verify(r *http.Request, lookup HeaderLookup, body []byte, secretKey string, auth Authorization, timestamp int64) bool {
 	canonical := CanonicalRequest(r.Method, CanonicalQuery(r), lookup, auth.SignedHeaders, PayloadHash(lookup, body))
 	want := Signature(secretKey, auth.Date, auth.Service, StringToSign(timestamp, CredentialScope(auth.Date, auth.Service), canonical))
 	return hmac.Equal([]byte(want), []byte(auth.Signature))

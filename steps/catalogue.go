@@ -37,6 +37,11 @@ type Step struct {
 	// Wait is how long the step waits by construction (a paced sequence), from its
 	// submatches; nil for a step that does not.
 	Wait func(m []string) time.Duration
+	// Needs says what an SDK must let its callers do for the step to run, from its
+	// submatches; nil when every SDK can. The Go SDK does all of it; an adapter's hello
+	// says what its SDK does (Capabilities), and the exec drivers skip a scenario that
+	// needs more, with the reason.
+	Needs func(m []string) []Need
 
 	run func(st *scenario) any
 }
@@ -82,6 +87,8 @@ type Traits struct {
 	Fixture bool
 	// Wire says why the sdk driver cannot run it ("" when it can); WireStep is the step.
 	Wire, WireStep string
+	// Needs are what its steps need of an SDK, each with its step.
+	Needs []Need
 	// OtherAction is set when a step makes it send an action other than ListJobs on
 	// purpose: Action ("" for a request without one).
 	Action      string
@@ -114,6 +121,12 @@ func (c *Catalogue) Analyze(tags []string, steps []plan.StepText) Traits {
 		if s.Wait != nil {
 			t.Wait = max(t.Wait, s.Wait(m))
 		}
+		if s.Needs != nil {
+			for _, n := range s.Needs(m) {
+				n.Step = text.Text
+				t.Needs = append(t.Needs, n)
+			}
+		}
 		if s.Action != nil && !t.OtherAction {
 			if a, ok := s.Action(m, text.DocString); ok && a != vocab.Action {
 				t.Action, t.OtherAction = a, true
@@ -123,6 +136,47 @@ func (c *Catalogue) Analyze(tags []string, steps []plan.StepText) Traits {
 	vocab.SortRows(t.Rows)
 	t.Rows = slices.Compact(t.Rows)
 	return t
+}
+
+// Need is one thing a step needs an SDK to let its callers do.
+type Need struct {
+	// Kind is NeedMethod, NeedSignMethod, NeedHeader, NeedLanguage or NeedRetry; Value
+	// the method, sign method, header or language ("" for NeedRetry).
+	Kind, Value string
+	// Step is the step that needs it (set by Analyze).
+	Step string
+}
+
+// The kinds of Need, each checked against the Capabilities field of its name.
+const (
+	NeedMethod     = "method"
+	NeedSignMethod = "signMethod"
+	NeedHeader     = "header"
+	NeedLanguage   = "language"
+	NeedRetry      = "retry"
+)
+
+// need is the Needs trait of a step that needs one thing, m[i].
+func need(kind string, i int) func([]string) []Need {
+	return func(m []string) []Need { return []Need{{Kind: kind, Value: m[i]}} }
+}
+
+// needRetry is the Needs trait of a step whose SDK client retries m[3] times: the
+// SDK's own retry, unless that is 0.
+func needRetry(m []string) []Need {
+	if m[3] == "0" {
+		return nil
+	}
+	return []Need{{Kind: NeedRetry}}
+}
+
+// needHeader is the Needs trait of a step that sets the header m[1] (to m[2]).
+func needHeader(m []string) []Need {
+	n := []Need{{Kind: NeedHeader, Value: m[1]}}
+	if strings.EqualFold(m[1], "X-TC-Language") && len(m) > 2 {
+		n = append(n, Need{Kind: NeedLanguage, Value: m[2]})
+	}
+	return n
 }
 
 // wire is the trait of a step the sdk driver can never run.
@@ -188,8 +242,8 @@ func catalogue() []Step {
 		{Pattern: `^a ListJobs request for the fault user store of "([^"]*)"$`, Fixture: true, run: func(s *st) any { return s.requestForFaultStore }},
 		{Pattern: `^a ListJobs request for a user store that does not exist$`, run: func(s *st) any { return s.requestForUnknownStore }},
 		{Pattern: `^the user store under test holds at least (\d+) jobs?$`, Rows: listingRows, run: func(s *st) any { return s.targetHoldsJobs }},
-		{Pattern: `^the request is sent as GET$`, run: func(s *st) any { return s.sentAsGET }},
-		{Pattern: `^the request method is "([A-Z]+)"$`, run: func(s *st) any { return s.methodIs },
+		{Pattern: `^the request is sent as GET$`, Needs: func([]string) []Need { return []Need{{Kind: NeedMethod, Value: "GET"}} }, run: func(s *st) any { return s.sentAsGET }},
+		{Pattern: `^the request method is "([A-Z]+)"$`, Needs: need(NeedMethod, 1), run: func(s *st) any { return s.methodIs },
 			Wire: func(m []string) string {
 				if m[1] == "GET" || m[1] == "POST" {
 					return ""
@@ -222,8 +276,8 @@ func catalogue() []Step {
 			Wire: wire("the SDK writes the body itself, from the request's parameters")},
 		{Pattern: `^the query is exactly "([^"]*)"$`, Action: actionWritten, run: func(s *st) any { return s.queryIsExactly },
 			Wire: wire("the SDK writes and orders the query itself, from the request's parameters")},
-		{Pattern: `^the header "([^"]*)" is "([^"]*)"$`, Action: actionHeader, run: func(s *st) any { return s.headerIs }},
-		{Pattern: `^the header "([^"]*)" is absent$`, run: func(s *st) any { return s.headerAbsent },
+		{Pattern: `^the header "([^"]*)" is "([^"]*)"$`, Action: actionHeader, Needs: needHeader, run: func(s *st) any { return s.headerIs }},
+		{Pattern: `^the header "([^"]*)" is absent$`, Needs: needHeader, run: func(s *st) any { return s.headerAbsent },
 			Action: func(m []string, _ string) (string, bool) { return "", strings.EqualFold(m[1], "X-TC-Action") },
 			Wire: func(m []string) string {
 				if strings.EqualFold(m[1], "X-TC-Region") {
@@ -260,7 +314,7 @@ func catalogue() []Step {
 		{Pattern: `^the signature is cut short by its last hex digit after signing$`, Wire: afterSigning, run: func(s *st) any { return s.signatureCutShort }},
 		{Pattern: `^the X-TC-Timestamp is moved (\d+) seconds? (earlier|later) after signing$`, Wire: afterSigning, run: func(s *st) any { return s.timestampMoved }},
 		{Pattern: `^the signature v1 parameter "([^"]*)" is changed after signing$`, Wire: afterSigning, run: func(s *st) any { return s.v1ParameterChanged }},
-		{Pattern: `^the request is signed with signature v1 and "(HmacSHA1|HmacSHA256)"$`, run: func(s *st) any { return s.signV1 }},
+		{Pattern: `^the request is signed with signature v1 and "(HmacSHA1|HmacSHA256)"$`, Needs: need(NeedSignMethod, 1), run: func(s *st) any { return s.signV1 }},
 		{Pattern: `^the request carries no X-TC-Token$`, run: func(s *st) any { return s.noToken }},
 		{Pattern: `^the request carries the X-TC-Token "([^"]*)"$`, run: func(s *st) any { return s.tokenIs }},
 
@@ -331,7 +385,7 @@ func catalogue() []Step {
 		{Pattern: `^all (\d+) good requests succeed$`, Judges: true, run: func(s *st) any { return s.goodSucceed }},
 
 		// The SDK's own rate-limit retry (sdkretry.go).
-		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`, Judges: true, Fixture: true, run: func(s *st) any { return s.sdkBurst }},
+		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`, Judges: true, Fixture: true, Needs: needRetry, run: func(s *st) any { return s.sdkBurst }},
 		{Pattern: `^(\d+) of them succeeded only after the SDK retried on "([^"]*)"$`, Judges: true, run: func(s *st) any { return s.retriedOn }},
 		{Pattern: `^none of them was retried$`, Judges: true, run: func(s *st) any { return s.noneRetried }},
 	}

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -28,20 +32,155 @@ const (
 	// (github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common), and the checks
 	// look at what the SDK decoded: it gates an SDK release against the contract.
 	DriverSDK Driver = "sdk"
+	// DriverNode sends every request through the official Node.js SDK
+	// (tencentcloud-sdk-nodejs), by the adapter drivers/node/adapter.js: the exec driver
+	// of "node drivers/node/adapter.js" (NodeCommand).
+	DriverNode Driver = "node"
+	// DriverExecPrefix starts an exec driver: "exec:CMD ARGS" sends every request
+	// through the adapter CMD ARGS starts (DRIVERS.md, adapter.go).
+	DriverExecPrefix = "exec:"
 )
 
-// Drivers lists the drivers, the default first.
+// Drivers lists the built-in drivers, the default first (an exec driver is any
+// DriverExecPrefix + command).
 func Drivers() []Driver { return []Driver{DriverWire, DriverSDK} }
 
-// ParseDriver reads a driver name; "" is DriverWire.
+// ParseDriver reads a driver name; "" is DriverWire. An exec driver's command is
+// split here (SplitCommand), so a malformed one is an error.
 func ParseDriver(name string) (Driver, error) {
-	switch d := Driver(strings.TrimSpace(name)); d {
-	case "":
+	switch d := Driver(strings.TrimSpace(name)); {
+	case d == "":
 		return DriverWire, nil
-	case DriverWire, DriverSDK:
+	case d == DriverWire, d == DriverSDK, d == DriverNode:
+		return d, nil
+	case strings.HasPrefix(string(d), DriverExecPrefix):
+		if _, err := SplitCommand(strings.TrimPrefix(string(d), DriverExecPrefix)); err != nil {
+			return "", fmt.Errorf("driver %q: %v", name, err)
+		}
 		return d, nil
 	}
-	return "", fmt.Errorf("driver %q: want %s or %s", name, DriverWire, DriverSDK)
+	return "", fmt.Errorf("driver %q: want %s, %s, %s or %sCMD ARGS", name, DriverWire, DriverSDK, DriverNode, DriverExecPrefix)
+}
+
+// Adapter reports whether d sends through an adapter process (DriverNode, exec:).
+func (d Driver) Adapter() bool {
+	return d == DriverNode || strings.HasPrefix(string(d), DriverExecPrefix)
+}
+
+// Command is the adapter command of an exec driver (DriverNode: NodeCommand). Its
+// errors are one line, for exit 2.
+func (d Driver) Command() ([]string, error) {
+	switch {
+	case d == DriverNode:
+		return NodeCommand()
+	case strings.HasPrefix(string(d), DriverExecPrefix):
+		return SplitCommand(strings.TrimPrefix(string(d), DriverExecPrefix))
+	}
+	return nil, fmt.Errorf("driver %q sends through no adapter", d)
+}
+
+// NodeAdapter is the Node.js adapter's script, from the repository's root.
+const NodeAdapter = "drivers/node/adapter.js"
+
+// NodeCommand is the command of DriverNode: node and the adapter script, found in the
+// working directory or a directory above it, else beside this package's source (a
+// binary built from the repository on this machine). It fails, saying what to do,
+// when node is not on PATH, the script is not found, or its node_modules is missing.
+func NodeCommand() ([]string, error) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, errors.New("--driver node needs Node.js: node is not on PATH (install Node.js 18 or later)")
+	}
+	script := findNodeAdapter()
+	if script == "" {
+		return nil, fmt.Errorf("--driver node: %s is not in the working directory or a directory above it; run the harness from the repository, or use --driver exec:'node /path/to/%s'", NodeAdapter, NodeAdapter)
+	}
+	dir := filepath.Dir(script)
+	if st, err := os.Stat(filepath.Join(dir, "node_modules", "tencentcloud-sdk-nodejs")); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("--driver node: %s has no node_modules/tencentcloud-sdk-nodejs: run `npm ci` in %s", dir, dir)
+	}
+	return []string{node, script}, nil
+}
+
+// findNodeAdapter returns the path of NodeAdapter, or "".
+func findNodeAdapter() string {
+	var dirs []string
+	if wd, err := os.Getwd(); err == nil {
+		for d := wd; ; d = filepath.Dir(d) {
+			dirs = append(dirs, d)
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if _, file, _, ok := runtime.Caller(0); ok {
+		dirs = append(dirs, filepath.Dir(filepath.Dir(file)))
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, filepath.FromSlash(NodeAdapter))
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// SplitCommand splits a command line as a POSIX shell splits words, with no shell:
+// blanks separate words; '...' is literal; "..." is literal but for \" \\ \$ \`;
+// a backslash outside quotes escapes the next character. Nothing is expanded (no $VAR,
+// no globs, no pipes): for those, give sh -c '...' as the command.
+func SplitCommand(line string) ([]string, error) {
+	var words []string
+	var w strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			j := strings.IndexByte(line[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("the command has an unterminated ' quote")
+			}
+			w.WriteString(line[i+1 : i+1+j])
+			i += j + 1
+			inWord = true
+		case c == '"':
+			i++
+			for ; i < len(line) && line[i] != '"'; i++ {
+				if line[i] == '\\' && i+1 < len(line) && strings.IndexByte("\"\\$`", line[i+1]) >= 0 {
+					i++
+				}
+				w.WriteByte(line[i])
+			}
+			if i >= len(line) {
+				return nil, errors.New("the command has an unterminated \" quote")
+			}
+			inWord = true
+		case c == '\\':
+			if i+1 >= len(line) {
+				return nil, errors.New("the command ends with a backslash")
+			}
+			i++
+			w.WriteByte(line[i])
+			inWord = true
+		default:
+			w.WriteByte(c)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	if len(words) == 0 {
+		return nil, errors.New("the command is empty")
+	}
+	return words, nil
 }
 
 // Tags that tie a scenario to one driver. Under the other driver the scenario is
@@ -105,24 +244,59 @@ func (s *Suite) skipReason(p *godog.Scenario) string {
 	}
 	switch {
 	case s.driver == DriverSDK:
-		var tags []string
-		steps := make([]plan.StepText, len(p.Steps))
-		for i, step := range p.Steps {
-			steps[i].Text = step.Text
-		}
-		for _, t := range p.Tags {
-			tags = append(tags, t.Name)
-		}
-		if tr := s.steps.Analyze(tags, steps); tr.Wire != "" {
+		if tr := s.analyze(p); tr.Wire != "" {
 			return fmt.Sprintf("%s: the step %q needs the wire driver: %s", TagWire, tr.WireStep, tr.Wire)
 		}
 		if tagged(TagWire) {
 			return TagWire + ": tagged for the wire driver only"
 		}
+	case s.driver.Adapter():
+		if tr := s.analyze(p); tr.Wire != "" {
+			return fmt.Sprintf("%s: the step %q needs the wire driver: %s", TagWire, tr.WireStep, tr.Wire)
+		} else if tagged(TagWire) {
+			return TagWire + ": tagged for the wire driver only"
+		} else if h := s.hello(); h != nil {
+			for _, n := range tr.Needs {
+				if why := h.Caps.missing(n); why != "" {
+					return fmt.Sprintf("the %s cannot run the step %q: %s", h.describe(), n.Step, why)
+				}
+			}
+		}
 	case s.driver != DriverSDK && tagged(TagSDKRetry):
 		return TagSDKRetry + ": it tests the official Go SDK's own rate-limit retry (ClientProfile.RateLimitExceededMaxRetries), which the wire driver does not have; run it with --driver sdk"
 	}
 	return ""
+}
+
+// analyze returns the catalogue's traits of p.
+func (s *Suite) analyze(p *godog.Scenario) Traits {
+	var tags []string
+	steps := make([]plan.StepText, len(p.Steps))
+	for i, step := range p.Steps {
+		steps[i].Text = step.Text
+	}
+	for _, t := range p.Tags {
+		tags = append(tags, t.Name)
+	}
+	return s.steps.Analyze(tags, steps)
+}
+
+// hello is the hello of the suite's adapter, nil for a driver without one.
+func (s *Suite) hello() *Hello {
+	t := s.transport
+	if o, ok := t.(observed); ok {
+		t = o.next
+	}
+	if e, ok := t.(*execTransport); ok {
+		return &e.adapter.hello
+	}
+	return nil
+}
+
+// retries reports whether the suite's driver has an SDK with its own rate-limit retry.
+func (s *Suite) retries() bool {
+	h := s.hello()
+	return s.driver == DriverSDK || h != nil && h.Caps.Retry
 }
 
 // transport sends the ListJobs requests of the steps. The checks look only at the

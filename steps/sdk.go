@@ -100,21 +100,7 @@ var sdkUnsupportedHeaders = []string{"Authorization", "Host", "X-Tc-Timestamp", 
 
 // call checks that the SDK can send spec and builds the client and the request.
 func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region string) (*sdkCall, error) {
-	why := ""
-	switch {
-	case spec.method != http.MethodPost && spec.method != http.MethodGet:
-		why = "the SDK sends GET or POST only"
-	case spec.hasBody || spec.hasQuery:
-		why = "the SDK writes the body and the query itself"
-	case spec.signedHeaders != nil && !strings.EqualFold(strings.Join(spec.signedHeaders, ";"), sdkSignedHeaders):
-		why = "the SDK always signs " + sdkSignedHeaders
-	case spec.tsOffset != 0 || spec.scopeDayOffset != 0 || spec.service != "":
-		why = "the SDK derives the timestamp and the credential scope itself"
-	case spec.noAuth || spec.authValue != nil:
-		why = "the SDK always writes its own Authorization header"
-	case len(spec.after) > 0:
-		why = "the SDK signs and sends in one call"
-	}
+	why := sdkCannot(spec)
 	act, ver, lang := action, version, ""
 	extra := map[string]string{}
 	for _, h := range spec.headers {
@@ -267,6 +253,7 @@ type sdkView struct {
 	err      error       // the SDK's error, nil for a success
 	trips    []roundTrip // the HTTP round trips of the call, in order (retries included)
 	mismatch error       // the SDK reported other than the response it decoded
+	via      string      // the adapter and SDK of an exec driver; "": the Go SDK
 }
 
 // sdkExchange turns what the SDK returned into the exchange the checks read (see the
@@ -439,7 +426,11 @@ func (r *tripRecorder) all() []roundTrip {
 // every round trip as received.
 func (v *sdkView) text(ex *exchange) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "through %s, %d HTTP round trip(s), %s in all\n", SDKModuleVersion(), len(v.trips), ex.received.Sub(ex.sent).Round(time.Microsecond))
+	via := v.via
+	if via == "" {
+		via = SDKModuleVersion()
+	}
+	fmt.Fprintf(&b, "through %s, %d HTTP round trip(s), %s in all\n", via, len(v.trips), ex.received.Sub(ex.sent).Round(time.Microsecond))
 	switch {
 	case ex.err != nil:
 		fmt.Fprintf(&b, "the SDK returned: %s\n", redact(v.err.Error()))

@@ -380,5 +380,5 @@ func TestNewSuiteDriver(t *testing.T) {
 	target.Driver = "grpc"
 	_, err := steps.NewSuite(target)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `want wire or sdk`)
+	assert.Contains(t, err.Error(), `want wire, sdk, node or exec:CMD ARGS`)
 }

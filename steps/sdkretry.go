@@ -18,8 +18,8 @@ import (
 // request of every call is sent and answered within one second, or the burst is fired
 // again in a fresh second. The SDK's retries, later, are recorded with each outcome.
 func (st *scenario) sdkBurst(ctx context.Context, n int, role string, retries int) error {
-	if st.suite.driver != DriverSDK {
-		return fmt.Errorf("harness error: this step tests the SDK's own retry and needs the sdk driver; tag the scenario %s", TagSDKRetry)
+	if st.suite.driver == DriverWire || retries > 0 && !st.suite.retries() {
+		return fmt.Errorf("harness error: this step tests the SDK's own retry and needs the sdk driver or an adapter whose SDK retries; tag the scenario %s", TagSDKRetry)
 	}
 	if n < 1 || n > 200 || retries < 0 || retries > 5 {
 		return errors.New("harness error: want 1-200 requests and 0-5 retries")

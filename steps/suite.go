@@ -47,6 +47,13 @@ type Target struct {
 	Driver Driver
 	// Catalogue is the step catalogue; nil = Steps().
 	Catalogue *Catalogue
+	// Adapter is the running adapter of an exec driver (Driver.Adapter; StartAdapter),
+	// which the caller closes after the run; nil for the other drivers.
+	Adapter *Adapter
+	// ListJobsOnly makes an exec driver refuse a request of another action, as the
+	// runner's client does on the wire for the other drivers (an adapter's SDK sends
+	// over its own HTTP client).
+	ListJobsOnly bool
 }
 
 // DefaultRegion is the X-TC-Region of ordinary requests when Target.Region is empty.
@@ -136,8 +143,13 @@ func NewSuite(t Target) (*Suite, error) {
 	if s.steps == nil {
 		s.steps = Steps()
 	}
-	if driver == DriverSDK {
+	switch {
+	case driver == DriverSDK:
 		s.transport = newSDKTransport(t, u)
+	case driver.Adapter():
+		if s.transport, err = newExecTransport(t, u); err != nil {
+			return nil, err
+		}
 	}
 	s.transport = observed{next: s.transport}
 	if t.Fixture != nil {

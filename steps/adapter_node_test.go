@@ -1,0 +1,74 @@
+package steps_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ciam-harness/listjobs/steps"
+)
+
+// nodeAdapter returns the Node adapter's command, skipping the test without node or
+// its node_modules (failing it when CI is set).
+func nodeAdapter(t *testing.T) []string {
+	t.Helper()
+	argv, err := steps.NodeCommand()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the Node adapter cannot run (CI is set, so that is a failure): %v", err)
+		}
+		t.Skip(err.Error())
+	}
+	return argv
+}
+
+// TestNodeAdapterKeepsSecrets: what the Node adapter writes, for errors that quote
+// the request (a signature v1 GET carries the Signature and the Token in its URL) and
+// for a refused key, holds neither the secret key nor the token nor a signature.
+func TestNodeAdapterKeepsSecrets(t *testing.T) {
+	t.Parallel()
+	argv := nodeAdapter(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close()) // nothing listens there: the SDK's connection fails
+	const key, token = "nodeSecretKey0123456789", "nodeSessionToken0123456789"
+	var input strings.Builder
+	for i, c := range []struct{ method, sign string }{{"GET", "HmacSHA256"}, {"POST", "HmacSHA1"}, {"GET", "TC3-HMAC-SHA256"}, {"POST", "TC3-HMAC-SHA256"}} {
+		in := map[string]any{"type": "call", "id": strconv.Itoa(i),
+			"credential": map[string]string{"secretId": "AKIDnode", "secretKey": key, "token": token},
+			"endpoint":   map[string]any{"scheme": "http", "host": "127.0.0.1", "port": port},
+			"region":     "ap-guangzhou", "method": c.method, "signMethod": c.sign, "action": "ListJobs", "version": "2022-03-31",
+			"params": map[string]any{"UserStoreId": "us-x"}, "timeoutSeconds": 5}
+		b, err := json.Marshal(in)
+		require.NoError(t, err)
+		input.Write(append(b, '\n'))
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin = strings.NewReader(input.String())
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s", out)
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	sc.Buffer(nil, 16<<20)
+	lines := 0
+	for sc.Scan() {
+		line := sc.Text()
+		lines++
+		assert.NotContains(t, line, key)
+		assert.NotContains(t, line, token)
+		assert.NotRegexp(t, `Signature=[^<&]`, line)
+		if lines > 1 {
+			assert.Contains(t, line, `"error":{"code":""`, "a connection that failed is an error of the SDK's own")
+		}
+	}
+	assert.Equal(t, 5, lines, "a hello and four outcomes:\n%s", out)
+	assert.Contains(t, string(out), "Token=<redacted>", "the v1 GET's URL was quoted, and scrubbed")
+}
