@@ -5,6 +5,7 @@
 package runner
 
 import (
+	"regexp"
 	"errors"
 	"flag"
 	"fmt"
@@ -152,6 +153,11 @@ type Config struct {
 	// ordinary requests, each owner its own rate-limit budget, as against the
 	// embedded emulator).
 	Profile string
+	// Name, when set, selects only the scenarios whose name matches this regular
+	// expression (besides Tags and Shard).
+	Name string
+	// List prints the selected scenarios, one line each, and runs none.
+	List bool
 	// RequireAllRows makes a run exit 1 when a selected contract row was not checked
 	// (every scenario of it skipped), for gates that want every row judged. Without
 	// it such a run still says INCOMPLETE in its verdict.
@@ -244,6 +250,8 @@ func flagSpecs() []flagSpec {
 		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file"},
 		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent"},
 		{"profile", EnvProfile, "what the endpoint may take: account (the default, for a real account: only ListJobs is sent, one key signs) or emulator (an emulator of yours: the invalid-action probes too, and every \"primary\" key of the --fixture signs ordinary requests)"},
+		{"name", "", "run only the scenarios whose name matches this regular expression (with --tags and --shard), e.g. 'near miss'"},
+		{"list", "", "print the selected scenarios (file:line, name, rows, what they need) and run none"},
 		{"require-all-rows", "", "exit 1 when a selected contract row was not checked (every scenario of it skipped); without it such a run only says INCOMPLETE"},
 		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one"},
 	}
@@ -407,6 +415,8 @@ func newFlagSet(cfg *Config, keyFile, tokenFile *string) *flag.FlagSet {
 	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
 	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
 	fset.StringVar(&cfg.Profile, "profile", cfg.Profile, usage["profile"])
+	fset.StringVar(&cfg.Name, "name", cfg.Name, usage["name"])
+	fset.BoolVar(&cfg.List, "list", false, usage["list"])
 	return fset
 }
 
@@ -513,6 +523,9 @@ func (cfg Config) validate() error {
 		return usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
 	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
 		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
+	}
+	if _, err := regexp.Compile(cfg.Name); err != nil {
+		return usageError("--name %q: not a regular expression: %v", cfg.Name, err)
 	}
 	if cfg.Profile != "" && cfg.Profile != ProfileAccount && cfg.Profile != ProfileEmulator {
 		return usageError("--profile %q: want %s or %s", cfg.Profile, ProfileAccount, ProfileEmulator)

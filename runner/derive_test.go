@@ -51,7 +51,7 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 	}
 	derive := func(cat *steps.Catalogue) derived {
 		var d derived
-		sel, _, err := selectScenarios(p, cat, "", shard{1, 1})
+		sel, _, err := selectScenarios(p, cat, "", shard{1, 1}, nil)
 		require.NoError(t, err)
 		d.guard = actionSkips(sel, true)
 		for _, pr := range c.Judged(p, func(sc plan.Scenario) []string { return cat.Analyze(sc.Tags, sc.Steps).Rows }).Problems {

@@ -19,7 +19,7 @@ import (
 // TestRunSDK runs the whole suite through the official Go SDK against the embedded
 // emulator, as `DRIVER=sdk make conformance` does: exit 0, every scenario not tagged
 // @wire passed (the @sdk-retry ones included), every @wire one skipped with its reason,
-// and the summary names the SDK under test and counts the skipped @wire scenarios.
+// and the summary names the SDK under test and counts the skipped scenarios by reason.
 //
 // It runs in two parts, the clock-bound scenarios first and alone (their bursts must be
 // sent and answered within one second, and under the race detector the SDK's decoding
@@ -76,7 +76,7 @@ func TestRunSDK(t *testing.T) {
 		assert.Equal(t, 2, retry, "the @sdk-retry scenarios ran")
 		assert.GreaterOrEqual(t, passed, 120)
 		// Every @wire scenario is outside the clock-bound part: the second summary counts them all.
-		assert.Contains(t, summary, fmt.Sprintf("skipped @wire scenarios: %d (", wire))
+		assert.Contains(t, summary, fmt.Sprintf("skipped by reason: %d need the wire driver", wire))
 		assert.Contains(t, summary, "scenarios skipped, and why:\n")
 	}
 	t.Logf("sdk driver: %d passed, %d @wire skipped", passed, wire)

@@ -99,3 +99,33 @@ func TestForeignKeysWithTheEmbeddedEmulator(t *testing.T) {
 	assert.Contains(t, ids, primary.SecretID)
 	assert.Len(t, keys, len(fx.CredentialsByRole(DefaultCredentialRole)))
 }
+
+// --list prints the selected scenarios and runs none; --name selects by name, and godog
+// runs exactly those.
+func TestListAndName(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.List, cfg.Name, cfg.Format, cfg.Reports = true, "near miss", "progress", "none"
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, stderr)
+	assert.Empty(t, res.Scenarios, "nothing ran")
+	assert.Contains(t, stdout, "filtering.feature:")
+	assert.Contains(t, stdout, "A near miss of a job's id (another case) matches no job\t[S2 S3]")
+	assert.NotContains(t, stdout, "rate-limit.feature")
+	assert.Regexp(t, `\n\d+ scenarios\n`, stdout)
+
+	cfg.List = false
+	cfg.Name = `^A near miss of a job's id \(a proper prefix\)`
+	res, stdout, stderr = runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
+	require.Len(t, res.Scenarios, 1)
+	assert.Equal(t, StatusPassed, res.Scenarios[0].Status)
+
+	cfg.Name = "("
+	res, _, stderr = runCfg(t, cfg)
+	assert.Equal(t, ExitUsage, res.ExitCode)
+	assert.Contains(t, stderr, `--name "(": not a regular expression`)
+	cfg.Name = "no scenario is called this"
+	res, _, stderr = runCfg(t, cfg)
+	assert.Equal(t, ExitUsage, res.ExitCode)
+	assert.Contains(t, stderr, "no scenario matches")
+}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -122,9 +123,13 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
 	defer errOut.Flush()
 
 	var res Result
-	if err != nil {
+	switch {
+	case err != nil:
 		res = Result{ExitCode: ExitUsage, Err: err}
-	} else {
+	case cfg.List:
+		s.list(out)
+		return Result{}
+	default:
 		if note := foreignKeyNote(cfg, s.fx); note != "" {
 			fmt.Fprintln(errOut, note)
 		}
@@ -511,12 +516,13 @@ func (s *session) selectSuite(cfg Config) error {
 	if s.plan, err = plan.Build(fsys); err != nil {
 		return usageError("%v", err)
 	}
-	if s.selected, s.paths, err = selectScenarios(s.plan, s.catalogue, cfg.Tags, s.shard); err != nil {
+	named := regexp.MustCompile(cfg.Name) // validated
+	if s.selected, s.paths, err = selectScenarios(s.plan, s.catalogue, cfg.Tags, s.shard, named); err != nil {
 		return err
 	}
 	s.features = fsys
-	if !s.shard.whole() {
-		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) })
+	if !s.shard.whole() || cfg.Name != "" {
+		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) && named.MatchString(sc.Name) })
 	}
 	if s.ledger != nil {
 		for _, sc := range s.plan.Scenarios {
@@ -629,12 +635,12 @@ const ClockBoundTag = vocab.TagRateLimit
 // selects nothing (godog would print "No scenarios" and exit 0); a shard that holds none
 // of the selected scenarios is no error (a CI matrix with more shards than a tag filter
 // selects).
-func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard) ([]selectedScenario, []string, error) {
+func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard, named *regexp.Regexp) ([]selectedScenario, []string, error) {
 	filter := WithoutScale(tags) // @scale only when named
 	var selected []selectedScenario
 	matched := 0
 	for _, sc := range p.Scenarios {
-		if !plan.Match(filter, sc.Tags) {
+		if !plan.Match(filter, sc.Tags) || (named != nil && !named.MatchString(sc.Name)) {
 			continue
 		}
 		matched++
@@ -643,6 +649,8 @@ func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard) 
 		}
 	}
 	switch {
+	case matched == 0 && named != nil && named.String() != "":
+		return nil, nil, usageError("no scenario matches --tags %q and --name %q", tags, named)
 	case matched == 0 && tags == "":
 		return nil, nil, usageError("the feature files hold no scenario")
 	case matched == 0:
@@ -688,4 +696,27 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// list prints the selected scenarios, one line each: where, name, rows, and what the
+// catalogue says they need.
+func (s *session) list(w io.Writer) {
+	for _, sc := range s.selected {
+		var needs []string
+		if sc.traits.Fixture {
+			needs = append(needs, "the fixture")
+		}
+		if sc.traits.Wire != "" {
+			needs = append(needs, "the wire driver")
+		}
+		if sc.traits.OtherAction {
+			needs = append(needs, "another action")
+		}
+		line := fmt.Sprintf("%s:%d\t%s\t[%s]", sc.Feature, sc.Line, sc.Name, strings.Join(vocab.RowsOf(sc.Tags), " "))
+		if len(needs) > 0 {
+			line += "\tneeds " + strings.Join(needs, ", ")
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "%d scenarios\n", len(s.selected))
 }

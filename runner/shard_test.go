@@ -221,5 +221,5 @@ func selectIn(fsys fs.FS, tags string, sh shard) ([]selectedScenario, []string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return selectScenarios(p, steps.Steps(), tags, sh)
+	return selectScenarios(p, steps.Steps(), tags, sh, nil)
 }

@@ -3,7 +3,6 @@ package runner
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -128,19 +127,8 @@ func printCounts(w io.Writer, res Result) {
 		fmt.Fprintf(w, ", %d known failures", counts[StatusKnownFailure])
 	}
 	fmt.Fprintf(w, " (%s)\n", res.Duration.Round(10*time.Millisecond))
-	for _, d := range []struct{ tag, why string }{
-		{steps.TagWire, "they need control the SDK does not give; --driver wire runs them"},
-		{steps.TagSDKRetry, "they test the official SDK's own retry; --driver sdk runs them"},
-	} {
-		n := 0
-		for _, s := range res.Scenarios {
-			if s.Status == StatusSkipped && slices.Contains(s.Tags, d.tag) {
-				n++
-			}
-		}
-		if n > 0 {
-			fmt.Fprintf(w, "skipped %s scenarios: %d (%s)\n", d.tag, n, d.why)
-		}
+	if line := skipsByReason(res.Scenarios); line != "" {
+		fmt.Fprintln(w, line)
 	}
 	if len(res.Scenarios) == 0 && res.Shard != "" {
 		fmt.Fprintf(w, "shard %s holds none of the selected scenarios: nothing to run\n", res.Shard)
@@ -202,4 +190,50 @@ func oneLine(s string) string {
 		s = s[:maxErrorLen] + "..."
 	}
 	return s
+}
+
+// skipsByReason counts the skipped scenarios by the kind of their reason, in the order
+// first seen: "skipped by reason: 41 need the wire driver, 2 need the SDK's own retry".
+func skipsByReason(scenarios []ScenarioResult) string {
+	counts := map[string]int{}
+	var kinds []string
+	for _, s := range scenarios {
+		if s.Status != StatusSkipped {
+			continue
+		}
+		k := skipKind(s.Reason)
+		if counts[k] == 0 {
+			kinds = append(kinds, k)
+		}
+		counts[k]++
+	}
+	if len(kinds) == 0 {
+		return ""
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+	}
+	return "skipped by reason: " + strings.Join(parts, ", ")
+}
+
+// skipKind names the kind of a skip reason.
+func skipKind(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, steps.TagWire+":"):
+		return "need the wire driver (--driver wire runs them)"
+	case strings.HasPrefix(reason, steps.TagSDKRetry+":"):
+		return "test the official Go SDK's own retry (--driver sdk runs them)"
+	case strings.HasPrefix(reason, vocab.TagFixture+":"):
+		return "need the target's fixture (--fixture)"
+	case strings.HasPrefix(reason, "inconclusive:"):
+		return "were inconclusive on this machine"
+	case strings.Contains(reason, "--allow-invalid-actions"):
+		return "send another action (--profile emulator or --allow-invalid-actions runs them)"
+	case strings.HasPrefix(reason, "the ") && strings.Contains(reason, " cannot run the step "):
+		return "ask the driver's SDK for what it cannot do"
+	case reason == "":
+		return "skipped by a step"
+	}
+	return "for another reason (see above)"
 }
