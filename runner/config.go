@@ -5,13 +5,13 @@
 package runner
 
 import (
-	"regexp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
