@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -128,4 +129,31 @@ func TestListAndName(t *testing.T) {
 	res, _, stderr = runCfg(t, cfg)
 	assert.Equal(t, ExitUsage, res.ExitCode)
 	assert.Contains(t, stderr, "no scenario matches")
+}
+
+// With scenarios run at once, the pretty output is one whole block per scenario: each
+// scenario's lines follow its header, never another scenario's.
+func TestPrettyBlocksDoNotInterleave(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Tags, cfg.Reports, cfg.Concurrency = "@S2,@P5", "none", 8
+	res, stdout, stderr := runCfg(t, cfg)
+	require.Equal(t, ExitPassed, res.ExitCode, stderr)
+	blocks := strings.Split(strings.TrimSpace(strings.SplitN(stdout, "\n== ListJobs conformance", 2)[0]), "\n\n")
+	require.Len(t, blocks, len(res.Scenarios), stdout)
+	byName := map[string]ScenarioResult{}
+	for _, s := range res.Scenarios {
+		byName[s.Name] = s
+	}
+	for _, b := range blocks {
+		lines := strings.Split(b, "\n")
+		require.True(t, strings.HasPrefix(lines[0], "Scenario: "), b)
+		name, _, _ := strings.Cut(strings.TrimPrefix(lines[0], "Scenario: "), " # ")
+		s, ok := byName[name]
+		require.True(t, ok, lines[0])
+		require.Len(t, lines, 1+len(s.Steps), b)
+		for i, st := range s.Steps {
+			assert.Equal(t, "  "+st.Keyword+st.Text+" # "+string(st.Status), lines[1+i])
+		}
+	}
+	assert.Contains(t, block(ScenarioResult{Name: "x", Feature: "f", Line: 3, Status: StatusSkipped, Reason: "why"}), "  skipped: why\n")
 }

@@ -2,6 +2,9 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"strings"
 	"errors"
 	"sync"
 	"time"
@@ -55,6 +58,10 @@ type recorder struct {
 	red   *redactor
 	mu    sync.Mutex
 	byKey map[string]ScenarioResult
+	// blocks, when set, gets each scenario's result as a block of text the moment it
+	// ends, written whole (in place of godog's pretty output, which interleaves the
+	// lines of scenarios that run at once).
+	blocks io.Writer
 }
 
 func newRecorder(red *redactor) *recorder {
@@ -145,6 +152,11 @@ func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scena
 			res.Finished = res.Status == StatusFailed && failedStep == ""
 		}
 		r.add(key(p), res)
+		if r.blocks != nil {
+			r.mu.Lock()
+			io.WriteString(r.blocks, block(res))
+			r.mu.Unlock()
+		}
 		return ctx, nil
 	})
 }
@@ -214,4 +226,26 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 		out = append(out, res)
 	}
 	return out
+}
+
+// block is one scenario's result as the pretty output shows it: its name and place,
+// each step with its status, and what failed or why it was skipped.
+func block(s ScenarioResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nScenario: %s # %s:%d [%s]\n", s.Name, s.Feature, s.Line, s.Status)
+	for _, st := range s.Steps {
+		fmt.Fprintf(&b, "  %s%s # %s\n", st.Keyword, st.Text, st.Status)
+		if st.Error != "" {
+			for _, l := range strings.Split(st.Error, "\n") {
+				fmt.Fprintf(&b, "      %s\n", l)
+			}
+		}
+	}
+	switch {
+	case s.Status.Failing() && s.Error != "" && s.Step == "":
+		fmt.Fprintf(&b, "  after its steps: %s\n", strings.ReplaceAll(s.Error, "\n", "\n      "))
+	case s.Status == StatusSkipped && s.Reason != "":
+		fmt.Fprintf(&b, "  skipped: %s\n", s.Reason)
+	}
+	return b.String()
 }

@@ -241,7 +241,11 @@ func (s *session) run(ctx context.Context, red *redactor, stdout, stderr io.Writ
 		return res
 	}
 	rec := newRecorder(red)
-	code := s.runGodog(ctx, seed, stdout, func(sc *godog.ScenarioContext) {
+	godogOut := stdout
+	if s.blocks() {
+		rec.blocks, godogOut = stdout, io.Discard
+	}
+	code := s.runGodog(ctx, seed, godogOut, func(sc *godog.ScenarioContext) {
 		initScenario(sc)
 		rec.hook(sc, s.planned(), actionSkips(s.selected, listJobsOnly))
 	})
@@ -341,9 +345,33 @@ func (s *session) planned() map[string]plan.Scenario {
 }
 
 // runGodog runs the selected scenarios with godog and returns its exit code.
+// blocks tells whether the run prints each scenario as one block when it ends, in
+// place of godog's pretty formatter: scenarios that run at once would interleave its
+// lines.
+func (s *session) blocks() bool {
+	if s.cfg.Concurrency < 2 {
+		return false
+	}
+	for _, r := range s.reports {
+		if r.name == "pretty" && r.path == "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *session) runGodog(ctx context.Context, seed int64, stdout io.Writer, init func(*godog.ScenarioContext)) int {
+	reports := s.reports
+	if s.blocks() { // godog's stdout formatter writes to io.Discard: progress costs least
+		reports = slices.Clone(reports)
+		for i, r := range reports {
+			if r.name == "pretty" && r.path == "" {
+				reports[i].name = "progress"
+			}
+		}
+	}
 	opts := godog.Options{
-		Format:         godogFormat(s.reports),
+		Format:         godogFormat(reports),
 		Tags:           WithoutScale(s.cfg.Tags), // as selectScenarios: @scale only when named
 		Strict:         true,
 		Concurrency:    s.cfg.Concurrency,
