@@ -584,22 +584,20 @@ func credentials(cfg Config, fx *fixture.Fixture, embedded bool) ([]signing.Cred
 		}
 		return pool, nil
 	}
-	var pool []signing.Credential
 	if idSet {
-		// A key of the fixture from the environment signs first. Any other key there
-		// is one of a real account (most Tencent Cloud developers export theirs): the
-		// embedded emulator knows only its fixture's keys, so it is left aside, and
-		// Run says so.
+		// A key of the fixture from the environment signs alone (to run as that
+		// role). Any other key there is one of a real account (most Tencent Cloud
+		// developers export theirs): the embedded emulator knows only its fixture's
+		// keys, so it is left aside, and Run says so.
 		for _, c := range fx.Credentials {
 			if c.SecretID == cfg.SecretID && c.SecretKey == cfg.SecretKey {
-				pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: cmp.Or(cfg.Token, c.Token)})
+				return []signing.Credential{{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: cmp.Or(cfg.Token, c.Token)}}, nil
 			}
 		}
 	}
+	var pool []signing.Credential
 	for _, c := range fx.CredentialsByRole(DefaultCredentialRole) {
-		if c.SecretID != cfg.SecretID {
-			pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token})
-		}
+		pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token})
 	}
 	if len(pool) == 0 {
 		return nil, usageError("the fixture has no %q credential for the embedded emulator: add one, or set %s and %s to one of its keys", DefaultCredentialRole, EnvSecretID, EnvSecretKey)
