@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bufio"
 	"crypto/rand"
 	"net/http"
 	"strconv"
@@ -120,16 +121,26 @@ func (e *Emulator) sizeError(w http.ResponseWriter, sc *scratch) {
 // writeJobs answers {"Response":{"JobSet":[...],"RequestId"}} (T6) with the jobs in sel,
 // written verbatim as encoded at New.
 func (e *Emulator) writeJobs(w http.ResponseWriter, sc *scratch, st *store, sel []int32) {
-	// Size the buffer once: appending 100,000 jobs to a growing one would allocate and
-	// copy the body about five times over (a large slice grows by a quarter at a time).
-	need := len(`{"Response":{"JobSet":null,"RequestId":""}}`) + 36 + len(sel)
+	// The exact length, so that the answer carries its Content-Length whether it is
+	// built in one buffer or streamed.
+	jobs := 0
 	for _, i := range sel {
-		need += len(st.jobs[i])
+		jobs += len(st.jobs[i])
 	}
-	if cap(sc.out) < need {
-		sc.out = make([]byte, 0, need)
+	const head, tail = `{"Response":{"JobSet":`, `,"RequestId":"` + "000000000000000000000000000000000000" + `"}}`
+	set := len("null")
+	if len(sel) > 0 || !e.nullEmpty {
+		set = len("[]") + jobs + max(len(sel)-1, 0)
 	}
-	b := append(sc.out[:0], `{"Response":{"JobSet":`...)
+	size := len(head) + set + len(tail)
+	if size > streamOver {
+		e.streamJobs(w, sc, st, sel, size)
+		return
+	}
+	if cap(sc.out) < size {
+		sc.out = make([]byte, 0, size)
+	}
+	b := append(sc.out[:0], head...)
 	switch {
 	case len(sel) == 0 && e.nullEmpty:
 		b = append(b, "null"...)
@@ -148,6 +159,33 @@ func (e *Emulator) writeJobs(w http.ResponseWriter, sc *scratch, st *store, sel 
 	b = append(b, `"}}`...)
 	sc.out = b
 	e.finish(w, b)
+}
+
+// streamOver is the size of a listing from which it is written job by job instead of
+// built in one buffer: a listing of 100,000 jobs is about 24 MB, which the emulator
+// would otherwise hold once more for each such request in flight.
+const streamOver = 1 << 20
+
+// streamJobs writes a listing of size bytes as it goes, through a small buffer.
+func (e *Emulator) streamJobs(w http.ResponseWriter, sc *scratch, st *store, sel []int32, size int) {
+	h := w.Header()
+	h["Content-Type"] = e.ctJSON
+	h["Content-Length"] = []string{strconv.Itoa(size)}
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"Response":{"JobSet":[`)
+	for k, i := range sel {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		if _, err := bw.Write(st.jobs[i]); err != nil {
+			return // a client that went away is not our error
+		}
+	}
+	bw.WriteString(`],"RequestId":"`)
+	bw.Write(e.appendRequestID(sc.out[:0], sc))
+	bw.WriteString(`"}}`)
+	_ = bw.Flush()
 }
 
 // finish writes an answer: always HTTP 200 with Content-Type application/json (T5).

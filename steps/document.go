@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 )
@@ -38,7 +39,9 @@ func (ex *exchange) doc() *document {
 		d.strict = strictJSON(ex.body)
 		d.valid = d.strict == "" && gjson.ValidBytes(ex.body)
 		if d.valid {
-			d.root = gjson.Parse(string(ex.body)) // the one copy of the body as a string
+			// The body as a string without a copy: nothing writes to ex.body once it
+			// is received, and a large listing would otherwise be held twice.
+			d.root = gjson.Parse(unsafe.String(unsafe.SliceData(ex.body), len(ex.body)))
 		}
 		ex.parsed = d
 	}

@@ -58,6 +58,8 @@ type scenario struct {
 	// invariants are what its responses broke of the rows that hold for every
 	// response (invariants.go): they fail it once its steps are done.
 	invariants violations
+	// scaleHeld is set while the scenario holds Suite.scale (a @scale scenario).
+	scaleHeld bool
 }
 
 // label names the scenario's rows for messages about its own subject, e.g. "A3" or "S9/P8".

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -95,6 +96,9 @@ type Suite struct {
 	transport transport
 	// requestIDs are the RequestIds of the run so far (T8: one per request).
 	requestIDs requestIDs
+	// scale lets one @scale scenario run at a time: each holds a listing of 100,000
+	// jobs (about 24 MB, and its jobs), and a run's memory is bounded by one of them.
+	scale sync.Mutex
 	// clockOffset is the endpoint's clock minus ours, in seconds, from the Date header
 	// of its latest answer (0 until one has come).
 	clockOffset atomic.Int64
@@ -254,6 +258,10 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		if st.tags[vocab.TagFixture] {
 			st.reader = s.readerKey(st.cred)
 		}
+		if st.tags[vocab.TagScale] {
+			s.scale.Lock()
+			st.scaleHeld = true
+		}
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
@@ -265,6 +273,10 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
 		err := st.invariants.err()
 		st.release() // godog keeps st (in the step functions) until the run ends
+		if st.scaleHeld {
+			st.scaleHeld = false
+			s.scale.Unlock()
+		}
 		return ctx, err
 	})
 	for i, step := range s.steps.steps {
