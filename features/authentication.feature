@@ -319,3 +319,22 @@ Feature: Authentication with TC3-HMAC-SHA256
     And the request carries the X-TC-Token "not-the-token-of-this-key"
     When the request is sent
     Then the response is the error "AuthFailure.TokenFailure"
+
+  @A8 @A7 @token @signature-v1 @fixture
+  Scenario: A temporary key signing a GET with signature v1 and its Token is accepted
+    Given a ListJobs request for the fixture user store "varied"
+    And the request uses the fixture credential "temporary"
+    And the request is sent as GET
+    And the request is signed with signature v1 and "HmacSHA256"
+    When the request is sent
+    Then the response is a success
+
+  @A8 @A7 @token @signature-v1 @fixture
+  Scenario: A temporary key signing a GET with signature v1 and a wrong Token gets AuthFailure.TokenFailure
+    Given a ListJobs request for the fixture user store "varied"
+    And the request uses the fixture credential "temporary"
+    And the request carries the X-TC-Token "not-the-token-of-this-key"
+    And the request is sent as GET
+    And the request is signed with signature v1 and "HmacSHA256"
+    When the request is sent
+    Then the response is the error "AuthFailure.TokenFailure"

@@ -102,6 +102,14 @@ Feature: Routing and parameters
       | JobIds      | {"0": "x"}   |
       | JobIds      | [["x"]]      |
 
+  @P6 @wire
+  Scenario: The undefined query parameter Foo of a GET gets the error UnknownParameter
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly "UserStoreId={{user store}}&Foo=bar"
+    When the request is sent
+    Then the response is the error "UnknownParameter"
+
   @P6
   Scenario Outline: The undefined body parameter <parameter> gets the error UnknownParameter
     Given a ListJobs request for the user store under test

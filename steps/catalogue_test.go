@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -146,4 +147,19 @@ func TestNearMiss(t *testing.T) {
 	assert.Equal(t, "j", got[:1])
 	assert.Equal(t, "jö", got, "a prefix cuts whole characters")
 	assert.Len(t, nearMissKinds, 5)
+}
+
+// An id spelled out decodes to the id itself: by URL decoding, or by JSON.
+func TestSpellOut(t *testing.T) {
+	got, ok := spellOut("a-0é", "percent-encoded")
+	require.True(t, ok)
+	assert.Equal(t, "%61%2D%30%C3%A9", got)
+	got, ok = spellOut("a-0é😀", "JSON-escaped")
+	require.True(t, ok)
+	var back string
+	require.NoError(t, json.Unmarshal([]byte(`"`+got+`"`), &back))
+	assert.Equal(t, "a-0é😀", back)
+	assert.Equal(t, `\u0061\u002d`, got[:12])
+	_, ok = spellOut("x", "backwards")
+	assert.False(t, ok)
 }

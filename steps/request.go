@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/cucumber/godog"
 
@@ -615,6 +616,21 @@ func (st *scenario) expand(text string, esc func(string) string, extra map[strin
 			return extra[name] // Authorization parts are sent as they are
 		case name == "user store" && st.req != nil:
 			v = st.req.store
+		case strings.HasPrefix(name, "known job ") && strings.Contains(name, ", "):
+			// "known job 1, percent-encoded" or "known job 1, JSON-escaped": the id with
+			// every character written the other way, inserted as it is.
+			n, how, _ := strings.Cut(strings.TrimPrefix(name, "known job "), ", ")
+			ids, err := st.knownJobs(n)
+			if err != nil {
+				firstErr = cmpOr(firstErr, err)
+				return m
+			}
+			spelled, ok := spellOut(ids[0], how)
+			if !ok {
+				firstErr = cmpOr(firstErr, fmt.Errorf("harness error: unknown spelling %q in %s", how, m))
+				return m
+			}
+			return spelled
 		case strings.HasPrefix(name, "known job "):
 			ids, err := st.knownJobs(strings.TrimPrefix(name, "known job "))
 			if err != nil {
@@ -1077,4 +1093,29 @@ func withExcerpt(ex *exchange, err error) error {
 // the size of the body (each failing check of a scenario adds one).
 func excerpt(body []byte) string {
 	return shorten(strings.Join(strings.Fields(string(body[:min(len(body), 4<<10)])), " "), 300)
+}
+
+// spellOut writes every byte of id percent-encoded (%XX), or every character as a JSON
+// \u escape: values an endpoint must decode to id itself (T2: a query is URL-encoded;
+// T1: a body is JSON).
+func spellOut(id, how string) (string, bool) {
+	var b strings.Builder
+	switch how {
+	case "percent-encoded":
+		for i := 0; i < len(id); i++ {
+			fmt.Fprintf(&b, "%%%02X", id[i])
+		}
+	case "JSON-escaped":
+		for _, r := range id {
+			if r > 0xFFFF {
+				hi, lo := utf16.EncodeRune(r)
+				fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+				continue
+			}
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	default:
+		return "", false
+	}
+	return b.String(), true
 }
