@@ -57,6 +57,11 @@ func newClient(timeout time.Duration, maxResponse int64, tc *tls.Config, listJob
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = http.ProxyFromEnvironment
 	tr.MaxIdleConnsPerHost = 32
+	// A request of more than 1 MB asks the server to answer before its body is sent
+	// (steps: Expect: 100-continue), so that a size refusal is read rather than cut
+	// short by the server closing the connection mid-upload. The wait must outlast a
+	// busy server's answer, within the request's own timeout.
+	tr.ExpectContinueTimeout = min(timeout/2, 5*time.Second)
 	tr.TLSClientConfig = tc
 	var rt roundTripCloser = responseCap{next: tr, max: maxResponse, timeout: timeout}
 	if listJobsOnly {

@@ -279,3 +279,21 @@ func TestCompareSets(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, `S2: the returned Ids (2) are not known jobs 1 and 2 (2): missing ["b"]; unexpected ["c"]`, err.Error())
 }
+
+// A body over 1 MB asks the server to answer before it is sent (Expect: 100-continue);
+// a small one does not, and neither does a GET.
+func TestLargeBodiesExpectContinue(t *testing.T) {
+	st := testScenario(t)
+	require.NoError(t, st.requestForTarget())
+	require.NoError(t, st.padTo("body", 2<<20))
+	r, body, err := st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, err)
+	assert.Greater(t, len(body), expectContinueOver)
+	assert.Equal(t, "100-continue", r.Header.Get("Expect"))
+	assert.True(t, verify(t, r, body, testCred.SecretKey), "the header is not signed: the signature holds")
+
+	require.NoError(t, st.requestForTarget())
+	r, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, err)
+	assert.Empty(t, r.Header.Get("Expect"))
+}
