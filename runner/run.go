@@ -130,6 +130,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) Result {
 		s.list(out)
 		return Result{}
 	default:
+		defer boundScaleMemory(s.selected)()
 		if note := foreignKeyNote(cfg, s.fx); note != "" {
 			fmt.Fprintln(errOut, note)
 		}

@@ -3,6 +3,8 @@ package runner
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"runtime/debug"
 	"slices"
 	"testing"
 
@@ -162,4 +164,19 @@ func TestWithScaleStoreOnlyForScaleRuns(t *testing.T) {
 	got, err := withScaleStore(base, []selectedScenario{{Scenario: plan.Scenario{Tags: []string{"@S1"}}}})
 	require.NoError(t, err)
 	assert.Same(t, base, got)
+}
+
+// A run of @scale scenarios bounds its memory with a soft limit, unless the user set
+// GOMEMLIMIT; the old limit is back once it ends; other runs leave the limit alone.
+func TestBoundScaleMemory(t *testing.T) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		t.Skip("GOMEMLIMIT is set: the runner leaves the limit to the user")
+	}
+	before := debug.SetMemoryLimit(-1)
+	restore := boundScaleMemory([]selectedScenario{{Scenario: plan.Scenario{Tags: []string{ScaleTag}}}})
+	assert.Equal(t, int64(scaleMemoryLimit), debug.SetMemoryLimit(-1))
+	restore()
+	assert.Equal(t, before, debug.SetMemoryLimit(-1))
+	boundScaleMemory([]selectedScenario{{Scenario: plan.Scenario{Tags: []string{"@S1"}}}})()
+	assert.Equal(t, before, debug.SetMemoryLimit(-1))
 }
