@@ -510,19 +510,8 @@ func (cfg Config) validate() error {
 			return err
 		}
 	}
-	switch {
-	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
-		return usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
-	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
-		return usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
-	case cfg.Timeout <= 0:
-		return usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
-	case cfg.Seed < -1:
-		return usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
-	case cfg.Deadline < 0:
-		return usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
-	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
-		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
+	if err := cfg.validateNumbers(); err != nil {
+		return err
 	}
 	if _, err := regexp.Compile(cfg.Name); err != nil {
 		return usageError("--name %q: not a regular expression: %v", cfg.Name, err)
@@ -546,4 +535,23 @@ const (
 // a foreign endpoint: asked for, or the endpoint is the user's emulator.
 func (cfg Config) allowInvalidActions() bool {
 	return cfg.AllowInvalidActions || cfg.Profile == ProfileEmulator
+}
+
+// validateNumbers checks the region and the numbers of the configuration.
+func (cfg Config) validateNumbers() error {
+	switch {
+	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
+		return usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
+	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
+		return usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
+	case cfg.Timeout <= 0:
+		return usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
+	case cfg.Seed < -1:
+		return usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
+	case cfg.Deadline < 0:
+		return usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
+	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
+		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
+	}
+	return nil
 }

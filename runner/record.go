@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -74,83 +75,25 @@ func newRecorder(red *redactor) *recorder {
 // and its steps as written); skips maps the ids of the scenarios the runner skips to
 // the reason: they end at their Before hook, before any step runs.
 func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scenario, skips map[string]string) {
-	start := time.Now()
-	sawSkip := false
-	var failedStep, skipReason string
-	var attachments []Attachment
-	// The steps' own results. godog ends the scenario (its After hook) at the failing
-	// step, then still calls the step hooks of the steps after it: those are recorded
-	// as skipped by the After hook, and ended keeps them from being recorded twice.
-	var stepResults []result.Step
-	var stepStart time.Time
-	ended := false
+	rec := &record{r: r, start: time.Now()}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		if _, skip := skips[key(p)]; skip {
 			return ctx, godog.ErrSkip
 		}
 		return ctx, nil
 	})
-	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
-		stepStart = time.Now()
+	sc.StepContext().Before(func(ctx context.Context, _ *godog.Step) (context.Context, error) {
+		rec.stepStart = time.Now()
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
-		r.red.attachments(ctx)
-		// A step that returns godog.ErrSkip ends the scenario, but godog then hands
-		// the After hook a nil error: remember it here.
-		if errors.Is(err, godog.ErrSkip) {
-			sawSkip = true
-			if skipReason == "" {
-				skipReason = r.red.string(steps.SkipReason(err))
-			}
-		}
-		if status == godog.StepFailed && failedStep == "" {
-			failedStep = r.red.string(st.Text)
-		}
-		for _, a := range godog.Attachments(ctx) {
-			attachments = append(attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
-		}
-		if !ended {
-			res := result.Step{Text: r.red.string(st.Text), Status: stepStatus(status), Duration: time.Since(stepStart)}
-			if res.Status.Failing() && err != nil {
-				res.Error = r.red.string(err.Error())
-			}
-			stepResults = append(stepResults, res)
-		}
+		rec.step(ctx, st, status, err)
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		r.red.attachments(ctx)
-		ended = true
-		res := ScenarioResult{
-			Feature:  p.Uri,
-			Name:     p.Name,
-			Line:     planned[key(p)].Line,
-			Status:   classify(err, sawSkip),
-			Duration: time.Since(start),
-			Steps:    r.steps(planned[key(p)].Steps, stepResults),
-		}
-		for _, t := range p.Tags {
-			res.Tags = append(res.Tags, t.Name)
-		}
-		res.Rows = vocab.RowsOf(res.Tags)
-		if reason, skip := skips[key(p)]; skip {
-			res.Status, res.Reason = StatusSkipped, reason
-		} else if err != nil {
-			res.Error = r.red.string(err.Error())
-		}
-		if res.Status == StatusSkipped {
-			res.Error = "" // a skip is no failure: its reason says why
-			if res.Reason == "" {
-				res.Reason = skipReason // the steps' own reason, if they gave one
-			}
-		}
-		if res.Status.Failing() {
-			// err holds the failed step's error and the steps' own After hook's (the
-			// invariants of every response): both name the rows they fail.
-			res.Step, res.Attachments, res.Blamed = failedStep, attachments, steps.Blame(err)
-			res.Finished = res.Status == StatusFailed && failedStep == ""
-		}
+		rec.ended = true
+		res := rec.result(p, planned[key(p)], skips, err)
 		r.add(key(p), res)
 		if r.blocks != nil {
 			r.mu.Lock()
@@ -159,6 +102,78 @@ func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scena
 		}
 		return ctx, nil
 	})
+}
+
+// record is what the hooks of one scenario gather.
+type record struct {
+	r                      *recorder
+	start, stepStart       time.Time
+	sawSkip                bool
+	failedStep, skipReason string
+	attachments            []Attachment
+	// The steps' own results. godog ends the scenario (its After hook) at the failing
+	// step, then still calls the step hooks of the steps after it: those are recorded
+	// as skipped by the After hook, and ended keeps them from being recorded twice.
+	steps []result.Step
+	ended bool
+}
+
+// step records the end of one step.
+func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) {
+	red := rec.r.red
+	red.attachments(ctx)
+	// A step that returns godog.ErrSkip ends the scenario, but godog then hands the
+	// After hook a nil error: remember it here.
+	if errors.Is(err, godog.ErrSkip) {
+		rec.sawSkip = true
+		rec.skipReason = cmp.Or(rec.skipReason, red.string(steps.SkipReason(err)))
+	}
+	if status == godog.StepFailed && rec.failedStep == "" {
+		rec.failedStep = red.string(st.Text)
+	}
+	for _, a := range godog.Attachments(ctx) {
+		rec.attachments = append(rec.attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
+	}
+	if !rec.ended {
+		res := result.Step{Text: red.string(st.Text), Status: stepStatus(status), Duration: time.Since(rec.stepStart)}
+		if res.Status.Failing() && err != nil {
+			res.Error = red.string(err.Error())
+		}
+		rec.steps = append(rec.steps, res)
+	}
+}
+
+// result is the scenario's result once it ended with err.
+func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]string, err error) ScenarioResult {
+	red := rec.r.red
+	res := ScenarioResult{
+		Feature:  p.Uri,
+		Name:     p.Name,
+		Line:     planned.Line,
+		Status:   classify(err, rec.sawSkip),
+		Duration: time.Since(rec.start),
+		Steps:    rec.r.steps(planned.Steps, rec.steps),
+	}
+	for _, t := range p.Tags {
+		res.Tags = append(res.Tags, t.Name)
+	}
+	res.Rows = vocab.RowsOf(res.Tags)
+	if reason, skip := skips[key(p)]; skip {
+		res.Status, res.Reason = StatusSkipped, reason
+	} else if err != nil {
+		res.Error = red.string(err.Error())
+	}
+	if res.Status == StatusSkipped {
+		res.Error = ""                                  // a skip is no failure: its reason says why
+		res.Reason = cmp.Or(res.Reason, rec.skipReason) // the steps' own reason, if they gave one
+	}
+	if res.Status.Failing() {
+		// err holds the failed step's error and the steps' own After hook's (the
+		// invariants of every response): both name the rows they fail.
+		res.Step, res.Attachments, res.Blamed = rec.failedStep, rec.attachments, steps.Blame(err)
+		res.Finished = res.Status == StatusFailed && rec.failedStep == ""
+	}
+	return res
 }
 
 // stepStatus is the result status of a godog step status; an ambiguous step (two

@@ -683,6 +683,12 @@ func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard, 
 	case matched == 0:
 		return nil, nil, usageError("no scenario matches --tags %q", tags)
 	}
+	return selected, startOrder(selected), nil
+}
+
+// startOrder is the feature files of the selected scenarios in the order the run starts
+// them: those with ClockBoundTag scenarios first, the others in feature-file order.
+func startOrder(selected []selectedScenario) []string {
 	clockBound := map[string]bool{}
 	var paths []string
 	for _, sc := range selected {
@@ -703,7 +709,7 @@ func selectScenarios(p *plan.Plan, cat *steps.Catalogue, tags string, sh shard, 
 			return 1
 		}
 	})
-	return selected, paths, nil
+	return paths
 }
 
 func randomSeed() int64 {

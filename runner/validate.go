@@ -101,18 +101,9 @@ func parseFormats(spec, outDir string) ([]report, error) {
 		if _, ok := known[name]; !ok {
 			return nil, fmt.Errorf("--format %q: unknown formatter %q: use %s, comma-separated, each optionally name:path", spec, name, strings.Join(names, ", "))
 		}
-		switch {
-		case hasPath && strings.TrimSpace(path) == "":
-			return nil, fmt.Errorf("--format %q: %q has an empty path", spec, item)
-		case hasPath:
-			path = strings.TrimSpace(path)
-		default:
-			if f := defaultReportFile(name); f != "" {
-				if strings.TrimSpace(outDir) == "" {
-					return nil, fmt.Errorf("--out is empty: %s needs a folder for %s (or give %s:path)", name, f, name)
-				}
-				path = filepath.Join(outDir, f)
-			}
+		path, err := formatPath(spec, item, name, path, hasPath, outDir)
+		if err != nil {
+			return nil, err
 		}
 		if path == "" {
 			if stdout != "" {
@@ -133,6 +124,24 @@ func parseFormats(spec, outDir string) ([]report, error) {
 		out = append(out, report{name: name, path: path})
 	}
 	return out, nil
+}
+
+// formatPath is the file a formatter of --format writes: the path it names, its default
+// file in outDir, or "" for stdout.
+func formatPath(spec, item, name, path string, hasPath bool, outDir string) (string, error) {
+	switch {
+	case hasPath && strings.TrimSpace(path) == "":
+		return "", fmt.Errorf("--format %q: %q has an empty path", spec, item)
+	case hasPath:
+		return strings.TrimSpace(path), nil
+	}
+	if f := defaultReportFile(name); f != "" {
+		if strings.TrimSpace(outDir) == "" {
+			return "", fmt.Errorf("--out is empty: %s needs a folder for %s (or give %s:path)", name, f, name)
+		}
+		return filepath.Join(outDir, f), nil
+	}
+	return "", nil
 }
 
 // reportFiles are the file names of the harness's reports (package report).
