@@ -36,7 +36,7 @@ endif
 ## DRIVER=node through the official Node.js SDK (npm ci in drivers/node first), and
 ## DRIVER="exec:CMD ARGS" through any adapter of DRIVERS.md
 conformance:
-	@echo "conformance: building the harness (a first build takes a minute; later ones seconds), then running the suite"
+	@echo "conformance: building the harness (a first build can take tens of seconds), then running the suite"
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
 
 ## test: formatting, vet, staticcheck, actionlint, every Go test under the race detector, the suite itself, then
