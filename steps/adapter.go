@@ -432,6 +432,13 @@ func (a *Adapter) call(ctx context.Context, in intent) (Outcome, error) {
 		select {
 		case err := <-written:
 			if err != nil {
+				// A write to an adapter that died fails at once (a broken pipe); its
+				// exit, noticed a moment later, says more: wait for it a little.
+				select {
+				case <-a.dead:
+					return Outcome{}, a.err()
+				case <-time.After(time.Second):
+				}
 				return Outcome{}, a.fail(fmt.Errorf("adapter %q: writing an intent: %v%s", a.name, err, a.stderrTail()))
 			}
 			written = nil
