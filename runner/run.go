@@ -454,7 +454,10 @@ func prepare(cfg Config) (*session, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s := &session{cfg: cfg, catalogue: cmp.Or(cfg.catalogue, steps.Steps())}
+	s := &session{cfg: cfg, catalogue: cfg.catalogue}
+	if s.catalogue == nil {
+		s.catalogue = steps.Steps() // compiled once per run
+	}
 	var err error
 	s.driver, _ = steps.ParseDriver(cfg.Driver) // validated
 	if s.driver.Adapter() {
@@ -585,16 +588,12 @@ func credentials(cfg Config, fx *fixture.Fixture, embedded bool) ([]signing.Cred
 		}
 		return pool, nil
 	}
-	if idSet {
-		// A key of the fixture from the environment signs alone (to run as that
-		// role). Any other key there is one of a real account (most Tencent Cloud
-		// developers export theirs): the embedded emulator knows only its fixture's
-		// keys, so it is left aside, and Run says so.
-		for _, c := range fx.Credentials {
-			if c.SecretID == cfg.SecretID && c.SecretKey == cfg.SecretKey {
-				return []signing.Credential{{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: cmp.Or(cfg.Token, c.Token)}}, nil
-			}
-		}
+	// A key of the fixture from the environment signs alone (to run as that role). Any
+	// other key there is one of a real account (most Tencent Cloud developers export
+	// theirs): the embedded emulator knows only its fixture's keys, so it is left
+	// aside, and Run says so (foreignKeyNote).
+	if c, ok := fixtureKeyOf(cfg, fx); ok {
+		return []signing.Credential{{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: cmp.Or(cfg.Token, c.Token)}}, nil
 	}
 	var pool []signing.Credential
 	for _, c := range fx.CredentialsByRole(DefaultCredentialRole) {
@@ -606,16 +605,24 @@ func credentials(cfg Config, fx *fixture.Fixture, embedded bool) ([]signing.Cred
 	return pool, nil
 }
 
-// foreignKeyNote is what Run says when the environment's key is not one of the
-// embedded emulator's, or "".
-func foreignKeyNote(cfg Config, fx *fixture.Fixture) string {
-	if cfg.Endpoint != "" || cfg.SecretID == "" || fx == nil {
-		return ""
+// fixtureKeyOf returns the fixture's key that the environment gives, if it gives one.
+func fixtureKeyOf(cfg Config, fx *fixture.Fixture) (fixture.Credential, bool) {
+	if fx == nil || cfg.SecretID == "" {
+		return fixture.Credential{}, false
 	}
 	for _, c := range fx.Credentials {
 		if c.SecretID == cfg.SecretID && c.SecretKey == cfg.SecretKey {
-			return ""
+			return c, true
 		}
+	}
+	return fixture.Credential{}, false
+}
+
+// foreignKeyNote is what Run says when the environment's key is not one of the
+// embedded emulator's, or "".
+func foreignKeyNote(cfg Config, fx *fixture.Fixture) string {
+	if _, ok := fixtureKeyOf(cfg, fx); ok || cfg.Endpoint != "" || cfg.SecretID == "" || fx == nil {
+		return ""
 	}
 	return fmt.Sprintf("conformance: note: %s is not a key of the embedded emulator's fixture: the embedded emulator is run with the fixture's own %q keys (give --endpoint to use yours)", EnvSecretID, DefaultCredentialRole)
 }

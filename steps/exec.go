@@ -69,34 +69,12 @@ func (t *execTransport) prepare(ctx context.Context, st *scenario, spec *request
 // says its SDK can do, and builds the intent.
 func (t *execTransport) intent(spec *requestSpec, region string) (intent, error) {
 	caps := t.adapter.hello.Caps
-	why := sdkCannot(spec)
-	in := intent{Endpoint: t.endpoint, Region: region, Method: spec.method, SignMethod: "TC3-HMAC-SHA256",
-		Action: action, Version: version, Timeout: t.timeout, Retries: spec.sdkRetries}
+	c, why := sdkClientOf(spec, region)
+	in := intent{Endpoint: t.endpoint, Region: c.region, Method: spec.method, SignMethod: "TC3-HMAC-SHA256",
+		Action: c.action, Version: c.version, Language: c.language, Headers: c.headers,
+		Timeout: t.timeout, Retries: spec.sdkRetries}
 	if spec.v1Method != "" {
 		in.SignMethod = spec.v1Method
-	}
-	for _, h := range spec.headers {
-		name := http.CanonicalHeaderKey(h.name)
-		switch {
-		case why != "":
-		case slices.Contains(sdkUnsupportedHeaders, name):
-			why = "the SDK computes " + h.name + " itself"
-		case h.remove && name != "X-Tc-Region":
-			why = "the SDK always sends " + h.name
-		case name == "X-Tc-Region":
-			in.Region = h.value
-		case name == "X-Tc-Action":
-			in.Action = h.value
-		case name == "X-Tc-Version":
-			in.Version = h.value
-		case name == "X-Tc-Language":
-			in.Language = h.value
-		default:
-			if in.Headers == nil {
-				in.Headers = map[string]string{}
-			}
-			in.Headers[h.name] = h.value
-		}
 	}
 	if why == "" && t.listJobsOnly && in.Action != action {
 		return intent{}, fmt.Errorf("harness error: the action %q is not sent to this endpoint: only %s goes out (--allow-invalid-actions lifts this)", in.Action, action)

@@ -98,11 +98,19 @@ func (t *sdkTransport) prepare(ctx context.Context, st *scenario, spec *requestS
 // sdkUnsupportedHeaders are headers the SDK computes itself for every request.
 var sdkUnsupportedHeaders = []string{"Authorization", "Host", "X-Tc-Timestamp", "X-Tc-Token", "X-Tc-Content-Sha256"}
 
-// call checks that the SDK can send spec and builds the client and the request.
-func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region string) (*sdkCall, error) {
+// sdkClient is what an SDK's caller sets for a request: the client's region and
+// language, the action and version of the request, and other headers it sends as given.
+type sdkClient struct {
+	region, action, version, language string
+	headers                           map[string]string // nil when there is none
+}
+
+// sdkClientOf is how an SDK's caller expresses spec (the headers a step set), or why no
+// caller can ("" when one can). Both SDK drivers, in-process and through an adapter, read
+// a request this way.
+func sdkClientOf(spec *requestSpec, region string) (sdkClient, string) {
 	why := sdkCannot(spec)
-	act, ver, lang := action, version, ""
-	extra := map[string]string{}
+	c := sdkClient{region: region, action: action, version: version}
 	for _, h := range spec.headers {
 		name := http.CanonicalHeaderKey(h.name)
 		switch {
@@ -112,17 +120,27 @@ func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region strin
 		case h.remove && name != "X-Tc-Region":
 			why = "the SDK always sends " + h.name
 		case name == "X-Tc-Region": // a client's region; none: no X-TC-Region at all
-			region = h.value
+			c.region = h.value
 		case name == "X-Tc-Action": // any action: tchttp.NewCommonRequest(service, version, action)
-			act = h.value
+			c.action = h.value
 		case name == "X-Tc-Version":
-			ver = h.value
+			c.version = h.value
 		case name == "X-Tc-Language": // ClientProfile.Language
-			lang = h.value
+			c.language = h.value
 		default: // any other header: the request's own headers, which the SDK sends as given
-			extra[h.name] = h.value
+			if c.headers == nil {
+				c.headers = map[string]string{}
+			}
+			c.headers[h.name] = h.value
 		}
 	}
+	return c, why
+}
+
+// call checks that the SDK can send spec and builds the client and the request.
+func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region string) (*sdkCall, error) {
+	c, why := sdkClientOf(spec, region)
+	act, ver, lang, region, extra := c.action, c.version, c.language, c.region, c.headers
 	if why != "" {
 		return nil, fmt.Errorf("harness error: the sdk driver cannot send this request: %s; tag the scenario %s", why, TagWire)
 	}
