@@ -25,6 +25,19 @@ Feature: Authentication with TC3-HMAC-SHA256
     Then the response is a success
 
   @A1 @wire
+  Scenario Outline: A request whose SignedHeaders leaves out <left out>, signed over that list, is refused with an AuthFailure code
+    Given a ListJobs request for the user store under test
+    And the request signs the headers "<signed>"
+    When the request is sent
+    Then the response is an error with a code under "AuthFailure"
+
+    Examples:
+      | left out              | signed                   |
+      | content-type          | host;x-tc-action         |
+      | host                  | content-type;x-tc-action |
+      | content-type and host | x-tc-action;x-tc-region  |
+
+  @A1 @wire
   Scenario: A body in the Python SDK's style, with spaces after ':' and ',', is verified over its raw bytes
     Given a ListJobs request for the user store under test
     And the body is exactly:

@@ -40,6 +40,23 @@ Feature: Routing and parameters
     When the request is sent
     Then the response is the error "MissingParameter"
 
+  @P3 @A7 @assumed @signature-v1 @wire
+  Scenario: A signature v1 GET without Region gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the request is signed with signature v1 and "HmacSHA256"
+    And the signature v1 request is signed and sent without its parameter "Region"
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
+  @P3 @A7 @assumed @signature-v1 @wire
+  Scenario: A signature v1 form POST without Region gets the error MissingParameter
+    Given a ListJobs request for the user store under test
+    And the request is signed with signature v1 and "HmacSHA256"
+    And the signature v1 request is signed and sent without its parameter "Region"
+    When the request is sent
+    Then the response is the error "MissingParameter"
+
   @P3 @assumed
   Scenario: A region that is not a Tencent Cloud region gets the error UnsupportedRegion
     Given a ListJobs request for the user store under test

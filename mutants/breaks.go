@@ -271,6 +271,24 @@ func defaultSignedHeaders(_ *call, s signedCall) bool {
 	return slices.Equal(s.auth.SignedHeaders, []string{"content-type", "host"})
 }
 
+// signedHeadersUnrequired serves a validly signed request whose SignedHeaders leave out
+// content-type or host, re-signed over its list with both added (breaks A1: the two
+// headers are required).
+func signedHeadersUnrequired(c *call, s signedCall) bool {
+	names := slices.Clone(s.auth.SignedHeaders)
+	for _, h := range [...]string{"content-type", "host"} {
+		if !slices.Contains(names, h) {
+			names = append(names, h)
+		}
+	}
+	if len(names) == len(s.auth.SignedHeaders) {
+		return false
+	}
+	slices.Sort(names)
+	c.resign(s.cred, s.auth.Service, s.ts, names)
+	return false // signed already, over the longer list
+}
+
 // refuseSkewOver answers AuthFailure.SignatureExpire to a validly signed request whose
 // X-TC-Timestamp is more than limit seconds (and at most 300) away (breaks A3).
 func refuseSkewOver(fx *fixture.Fixture, limit int64) middleware {

@@ -117,6 +117,8 @@ func catalogue() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, bodyReencoded) })},
 		{Name: "signed-headers-fixed", Row: "A1", How: mw, Break: "only SignedHeaders content-type;host verify",
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, defaultSignedHeaders) })},
+		{Name: "signed-headers-unrequired", Row: "A1", How: rs, Break: "a SignedHeaders list without content-type or host verifies",
+			apply: through(func(fx *fixture.Fixture) middleware { return lenient(fx, signedHeadersUnrequired) })},
 		{Name: "signature-unchecked", Row: "A2", How: rs, Break: "any signature is accepted",
 			apply: through(skipSignature)},
 		{Name: "signature-whitespace-blind", Row: "A2", How: mw, Break: "a body whose white space changed after signing still verifies",

@@ -410,6 +410,8 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"signature-body-reencoded": {req: req{cred: primary, body: `{"UserStoreId": "` + varied.ID + `"}`}, ref: ok, check: codeOf("AuthFailure.SignatureFailure")},
 		"signed-headers-fixed": {req: req{cred: primary, body: body, signed: []string{"content-type", "host", "x-tc-action"}}, ref: ok,
 			check: codeOf("AuthFailure.SignatureFailure")},
+		"signed-headers-unrequired": {req: req{cred: primary, body: body, signed: []string{"host", "x-tc-action"}}, ref: "AuthFailure.InvalidAuthorization",
+			check: idsAre(ids...)},
 		"signature-unchecked": {req: req{cred: wrongKey, body: body}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
 		"signature-whitespace-blind": {req: req{cred: primary, body: body, after: func(_ *http.Request, b *string) { *b = `{"UserStoreId": "` + varied.ID + `"}` }},
 			ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},

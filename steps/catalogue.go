@@ -314,6 +314,7 @@ func catalogue() []Step {
 		{Pattern: `^the signature is cut short by its last hex digit after signing$`, Wire: afterSigning, run: func(s *st) any { return s.signatureCutShort }},
 		{Pattern: `^the X-TC-Timestamp is moved (\d+) seconds? (earlier|later) after signing$`, Wire: afterSigning, run: func(s *st) any { return s.timestampMoved }},
 		{Pattern: `^the signature v1 parameter "([^"]*)" is changed after signing$`, Wire: afterSigning, run: func(s *st) any { return s.v1ParameterChanged }},
+		{Pattern: `^the signature v1 request is signed and sent without its parameter "(Region)"$`, Wire: wire("an SDK always sends the region it was made with"), run: func(s *st) any { return s.v1ParameterOmitted }},
 		{Pattern: `^the request is signed with signature v1 and "(HmacSHA1|HmacSHA256)"$`, Needs: need(NeedSignMethod, 1), run: func(s *st) any { return s.signV1 }},
 		{Pattern: `^the request carries no X-TC-Token$`, run: func(s *st) any { return s.noToken }},
 		{Pattern: `^the request carries the X-TC-Token "([^"]*)"$`, run: func(s *st) any { return s.tokenIs }},

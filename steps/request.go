@@ -175,7 +175,8 @@ type requestSpec struct {
 	authValue      *string
 	token          tokenMode
 	tokenText      string
-	v1Method       string // signature v1 with HmacSHA1/HmacSHA256 instead of TC3
+	v1Method       string   // signature v1 with HmacSHA1/HmacSHA256 instead of TC3
+	v1Omitted      []string // common parameters a signature v1 request is signed and sent without
 	after          []tamper
 	sdkRetries     int // the sdk driver's ClientProfile.RateLimitExceededMaxRetries
 }
@@ -594,6 +595,12 @@ func (st *scenario) signV1(method string) error {
 	return st.edit(func(r *requestSpec) { r.v1Method = method })
 }
 
+// v1ParameterOmitted signs and sends a signature v1 request without one of its common
+// parameters (only Region is judged: P3).
+func (st *scenario) v1ParameterOmitted(name string) error {
+	return st.edit(func(r *requestSpec) { r.v1Omitted = append(r.v1Omitted, name) })
+}
+
 func (st *scenario) noToken() error { return st.edit(func(r *requestSpec) { r.token = tokenNone }) }
 
 func (st *scenario) tokenIs(value string) error {
@@ -854,6 +861,9 @@ func (st *scenario) buildV1(ctx context.Context, spec *requestSpec, cred signing
 	v.Set("SignatureMethod", spec.v1Method)
 	if cred.Token != "" {
 		v.Set("Token", cred.Token)
+	}
+	for _, name := range spec.v1Omitted {
+		v.Del(name)
 	}
 	sig, err := signing.SignV1(cred.SecretKey, spec.v1Method, signing.V1StringToSign(spec.method, st.suite.baseURL.Host, "/", v))
 	if err != nil {
