@@ -54,7 +54,7 @@ Feature: Transport and response envelope
     And the returned Ids are the same set as those remembered as "posted"
 
   @T2 @wire
-  Scenario: GET / with a job's id percent-encoded, every character, names the same jobs as the id written plainly
+  Scenario Outline: GET / with the user store and a job's id <spelled>, every character, names the same jobs as the ids written plainly
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
     And the request is sent as GET
@@ -64,13 +64,18 @@ Feature: Transport and response envelope
     And the returned Ids are remembered as "plain"
     Given a ListJobs request for the user store under test
     And the request is sent as GET
-    And the query is exactly "UserStoreId={{user store}}&JobIds.0={{known job 1, percent-encoded}}"
+    And the query is exactly "UserStoreId={{user store, <spelled>}}&JobIds.0={{known job 1, <spelled>}}"
     When the request is sent
     Then the response is a success
     And the returned Ids are the same set as those remembered as "plain"
 
+    Examples:
+      | spelled                       |
+      | percent-encoded               |
+      | percent-encoded in lower case |
+
   @T1 @wire
-  Scenario: POST / with a job's id written in JSON \u escapes, every character, names the same jobs as the id written plainly
+  Scenario: POST / with the user store and a job's id written in JSON \u escapes, every character, names the same jobs as the ids written plainly
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
     And the JobIds are known job 1
@@ -78,7 +83,7 @@ Feature: Transport and response envelope
     Then the response is a success
     And the returned Ids are remembered as "plain"
     Given a ListJobs request for the user store under test
-    And the body is exactly `{"UserStoreId":"{{user store}}","JobIds":["{{known job 1, JSON-escaped}}"]}`
+    And the body is exactly `{"UserStoreId":"{{user store, JSON-escaped}}","JobIds":["{{known job 1, JSON-escaped}}"]}`
     When the request is sent
     Then the response is a success
     And the returned Ids are the same set as those remembered as "plain"

@@ -612,46 +612,48 @@ func (st *scenario) tokenIs(value string) error {
 var placeholder = regexp.MustCompile(`\{\{([^{}]*)\}\}`)
 
 // expand replaces {{user store}} and {{known job N}} (and the names in extra), escaping
-// each value for its context (JSON string, query).
+// each value for its context (JSON string, query). "{{known job 1, percent-encoded}}" (any
+// name, a comma, a spelling of spellOut) inserts the value with every character written
+// that way instead, as it is.
 func (st *scenario) expand(text string, esc func(string) string, extra map[string]string) (string, error) {
 	var firstErr error
 	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
-		var v string
-		switch {
-		case extra != nil && extra[name] != "":
+		if extra != nil && extra[name] != "" {
 			return extra[name] // Authorization parts are sent as they are
-		case name == "user store" && st.req != nil:
-			v = st.req.store
-		case strings.HasPrefix(name, "known job ") && strings.Contains(name, ", "):
-			// "known job 1, percent-encoded" or "known job 1, JSON-escaped": the id with
-			// every character written the other way, inserted as it is.
-			n, how, _ := strings.Cut(strings.TrimPrefix(name, "known job "), ", ")
-			ids, err := st.knownJobs(n)
-			if err != nil {
-				firstErr = cmpOr(firstErr, err)
-				return m
-			}
-			spelled, ok := spellOut(ids[0], how)
-			if !ok {
-				firstErr = cmpOr(firstErr, fmt.Errorf("harness error: unknown spelling %q in %s", how, m))
-				return m
-			}
-			return spelled
-		case strings.HasPrefix(name, "known job "):
-			ids, err := st.knownJobs(strings.TrimPrefix(name, "known job "))
-			if err != nil {
-				firstErr = cmpOr(firstErr, err)
-				return m
-			}
-			v = ids[0]
-		default:
-			firstErr = cmpOr(firstErr, fmt.Errorf("harness error: unknown placeholder %s", m))
+		}
+		name, how, spelled := strings.Cut(name, ", ")
+		v, err := st.placeholderValue(name)
+		if err != nil {
+			firstErr = cmpOr(firstErr, fmt.Errorf("%w in %s", err, m))
 			return m
 		}
-		return esc(v)
+		if !spelled {
+			return esc(v)
+		}
+		out, ok := spellOut(v, how)
+		if !ok {
+			firstErr = cmpOr(firstErr, fmt.Errorf("harness error: unknown spelling %q in %s", how, m))
+			return m
+		}
+		return out
 	})
 	return out, firstErr
+}
+
+// placeholderValue is the value of {{user store}} or {{known job N}}.
+func (st *scenario) placeholderValue(name string) (string, error) {
+	switch {
+	case name == "user store" && st.req != nil:
+		return st.req.store, nil
+	case strings.HasPrefix(name, "known job "):
+		ids, err := st.knownJobs(strings.TrimPrefix(name, "known job "))
+		if err != nil {
+			return "", err
+		}
+		return ids[0], nil
+	}
+	return "", fmt.Errorf("harness error: unknown placeholder")
 }
 
 func cmpOr(a, b error) error {
@@ -1105,7 +1107,7 @@ func excerpt(body []byte) string {
 	return shorten(strings.Join(strings.Fields(string(body[:min(len(body), 4<<10)])), " "), 300)
 }
 
-// spellOut writes every byte of id percent-encoded (%XX), or every character as a JSON
+// spellOut writes every byte of id percent-encoded (%XX, or %xx in lower case), or every character as a JSON
 // \u escape: values an endpoint must decode to id itself (T2: a query is URL-encoded;
 // T1: a body is JSON).
 func spellOut(id, how string) (string, bool) {
@@ -1114,6 +1116,10 @@ func spellOut(id, how string) (string, bool) {
 	case "percent-encoded":
 		for i := 0; i < len(id); i++ {
 			fmt.Fprintf(&b, "%%%02X", id[i])
+		}
+	case "percent-encoded in lower case": // RFC 3986 2.1: %2d is %2D
+		for i := 0; i < len(id); i++ {
+			fmt.Fprintf(&b, "%%%02x", id[i])
 		}
 	case "JSON-escaped":
 		for _, r := range id {
