@@ -234,6 +234,14 @@ Feature: Authentication with TC3-HMAC-SHA256
     Then the response is the error "AuthFailure.InvalidAuthorization"
 
   @A5 @assumed @wire
+  Scenario: A GET without an Authorization header, and without the parameters of signature v1, gets AuthFailure.InvalidAuthorization
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the request carries no Authorization header
+    When the request is sent
+    Then the response is the error "AuthFailure.InvalidAuthorization"
+
+  @A5 @assumed @wire
   Scenario Outline: A malformed Authorization header (<form>) gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the Authorization header is replaced by "<value>"
