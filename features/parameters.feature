@@ -127,6 +127,23 @@ Feature: Routing and parameters
     When the request is sent
     Then the response is the error "UnknownParameter"
 
+  # A server that echoes the name in its Message must still answer strict JSON (T6, checked
+  # on every response).
+  @P6 @wire
+  Scenario: An undefined body parameter whose name holds a quote, a backslash, a tab and non-ASCII letters gets the error UnknownParameter
+    Given a ListJobs request for the user store under test
+    And the body is exactly `{"UserStoreId":"{{user store}}","F\"o\\o\t名":1}`
+    When the request is sent
+    Then the response is the error "UnknownParameter"
+
+  @P6 @wire
+  Scenario: An undefined query parameter whose name holds a quote, a backslash, a tab, non-ASCII letters and a byte that is not UTF-8 gets the error UnknownParameter
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly "UserStoreId={{user store}}&F%22o%5Co%09%E5%90%8D%80=bar"
+    When the request is sent
+    Then the response is the error "UnknownParameter"
+
   @P6
   Scenario Outline: The undefined body parameter <parameter> gets the error UnknownParameter
     Given a ListJobs request for the user store under test
