@@ -39,7 +39,8 @@
 // application/json and the envelope, a panic included (recovered as InternalError,
 // which no input is known to cause). Requests net/http refuses before the handler (a
 // malformed request line, headers over 1 MB) get net/http's own 4xx. The request path
-// is not checked: every path is "/". The request Content-Type is not checked beyond
+// is not checked: every path is "/", and every TC3 signature is verified over the
+// CanonicalURI "/" (§1.1), so one made over another fails A2. The request Content-Type is not checked beyond
 // the signature: a TC3 POST body is always read as JSON. A body that cannot be read
 // (client gone, shorter than its Content-Length) is InvalidParameter. A GET body is
 // ignored: the payload of a GET is always "" (§1.1), so a GET signed over a body fails

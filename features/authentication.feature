@@ -111,6 +111,74 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
+  # Every part of the canonical request is verified (A2): a request signed over one value
+  # of a part and sent with another is refused. The query is verified exactly as it
+  # arrived (A1: not sorted, not re-encoded), so a query re-encoded after signing, to
+  # the same values, no longer matches its signature. Each request is otherwise valid:
+  # the signature is the only thing to refuse it for.
+  @A2 @wire
+  Scenario Outline: A <method> signed over the HTTPRequestMethod <signed> gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request method is "<method>"
+    And the request is signed over the HTTPRequestMethod "<signed>"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | method | signed |
+      | GET    | POST   |
+      | POST   | GET    |
+
+  @A2 @wire
+  Scenario Outline: A <method> to / signed over the CanonicalURI "<uri>" gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request method is "<method>"
+    And the request is signed over the CanonicalURI "<uri>"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | method | uri |
+      | POST   | /x  |
+      | GET    | //  |
+      | POST   |     |
+
+  @A2 @wire
+  Scenario: A GET signed over an empty query and sent with one gets AuthFailure.SignatureFailure
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly ""
+    And the query is replaced after signing by "UserStoreId={{user store}}&JobIds.0={{known job 1}}"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2 @wire
+  Scenario: A GET query with a JobIds.0 added after signing gets AuthFailure.SignatureFailure
+    Given the user store under test holds at least 1 job
+    And a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly "UserStoreId={{user store}}"
+    And the query is replaced after signing by "UserStoreId={{user store}}&JobIds.0={{known job 1}}"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+  @A2 @wire
+  Scenario Outline: A GET query signed with JobIds.0=<signed> and sent with JobIds.0=<sent>, the same value encoded another way, gets AuthFailure.SignatureFailure
+    Given a ListJobs request for the user store under test
+    And the request is sent as GET
+    And the query is exactly "UserStoreId={{user store}}&JobIds.0=<signed>"
+    And the query is replaced after signing by "UserStoreId={{user store}}&JobIds.0=<sent>"
+    When the request is sent
+    Then the response is the error "AuthFailure.SignatureFailure"
+
+    Examples:
+      | signed | sent  |
+      | a-b    | a%2Db |
+      | a%2Db  | a%2db |
+      | a+b    | a%20b |
+      | a%20b  | a+b   |
+
   @A2 @wire
   Scenario Outline: A signature with its <digit> hex digit changed gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test

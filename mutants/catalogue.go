@@ -3,6 +3,7 @@ package mutants
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/ciam-harness/listjobs/emulator"
@@ -131,6 +132,22 @@ func catalogue() []Mutant {
 			apply: through(signatureComparedInPart(48))},
 		{Name: "signature-as-long-as-sent", Row: "A2", How: rs, Break: "a signature that is a proper prefix of the right one (32 digits or more) is accepted",
 			apply: through(signatureAsLongAsSent)},
+		{Name: "signature-method-blind", Row: "A2", How: rs, Break: "a signature made over the other method, a GET signed as a POST or a POST as a GET, is accepted",
+			apply: through(signedOverAny(otherMethod))},
+		{Name: "signature-uri-blind", Row: "A2", How: rs, Break: `a signature made over another CanonicalURI than "/" ("", "//", "/x") is accepted`,
+			apply: through(signedOverAny(otherURIs))},
+		{Name: "signature-ignores-query", Row: "A2", How: mw, Break: "a GET is verified over an empty query, as a POST is: a query added after signing still verifies",
+			apply: through(queryVerifiedAs(noQuery))},
+		{Name: "signature-ignores-query-jobids", Row: "A2", How: mw, Break: "a GET query's JobIds.N are not covered by the signature",
+			apply: through(queryVerifiedAs(withoutQueryJobIDs))},
+		{Name: "signature-query-order-blind", Row: "A2", How: mw, Break: "a GET query whose parameters were reordered after signing still verifies (it is verified sorted)",
+			apply: through(queryVerifiedAs(sortedQuery))},
+		{Name: "signature-query-form-reencoded", Row: "A2", How: mw, Break: "a GET query is verified with its names and values encoded again as a form (a-b for a%2Db, + for %20)",
+			apply: through(queryVerifiedAs(reencoded(url.QueryEscape)))},
+		{Name: "signature-query-rfc3986-reencoded", Row: "A2", How: mw, Break: "a GET query is verified with its names and values encoded again as RFC 3986 says (a-b for a%2Db, %20 for +)",
+			apply: through(queryVerifiedAs(reencoded(rfc3986Escape)))},
+		{Name: "signature-query-escapes-case-blind", Row: "A2", How: mw, Break: "a GET query is verified with its %-escapes in capitals (%2d taken for %2D)",
+			apply: through(queryVerifiedAs(escapesUppercased))},
 		{Name: "timestamp-unsigned", Row: "A2", How: rs, Break: "a signature made for a timestamp up to 5 s from X-TC-Timestamp is accepted",
 			apply: through(timestampUnsigned)},
 		{Name: "timestamp-unchecked", Row: "A3", How: rs, Break: "any X-TC-Timestamp is accepted",

@@ -347,6 +347,23 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 	rawLacks := func(s string) func(t *testing.T, ref, mut reply) {
 		return func(t *testing.T, ref, mut reply) { assert.NotContains(t, mut.raw, s) }
 	}
+	// signedOver signs the request again over method and uri in place of its own
+	// HTTPRequestMethod and CanonicalURI.
+	signedOver := func(method, uri string) func(r *http.Request, b *string) {
+		return func(r *http.Request, b *string) {
+			auth, err := signing.ParseAuthorization(r.Header.Get("Authorization"))
+			require.NoError(t, err)
+			ts, _ := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+			canonical := signing.CanonicalRequestAt(method, uri, signing.CanonicalQuery(r), signing.RequestHeader(r), auth.SignedHeaders, signing.HashHex([]byte(*b)))
+			auth.Signature = signing.Signature(primary.SecretKey, auth.Date, auth.Service, signing.StringToSign(ts, signing.CredentialScope(auth.Date, auth.Service), canonical))
+			r.Header.Set("Authorization", auth.String())
+		}
+	}
+	// sentAs is a GET of the query signed, sent with the query sent.
+	sentAs := func(signed, sent string) req {
+		return req{method: "GET", cred: primary, query: signed, after: func(r *http.Request, _ *string) { r.URL.RawQuery = sent }}
+	}
+	storeQ := "UserStoreId=" + varied.ID
 	const ok = ""
 	cases := map[string]struct {
 		req            req
@@ -420,9 +437,20 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"signed-header-values-ignored": {req: req{cred: primary, body: body, signed: []string{"content-type", "host", "x-tc-region"},
 			after: func(r *http.Request, _ *string) { r.Header.Set("X-TC-Region", "ap-shanghai") }},
 			ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
-		"timestamp-unchecked":        {req: req{cred: primary, body: body, skew: -400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
-		"timestamp-too-strict":       {req: req{cred: primary, body: body, skew: -60}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
-		"timestamp-future-unchecked": {req: req{cred: primary, body: body, skew: 400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"signature-method-blind": {req: req{method: "GET", cred: primary, query: storeQ, after: signedOver("POST", "/")},
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-uri-blind":     {req: req{cred: primary, body: body, after: signedOver("POST", "/x")}, ref: "AuthFailure.SignatureFailure", check: idsAre(ids...)},
+		"signature-ignores-query": {req: sentAs("", storeQ+"&JobIds.0="+ids[0]), ref: "AuthFailure.SignatureFailure", check: idsAre(ids[0])},
+		"signature-ignores-query-jobids": {req: sentAs(storeQ, storeQ+"&JobIds.0="+ids[0]),
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids[0])},
+		"signature-query-order-blind": {req: sentAs("JobIds.0="+ids[0]+"&"+storeQ, storeQ+"&JobIds.0="+ids[0]),
+			ref: "AuthFailure.SignatureFailure", check: idsAre(ids[0])},
+		"signature-query-form-reencoded":     {req: sentAs(storeQ+"&JobIds.0=a-b", storeQ+"&JobIds.0=a%2Db"), ref: "AuthFailure.SignatureFailure", check: idsAre()},
+		"signature-query-rfc3986-reencoded":  {req: sentAs(storeQ+"&JobIds.0=a%20b", storeQ+"&JobIds.0=a+b"), ref: "AuthFailure.SignatureFailure", check: idsAre()},
+		"signature-query-escapes-case-blind": {req: sentAs(storeQ+"&JobIds.0=a%2Db", storeQ+"&JobIds.0=a%2db"), ref: "AuthFailure.SignatureFailure", check: idsAre()},
+		"timestamp-unchecked":                {req: req{cred: primary, body: body, skew: -400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
+		"timestamp-too-strict":               {req: req{cred: primary, body: body, skew: -60}, ref: ok, check: codeOf("AuthFailure.SignatureExpire")},
+		"timestamp-future-unchecked":         {req: req{cred: primary, body: body, skew: 400}, ref: "AuthFailure.SignatureExpire", check: idsAre(ids...)},
 		"signature-compared-in-part": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
 			h := r.Header.Get("Authorization")
 			last := h[len(h)-1]

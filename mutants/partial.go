@@ -3,6 +3,7 @@ package mutants
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -175,10 +176,135 @@ func refuseSizeOver(body int64, url int) middleware {
 // rightSignature is the signature a TC3 request should carry for its claimed key,
 // scope, timestamp and signed headers.
 func (c *call) rightSignature(s signedCall) string {
+	return c.signatureOver(s, c.r.Method, signing.CanonicalURI)
+}
+
+// signatureOver is rightSignature over a canonical request whose HTTPRequestMethod and
+// CanonicalURI are method and uri, its other parts the request's own.
+func (c *call) signatureOver(s signedCall, method, uri string) string {
 	lookup := signing.RequestHeader(c.r)
-	canonical := signing.CanonicalRequest(c.r.Method, signing.CanonicalQuery(c.r), lookup, s.auth.SignedHeaders, signing.PayloadHash(lookup, c.payload()))
+	canonical := signing.CanonicalRequestAt(method, uri, signing.CanonicalQuery(c.r), lookup, s.auth.SignedHeaders, signing.PayloadHash(lookup, c.payload()))
 	scope := signing.CredentialScope(s.auth.Date, s.auth.Service)
 	return signing.Signature(s.cred.SecretKey, s.auth.Date, s.auth.Service, signing.StringToSign(s.ts, scope, canonical))
+}
+
+// signedOverAny serves a TC3 request whose signature does not verify as received but
+// was made over one of the (method, uri) pairs that others gives for it, in place of
+// its own HTTPRequestMethod and CanonicalURI: a server that leaves that part out of
+// what it verifies (breaks A2).
+func signedOverAny(others func(c *call) [][2]string) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return rewrite(func(c *call) {
+			s, ok := c.claimed(fx)
+			if !ok || c.verifiesAsReceived(s) {
+				return
+			}
+			for _, o := range others(c) {
+				if c.signatureOver(s, o[0], o[1]) == s.auth.Signature {
+					c.resignAs(s)
+					return
+				}
+			}
+		})
+	}
+}
+
+// otherMethod is the other method of a GET or a POST, at the request's CanonicalURI:
+// a server that leaves HTTPRequestMethod out of what it verifies accepts it.
+func otherMethod(c *call) [][2]string {
+	switch c.r.Method {
+	case http.MethodGet:
+		return [][2]string{{http.MethodPost, signing.CanonicalURI}}
+	case http.MethodPost:
+		return [][2]string{{http.MethodGet, signing.CanonicalURI}}
+	}
+	return nil
+}
+
+// otherURIs are CanonicalURIs other than "/", at the request's method: a server that
+// leaves CanonicalURI out of what it verifies accepts a signature over any of them; the
+// mutant stands for it with the empty one, "//" and "/" and a letter or digit.
+func otherURIs(c *call) [][2]string {
+	out := [][2]string{{c.r.Method, ""}, {c.r.Method, "//"}}
+	for _, ch := range "abcdefghijklmnopqrstuvwxyz0123456789" {
+		out = append(out, [2]string{c.r.Method, "/" + string(ch)})
+	}
+	return out
+}
+
+// queryVerifiedAs serves a GET whose signature does not verify as received but does
+// over its query as f rewrites it: a server that leaves the query out of what it
+// verifies, or verifies it in part, or normalised (breaks A2).
+func queryVerifiedAs(f func(q string) string) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return acceptIfAlso(fx, func(c *call) ([]byte, func(*http.Request), bool) {
+			q := c.r.URL.RawQuery
+			if c.r.Method != http.MethodGet {
+				return nil, nil, false
+			}
+			nq := f(q)
+			return nil, func(r *http.Request) { r.URL.RawQuery = nq }, nq != q
+		})
+	}
+}
+
+// noQuery is the query of a server that signs a GET like a POST, over none.
+func noQuery(string) string { return "" }
+
+// withoutQueryJobIDs is the query without its JobIds.N parameters.
+func withoutQueryJobIDs(q string) string {
+	out, _ := dropSegments(q, func(name string) bool { return strings.HasPrefix(name, "JobIds.") })
+	return out
+}
+
+// reencoded is the query with each name and value decoded and encoded again by esc,
+// in their order; a query that does not decode is left as it is.
+func reencoded(esc func(string) string) func(q string) string {
+	return func(q string) string {
+		segs := strings.Split(q, "&")
+		for i, seg := range segs {
+			k, v, ok := cutPair(seg)
+			if !ok {
+				return q
+			}
+			segs[i] = esc(k) + "=" + esc(v)
+		}
+		return strings.Join(segs, "&")
+	}
+}
+
+// rfc3986Escape percent-encodes every byte of s but the unreserved characters of RFC
+// 3986 (letters, digits, "-", ".", "_", "~"), in capital hexadecimal: a space is %20.
+func rfc3986Escape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
+}
+
+// escapesUppercased is the query with the hexadecimal digits of its %-escapes in
+// capitals: %2d read as %2D.
+func escapesUppercased(q string) string {
+	b := []byte(q)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = upperHex(b[i+1]), upperHex(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func upperHex(c byte) byte {
+	if 'a' <= c && c <= 'f' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // signatureComparedInPart serves a TC3 request whose signature agrees with the right

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -113,6 +114,20 @@ func TestSignCanonicalRequest(t *testing.T) {
 		signing.HashHex([]byte(testBody))
 	sts := "TC3-HMAC-SHA256\n1767225600\n2026-01-01/ciam/tc3_request\n" + signing.HashHex([]byte(canonical))
 	assert.Equal(t, signing.Signature(testCred.SecretKey, "2026-01-01", "ciam", sts), a.Signature)
+}
+
+// TestCanonicalRequestAt: the CanonicalURI line is the only one CanonicalRequestAt
+// changes; CanonicalRequest is its "/" case.
+func TestCanonicalRequestAt(t *testing.T) {
+	lookup := func(name string) string {
+		return map[string]string{"content-type": "application/json", "host": "h"}[name]
+	}
+	names := []string{"content-type", "host"}
+	root := signing.CanonicalRequest("POST", "", lookup, names, "p")
+	assert.Equal(t, root, signing.CanonicalRequestAt("POST", "/", "", lookup, names, "p"))
+	assert.Equal(t, "POST\n/x\n\ncontent-type:application/json\nhost:h\n\ncontent-type;host\np",
+		signing.CanonicalRequestAt("POST", "/x", "", lookup, names, "p"))
+	assert.Equal(t, strings.Replace(root, "\n/\n", "\n\n", 1), signing.CanonicalRequestAt("POST", "", "", lookup, names, "p"))
 }
 
 func TestVerifyTampering(t *testing.T) {

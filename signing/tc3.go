@@ -53,12 +53,26 @@ func CredentialScope(date, service string) string {
 // HeaderLookup returns the value of a header by its lower-case name, as sent.
 type HeaderLookup func(lowerName string) string
 
-// CanonicalRequest builds the canonical request of §1.1: each signed header as
-// lowercase(name):lowercase(trim(value)), in the order given (callers sort it).
+// CanonicalURI is the CanonicalURI of every API 3.0 request (§1.1: "Slash ("/") is used
+// for API 3.0").
+const CanonicalURI = "/"
+
+// CanonicalRequest builds the canonical request of §1.1, with the CanonicalURI "/": each
+// signed header as lowercase(name):lowercase(trim(value)), in the order given (callers
+// sort it).
 func CanonicalRequest(method, canonicalQuery string, header HeaderLookup, signedHeaders []string, hashedPayload string) string {
+	return CanonicalRequestAt(method, CanonicalURI, canonicalQuery, header, signedHeaders, hashedPayload)
+}
+
+// CanonicalRequestAt is CanonicalRequest with another CanonicalURI: what a client that
+// signs some other path computes. Only probes of the harness and its mutants use it;
+// an API 3.0 signature is always over "/".
+func CanonicalRequestAt(method, uri, canonicalQuery string, header HeaderLookup, signedHeaders []string, hashedPayload string) string {
 	var b strings.Builder
 	b.WriteString(method)
-	b.WriteString("\n/\n")
+	b.WriteByte('\n')
+	b.WriteString(uri)
+	b.WriteByte('\n')
 	b.WriteString(canonicalQuery)
 	b.WriteByte('\n')
 	for _, name := range signedHeaders {

@@ -310,6 +310,8 @@ func catalogue() []Step {
 		{Pattern: `^the query is replaced after signing by "([^"]*)"$`, Action: actionWritten, Wire: afterSigning, run: func(s *st) any { return s.queryReplacedAfterSigning }},
 		{Pattern: `^the header "([^"]*)" is changed to "([^"]*)" after signing$`, Action: actionHeader, Wire: afterSigning, run: func(s *st) any { return s.headerChangedAfterSigning }},
 		{Pattern: `^the X-TC-Region is changed to another Tencent Cloud region after signing$`, Wire: afterSigning, run: func(s *st) any { return s.regionChangedAfterSigning }},
+		{Pattern: `^the request is signed over the (HTTPRequestMethod|CanonicalURI) "([^"]*)"$`, run: func(s *st) any { return s.signedOver },
+			Wire: wire("the SDK builds the canonical request from the request it sends")},
 		{Pattern: `^the signature's (first|middle|last) hex digit is changed after signing$`, Wire: afterSigning, run: func(s *st) any { return s.signatureDigitChanged }},
 		{Pattern: `^the signature is cut short by its last hex digit after signing$`, Wire: afterSigning, run: func(s *st) any { return s.signatureCutShort }},
 		{Pattern: `^the X-TC-Timestamp is moved (\d+) seconds? (earlier|later) after signing$`, Wire: afterSigning, run: func(s *st) any { return s.timestampMoved }},

@@ -179,6 +179,9 @@ type requestSpec struct {
 	v1Omitted      []string // common parameters a signature v1 request is signed and sent without
 	after          []tamper
 	sdkRetries     int // the sdk driver's ClientProfile.RateLimitExceededMaxRetries
+	// signedOver holds the parts of the canonical request the request is signed over
+	// in place of its own, by the names of §1.1 (HTTPRequestMethod, CanonicalURI).
+	signedOver map[string]string
 }
 
 func (st *scenario) newSpec(store string, cred signing.Credential) *requestSpec {
@@ -733,6 +736,9 @@ func (st *scenario) build(ctx context.Context, spec *requestSpec, now time.Time)
 	}
 	cred := spec.effectiveCredential()
 	if spec.v1Method != "" {
+		if spec.signedOver != nil {
+			return nil, nil, errors.New("harness error: a part of the TC3 canonical request is signed over another value, and the request is signed with signature v1")
+		}
 		return st.buildV1(ctx, spec, cred, ts)
 	}
 	var body []byte
@@ -779,10 +785,13 @@ func (st *scenario) build(ctx context.Context, spec *requestSpec, now time.Time)
 	if spec.service != "" {
 		svc = spec.service
 	}
-	if spec.scopeDayOffset == 0 && svc == service {
+	if spec.scopeDayOffset == 0 && svc == service && spec.signedOver == nil {
 		signing.Sign(r, body, cred, service, ts, spec.signedHeaders)
 	} else {
-		signWithScope(r, body, cred, svc, time.Unix(ts, 0).UTC().AddDate(0, 0, spec.scopeDayOffset).Format("2006-01-02"), ts, spec.signedHeaders)
+		date := time.Unix(ts, 0).UTC().AddDate(0, 0, spec.scopeDayOffset).Format("2006-01-02")
+		if err := signOver(r, body, cred, svc, date, ts, spec.signedHeaders, spec.signedOver); err != nil {
+			return nil, nil, err
+		}
 	}
 	if spec.noAuth {
 		r.Header.Del("Authorization")
@@ -822,9 +831,23 @@ func expectContinue(r *http.Request, body []byte) {
 	}
 }
 
-// signWithScope signs like signing.Sign but with a chosen credential-scope date and
-// service (A6): the signature is consistent with the scope, so only the scope is wrong.
-func signWithScope(r *http.Request, body []byte, cred signing.Credential, svc, date string, ts int64, signedHeaders []string) {
+// signOver signs like signing.Sign but with a chosen credential-scope date and service
+// (A6), and over the parts of the canonical request in over in place of the request's
+// own (A2: HTTPRequestMethod, CanonicalURI). The signature is right for what it was
+// made over, so only those parts are wrong. A part signed over its own value is a
+// harness error: the probe would prove nothing.
+func signOver(r *http.Request, body []byte, cred signing.Credential, svc, date string, ts int64, signedHeaders []string, over map[string]string) error {
+	method, uri := r.Method, signing.CanonicalURI
+	for part, v := range over {
+		own := &method
+		if part == "CanonicalURI" {
+			own = &uri
+		}
+		if v == *own {
+			return fmt.Errorf("harness error: the request is signed over its own %s %q", part, v)
+		}
+		*own = v
+	}
 	if signedHeaders == nil {
 		signedHeaders = signing.DefaultSignedHeaders
 	}
@@ -838,12 +861,13 @@ func signWithScope(r *http.Request, body []byte, cred signing.Credential, svc, d
 		r.Header.Set("X-TC-Token", cred.Token)
 	}
 	lookup := signing.RequestHeader(r)
-	canonical := signing.CanonicalRequest(r.Method, r.URL.RawQuery, lookup, names, signing.PayloadHash(lookup, body))
+	canonical := signing.CanonicalRequestAt(method, uri, signing.CanonicalQuery(r), lookup, names, signing.PayloadHash(lookup, body))
 	scope := signing.CredentialScope(date, svc)
 	sig := signing.Signature(cred.SecretKey, date, svc, signing.StringToSign(ts, scope, canonical))
 	r.Header.Set("Authorization", signing.Authorization{
 		SecretID: cred.SecretID, Date: date, Service: svc, SignedHeaders: names, Signature: sig,
 	}.String())
+	return nil
 }
 
 // buildV1 makes a signature v1 request (A7): every parameter, common ones included, in

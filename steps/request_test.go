@@ -139,6 +139,44 @@ func TestTamperingBreaksTheSignature(t *testing.T) {
 	}
 }
 
+// TestSignedOverAnotherPart: a request signed over another HTTPRequestMethod or
+// CanonicalURI carries the signature of that canonical request, its other parts its own.
+func TestSignedOverAnotherPart(t *testing.T) {
+	for _, tc := range []struct{ method, part, value, signMethod, signURI string }{
+		{http.MethodGet, "HTTPRequestMethod", "POST", "POST", "/"},
+		{http.MethodPost, "HTTPRequestMethod", "GET", "GET", "/"},
+		{http.MethodPost, "CanonicalURI", "/x", "POST", "/x"},
+		{http.MethodGet, "CanonicalURI", "", "GET", ""},
+	} {
+		st := testScenario(t)
+		require.NoError(t, st.requestForTarget())
+		require.NoError(t, st.methodIs(tc.method))
+		require.NoError(t, st.signedOver(tc.part, tc.value))
+		r, body, err := st.build(context.Background(), st.req, time.Now())
+		require.NoError(t, err)
+		assert.Equal(t, tc.method, r.Method)
+		assert.Equal(t, "/", r.URL.Path)
+		assert.False(t, verify(t, r, body, testCred.SecretKey), "%s %q: not the request's own signature", tc.part, tc.value)
+		auth, err := signing.ParseAuthorization(r.Header.Get("Authorization"))
+		require.NoError(t, err)
+		ts, _ := strconv.ParseInt(r.Header.Get("X-TC-Timestamp"), 10, 64)
+		lookup := signing.RequestHeader(r)
+		canonical := signing.CanonicalRequestAt(tc.signMethod, tc.signURI, signing.CanonicalQuery(r), lookup, auth.SignedHeaders, signing.PayloadHash(lookup, body))
+		want := signing.Signature(testCred.SecretKey, auth.Date, auth.Service, signing.StringToSign(ts, signing.CredentialScope(auth.Date, auth.Service), canonical))
+		assert.Equal(t, want, auth.Signature, "%s %q: the signature of the canonical request over it", tc.part, tc.value)
+	}
+
+	st := testScenario(t)
+	require.NoError(t, st.requestForTarget())
+	require.NoError(t, st.signedOver("CanonicalURI", "/"))
+	_, _, err := st.build(context.Background(), st.req, time.Now())
+	assert.ErrorContains(t, err, "harness error: the request is signed over its own CanonicalURI", "a probe that proves nothing")
+	require.NoError(t, st.signedOver("CanonicalURI", "/x"))
+	require.NoError(t, st.signV1("HmacSHA256"))
+	_, _, err = st.build(context.Background(), st.req, time.Now())
+	assert.ErrorContains(t, err, "harness error", "signature v1 has no canonical request")
+}
+
 func TestScopeAndKeyBreaks(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 30, 0, time.UTC)
 	st := testScenario(t)

@@ -63,6 +63,21 @@ func (st *scenario) signatureCutShort() error {
 	})
 }
 
+// signedOver signs the request over another value of one part of its canonical request
+// (§1.1), its HTTPRequestMethod or its CanonicalURI, the other parts being its own: a
+// GET signed as a POST, a request to / signed over the path /x. Changing the method
+// after signing would change the canonical query and payload too (a POST is signed
+// over no query, a GET over no body), so only this shows that the method itself is
+// verified.
+func (st *scenario) signedOver(part, value string) error {
+	return st.edit(func(r *requestSpec) {
+		if r.signedOver == nil {
+			r.signedOver = map[string]string{}
+		}
+		r.signedOver[part] = value
+	})
+}
+
 // timestampMoved moves X-TC-Timestamp by seconds after signing, well inside the window
 // of A3: only the signature can tell.
 func (st *scenario) timestampMoved(seconds int, direction string) error {
