@@ -37,10 +37,10 @@ const JUnitFile = "junit.xml"
 //     LEDGER REASON</skipped>, so it fails no dashboard, with the error and the
 //     attachments in <system-out>.
 //
-// The schema has no properties on a testcase, so the testsuite's <properties> say, for
+// Neither schema has properties on a testcase, so the testsuite's <properties> say, for
 // each of its testcases that failed or is a known failure, "rows: NAME" (the rows its
 // failure is blamed on, e.g. "S2 T8") and "known-failure: NAME" (the ledger's reason).
-// Nor has it a skipped count on <testsuites>: each <testsuite> has one.
+// Nor has either a skipped count on <testsuites>: each <testsuite> has one.
 func JUnit(run Run) ([]byte, error) {
 	doc := junitSuites{Name: "listjobs-conformance"}
 	var total time.Duration
