@@ -103,7 +103,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	rep := Report{Machine: fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
 		Started: time.Now().UTC().Truncate(time.Second)}
 	if opts.Parallel < 1 {
-		return rep, fmt.Errorf("Parallel %d: want at least 1", opts.Parallel)
+		return rep, fmt.Errorf("sdkmutants: Options.Parallel %d: want at least 1", opts.Parallel)
 	}
 	start := time.Now()
 	var ready []prepared
