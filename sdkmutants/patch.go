@@ -85,9 +85,10 @@ type Sources struct {
 	// GoSDK is the Go SDK's module folder in the module cache (steps.SDKModule at the
 	// version of go.mod), GoVersion that version.
 	GoSDK, GoVersion string
-	// NodeSDK is drivers/node/node_modules/tencentcloud-sdk-nodejs, Node the node
-	// command and NodeAdapter drivers/node/adapter.js.
-	NodeSDK, Node, NodeAdapter string
+	// NodeSDK is drivers/node/node_modules/tencentcloud-sdk-nodejs, NodeVersion the
+	// version of its package.json, Node the node command and NodeAdapter
+	// drivers/node/adapter.js.
+	NodeSDK, NodeVersion, Node, NodeAdapter string
 }
 
 // nodeParts are the parts of the npm package the adapter loads (the ciam service
@@ -124,9 +125,15 @@ func FindSources(needNode bool) (Sources, error) {
 	s.Node = node
 	s.NodeAdapter = filepath.Join(s.Repo, filepath.FromSlash(steps.NodeAdapter))
 	s.NodeSDK = filepath.Join(filepath.Dir(s.NodeAdapter), "node_modules", "tencentcloud-sdk-nodejs")
-	if st, err := os.Stat(s.NodeSDK); err != nil || !st.IsDir() {
-		return s, fmt.Errorf("the Node.js broken SDKs need the SDK installed: run `npm ci` in %s", filepath.Dir(s.NodeAdapter))
+	var pkg struct{ Version string }
+	b, err := os.ReadFile(filepath.Join(s.NodeSDK, "package.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &pkg)
 	}
+	if err != nil {
+		return s, fmt.Errorf("the Node.js broken SDKs need the SDK installed: run `npm ci` in %s (%v)", filepath.Dir(s.NodeAdapter), err)
+	}
+	s.NodeVersion = pkg.Version
 	return s, nil
 }
 

@@ -130,6 +130,11 @@ func (rep Report) Markdown() string {
 	fmt.Fprintf(&b, "# SDK mutation: %s\n\n", rep.verdict())
 	fmt.Fprintf(&b, "Every SDK is run against the embedded emulator and against the reference emulator with `NullEmpty` (`JobSet: null` for an empty result). Started %s, %.1fs, %s.\n",
 		rep.Started.Format("2006-01-02 15:04 UTC"), rep.Seconds, rep.Machine)
+	for _, sdk := range []string{rep.GoSDK, rep.NodeSDK} {
+		if sdk != "" {
+			fmt.Fprintf(&b, "\nCopied from %s.\n", sdk)
+		}
+	}
 	for _, d := range rep.drivers() {
 		results := rep.of(d)
 		fmt.Fprintf(&b, "\n## --driver %s\n\n%s\n\n", d, counts(results))

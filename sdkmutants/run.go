@@ -39,7 +39,7 @@ type Options struct {
 	// Fixture is the default fixture (listjobs.DefaultFixture): the null-empty
 	// emulator's data, and the --fixture of the runs against it.
 	Fixture []byte
-	// OutDir gets runs/<driver>-<name>-<endpoint>/: each run's log, results.ndjson and
+	// OutDir gets sdk-mutation-runs/<name>-<endpoint>/: each run's log, results.ndjson and
 	// summary.md.
 	OutDir string
 	// Parallel is how many suites run at once (each with an emulator of its own).
@@ -136,12 +136,11 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			ready = append(ready, prepared{Broken: b})
 		}
 	}
-	for _, p := range ready {
-		if p.Driver == steps.DriverSDK {
-			rep.GoSDK = steps.SDKModule + " " + opts.Sources.GoVersion
-		} else {
-			rep.NodeSDK = "tencentcloud-sdk-nodejs (" + opts.Sources.NodeSDK + ")"
-		}
+	if opts.Sources.GoVersion != "" {
+		rep.GoSDK = steps.SDKModule + " " + opts.Sources.GoVersion
+	}
+	if opts.Sources.NodeVersion != "" {
+		rep.NodeSDK = "tencentcloud-sdk-nodejs " + opts.Sources.NodeVersion
 	}
 
 	type job struct{ i, e int }
@@ -298,7 +297,7 @@ func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''
 func runSuite(ctx context.Context, p prepared, endpoint string, fx *fixture.Fixture, fixturePath, outDir string) (r SuiteRun) {
 	start := time.Now()
 	defer func() { r.Seconds = float64(int(time.Since(start).Seconds()*10)) / 10 }()
-	out := filepath.Join(outDir, "runs", string(p.Driver)+"-"+p.Name+"-"+endpoint)
+	out := filepath.Join(outDir, "sdk-mutation-runs", p.Name+"-"+endpoint)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return SuiteRun{ExitCode: runner.ExitUsage, Error: err.Error()}
 	}

@@ -233,3 +233,19 @@ func TestRunJudgesEveryEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRefusesAMovedSDK: an edit whose text the SDK no longer holds stops Run before
+// any build or run, with the sentence that names the SDK and the file (exit 2 of the
+// command).
+func TestRunRefusesAMovedSDK(t *testing.T) {
+	src, err := FindSources(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := Broken{Name: "go-moved", Driver: steps.DriverSDK, Rows: []string{"A1"}, Break: "x",
+		Edits: []Edit{{File: goClient, Search: "a text no SDK holds", Replace: "x"}}}
+	_, err = Run(context.Background(), Options{Sources: src, Broken: []Broken{moved}, Parallel: 1, OutDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "go-moved") || !strings.Contains(err.Error(), "client.go: the text to replace is found 0 times") {
+		t.Fatalf("err = %v", err)
+	}
+}

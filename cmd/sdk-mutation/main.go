@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 	mutate func(context.Context, sdkmutants.Options) (sdkmutants.Report, error)) int {
 	fset := flag.NewFlagSet("sdk-mutation", flag.ContinueOnError)
 	fset.SetOutput(io.Discard)
-	out := fset.String("out", "out", "folder of sdk-mutation.json, sdk-mutation.md and runs/ (each run's log and results)")
+	out := fset.String("out", "out", "folder of sdk-mutation.json, sdk-mutation.md and sdk-mutation-runs/ (each run's log, results.ndjson and summary.md)")
 	only := fset.String("only", "", "comma-separated broken SDK names to run (default: the whole catalogue)")
 	parallel := fset.Int("parallel", 2, "suites run at once")
 	list := fset.Bool("list", false, "print the catalogue (driver, name, rows, what it changes) and exit")
