@@ -93,7 +93,9 @@ type Sources struct {
 
 // nodeParts are the parts of the npm package the adapter loads (the ciam service
 // alone: the package is 58 MB, nearly all of it other services).
-var nodeParts = []string{"package.json", "tencentcloud/common", "tencentcloud/services/ciam"}
+func nodeParts() []string {
+	return []string{"package.json", "tencentcloud/common", "tencentcloud/services/ciam"}
+}
 
 // FindSources finds the SDKs from the working directory, which must be in the
 // repository. node is looked for only when needNode. Its errors are one sentence.
@@ -162,7 +164,7 @@ func (s Sources) copySDK(b Broken, dir string) error {
 	case steps.DriverSDK:
 		err = copyTree(s.GoSDK, dir)
 	case steps.DriverNode:
-		err = copyTree(s.NodeSDK, dir, nodeParts...)
+		err = copyTree(s.NodeSDK, dir, nodeParts()...)
 	default:
 		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, steps.DriverSDK, steps.DriverNode)
 	}

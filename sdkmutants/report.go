@@ -137,7 +137,7 @@ func (rep Report) Markdown() string {
 	}
 	for _, d := range rep.drivers() {
 		results := rep.of(d)
-		fmt.Fprintf(&b, "\n## --driver %s\n\n%s\n\n", d, counts(results))
+		fmt.Fprintf(&b, "\n## driver %s\n\n%s\n\n", d, counts(results))
 		b.WriteString("| broken SDK | what it changes | rows expected | verdict | failing rows seen |\n|---|---|---|---|---|\n")
 		for _, r := range results {
 			what := r.Break

@@ -26,11 +26,16 @@ import (
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
-// Endpoints are the two reference endpoints every SDK is run against: the embedded
-// emulator, whose empty results are "JobSet": [], and the reference emulator with
-// NullEmpty, whose empty results are "JobSet": null (S5 allows both; a decoder broken on
-// null is seen only by the second).
-var Endpoints = []string{"embedded", "null-empty"}
+// The two reference endpoints every SDK is run against: the embedded emulator, whose
+// empty results are "JobSet": [], and the reference emulator with NullEmpty, whose empty
+// results are "JobSet": null (S5 allows both; a decoder broken on null is seen only by
+// the second).
+const (
+	Embedded  = "embedded"
+	NullEmpty = "null-empty"
+)
+
+func endpoints() [2]string { return [2]string{Embedded, NullEmpty} }
 
 // Options configure Run.
 type Options struct {
@@ -144,18 +149,19 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 
 	type job struct{ i, e int }
+	eps := endpoints()
 	runs := make([][]SuiteRun, len(ready))
 	for i := range runs {
-		runs[i] = make([]SuiteRun, len(Endpoints))
+		runs[i] = make([]SuiteRun, len(eps))
 	}
 	jobs := make(chan job)
 	var wg sync.WaitGroup
 	var mu sync.Mutex // Progress
-	for range min(opts.Parallel, len(ready)*len(Endpoints)) {
+	for range min(opts.Parallel, len(ready)*len(eps)) {
 		wg.Go(func() {
 			for j := range jobs {
-				r := suite(ctx, ready[j.i], Endpoints[j.e])
-				r.Endpoint = Endpoints[j.e]
+				r := suite(ctx, ready[j.i], eps[j.e])
+				r.Endpoint = eps[j.e]
 				runs[j.i][j.e] = r
 				if opts.Progress != nil {
 					mu.Lock()
@@ -167,7 +173,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		})
 	}
 	for i := range ready {
-		for e := range Endpoints {
+		for e := range eps {
 			if ctx.Err() == nil {
 				jobs <- job{i, e}
 			}
@@ -308,7 +314,7 @@ func runSuite(ctx context.Context, p prepared, endpoint string, fx *fixture.Fixt
 		}
 	}
 	args := append(slices.Clone(p.argv[1:]), "--format", "progress", "--out", out, "--reports", "ndjson,markdown", "--deadline", "3m")
-	if endpoint != Endpoints[0] {
+	if endpoint == NullEmpty {
 		srv, err := emulator.Start(emulator.Config{Fixture: fx, RateLimit: emulator.DefaultRateLimit, NullEmpty: true})
 		if err != nil {
 			return SuiteRun{ExitCode: runner.ExitUsage, Error: "starting the null-empty emulator: " + err.Error()}
