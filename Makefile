@@ -10,6 +10,7 @@ FORMAT    ?= pretty
 FUZZTIME  ?= 60s
 RUNS      ?= 20
 MUTATION_FLAGS ?=
+SDK_MUTATION_FLAGS ?=
 # The commit every binary the Makefile builds or runs is stamped with (conformance
 # --version, manifest.json), also where Go writes no VCS information (go run, go test,
 # GOFLAGS=-buildvcs=false).
@@ -29,7 +30,7 @@ ifneq ($(strip $(DRIVER)),)
 CONFORMANCE_FLAGS += --driver "$$DRIVER"
 endif
 
-.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability
+.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP,
@@ -124,6 +125,17 @@ build:
 ## MUTATION_FLAGS='--only a,b --parallel 8' narrows or paces it.
 mutation:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/mutation --out $(OUT) $(MUTATION_FLAGS)
+
+## sdk-mutation: the power of the suite as an SDK release gate: the suite through broken
+## copies of the official Go SDK (--driver sdk) and Node.js SDK (--driver node; needs node
+## and npm ci in drivers/node), each one deliberate change made at run time (sdkmutants/),
+## and through their unpatched copies, against the embedded emulator and a NullEmpty one.
+## A table on stdout, $(OUT)/sdk-mutation.json and $(OUT)/sdk-mutation.md; fails unless
+## every breaking SDK is killed on a row it names, every equivalent one and both controls
+## pass. Not part of make test (minutes: a build of the harness per Go SDK).
+## SDK_MUTATION_FLAGS='--only go-unpatched,node-unpatched' narrows it.
+sdk-mutation:
+	$(GO) run ./cmd/sdk-mutation --out $(OUT) $(SDK_MUTATION_FLAGS)
 
 ## stability: the reference must pass RUNS (20) consecutive full runs of the suite,
 ## rate-limit scenarios included, against the embedded emulator.

@@ -106,13 +106,15 @@ func newLineWriter(w io.Writer, r *redactor) *lineWriter { return &lineWriter{w:
 func (l *lineWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// The newline is looked for in p alone: the buffer before it holds none, and writers
+	// such as godog's write a byte at a time, so searching the whole buffer on every
+	// call would take quadratic time over a long line (an SDK error quoting a 1 MB body).
 	l.buf = append(l.buf, p...)
-	end := bytes.LastIndexByte(l.buf, '\n') + 1
-	if end == 0 && len(l.buf) < maxLine {
+	end := len(l.buf)
+	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
+		end = len(l.buf) - len(p) + i + 1
+	} else if len(l.buf) < maxLine {
 		return len(p), nil
-	}
-	if end == 0 {
-		end = len(l.buf)
 	}
 	_, err := l.w.Write(l.r.bytes(l.buf[:end]))
 	l.buf = append(l.buf[:0], l.buf[end:]...)

@@ -257,3 +257,23 @@ func TestSDKCallRefuses(t *testing.T) {
 		assert.NoError(t, err, name)
 	}
 }
+
+// TestSDKErrorIsClipped: the Go SDK's ClientError.ParseJsonError quotes the whole body it
+// could not parse, up to megabytes (found by the broken SDK go-null-member-error of
+// sdkmutants, on the 3000-job listing): what the checks and reports quote of an SDK's
+// error is clipped, and still redacted.
+func TestSDKErrorIsClipped(t *testing.T) {
+	body := strings.Repeat("j", 1<<20)
+	err := tcerr.NewTencentCloudSDKError("ClientError.ParseJsonError", "Fail to parse json content: "+body+" Signature=abc&Token=t", "")
+	ex := sdkExchange(nil, err, nil, time.Now(), time.Now())
+	if ex.err == nil || len(ex.err.Error()) > 2*attachLimit || !strings.Contains(ex.err.Error(), "bytes in all") {
+		t.Fatalf("the SDK's error as the checks see it is %d bytes, want at most %d, clipped", len(ex.err.Error()), 2*attachLimit)
+	}
+	short := sdkErrText(errors.New("bad Signature=abc&Token=secret-token"))
+	if strings.Contains(short, "abc") || strings.Contains(short, "secret-token") {
+		t.Errorf("not redacted: %q", short)
+	}
+	if txt := ex.sdk.text(ex); len(txt) > 4*attachLimit {
+		t.Errorf("the response report is %d bytes", len(txt))
+	}
+}

@@ -290,13 +290,17 @@ func sdkExchange(decoded []byte, err error, trips []roundTrip, sent, received ti
 	case errors.As(err, &sdkErr) && sdkErr.Code != "" && !strings.HasPrefix(sdkErr.Code, "ClientError"):
 		ex.body = errorEnvelope(sdkErr.Code, sdkErr.Message, sdkErr.RequestId)
 	default:
-		// The SDK's message may quote the request's URL, whose query carries the
-		// signature (and the token) of a signature v1 GET.
-		ex.err = fmt.Errorf("the SDK decoded no response: %s", redact(err.Error()))
+		ex.err = fmt.Errorf("the SDK decoded no response: %s", sdkErrText(err))
 	}
 	ex.sdk.mismatch = sdkMismatch(ex, sdkErr)
 	return ex
 }
+
+// sdkErrText is an SDK's error as the reports quote it: redacted (the SDK's message may
+// quote the request's URL, whose query carries the signature and the token of a
+// signature v1 GET), and clipped (the Go SDK quotes the whole body it could not parse,
+// which may be megabytes).
+func sdkErrText(err error) string { return clip([]byte(redact(err.Error()))) }
 
 // errorEnvelope is the error envelope of an SDK error: what the SDK tells its caller.
 func errorEnvelope(code, message, requestID string) []byte {
@@ -451,9 +455,9 @@ func (v *sdkView) text(ex *exchange) string {
 	fmt.Fprintf(&b, "through %s, %d HTTP round trip(s), %s in all\n", via, len(v.trips), ex.received.Sub(ex.sent).Round(time.Microsecond))
 	switch {
 	case ex.err != nil:
-		fmt.Fprintf(&b, "the SDK returned: %s\n", redact(v.err.Error()))
+		fmt.Fprintf(&b, "the SDK returned: %s\n", sdkErrText(v.err))
 	case v.err != nil:
-		fmt.Fprintf(&b, "the SDK raised: %s\nas an envelope: %s\n", redact(v.err.Error()), ex.body)
+		fmt.Fprintf(&b, "the SDK raised: %s\nas an envelope: %s\n", sdkErrText(v.err), clip(ex.body))
 	default:
 		fmt.Fprintf(&b, "the SDK decoded:\n%s\n", clip(ex.body))
 	}
