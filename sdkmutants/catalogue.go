@@ -100,9 +100,16 @@ func goCatalogue() []Broken {
 		{Name: "go-ratelimit-retry-never-starts", Driver: sdk, Rows: []string{"R1"},
 			Break: "RateLimitExceededMaxRetries is ignored: RequestLimitExceeded is never retried",
 			Edits: []Edit{{goRateLimit, "err.Code == codeLimitExceeded && idx < maxRetries {", "err.Code == codeLimitExceeded && idx < 0 {"}}},
-		// A retry that never stops at all hangs the run (the SDK sleeps, deaf to the
-		// run's cancellation) until the conformance command's watchdog ends it, with no
-		// report: this one retries past its bound instead, once.
+		// The SDK's back-off sleeps deaf to the run's cancellation; the sdk driver gives
+		// up on a call that outlives its budget (steps.sdkBudget), so this one fails its
+		// scenarios instead of hanging the run.
+		{Name: "go-ratelimit-retry-never-stops", Driver: sdk, Rows: []string{"R1"},
+			Break: "RequestLimitExceeded is retried whatever RateLimitExceededMaxRetries says, with no end",
+			Edits: []Edit{
+				{goRateLimit, "for idx := 0; idx <= maxRetries; idx++ {", "for idx := 0; ; idx++ {"},
+				{goRateLimit, "err.Code == codeLimitExceeded && idx < maxRetries {", "err.Code == codeLimitExceeded {"},
+			}},
+		// A retry past its bound by one.
 		{Name: "go-ratelimit-retry-past-max", Driver: sdk, Rows: []string{"R1"},
 			Break: "RequestLimitExceeded is retried once more than RateLimitExceededMaxRetries says (so once with 0)",
 			Edits: []Edit{

@@ -85,6 +85,20 @@ type sdkCall struct {
 	client *common.Client
 	req    tchttp.Request
 	rec    *tripRecorder
+	budget time.Duration // how long the call may take, its own retries included (sdkBudget)
+}
+
+// sdkBudget is how long one SDK call may take: every try its time-out, and the SDK's
+// default back-off (1 s, 2 s, 4 s...) between tries, with a few seconds to spare. The
+// SDK's back-off sleeps through a cancelled context, so a call that outlives its budget
+// (a retry that never stops) is given up on, and fails its scenario, rather than
+// hanging the run.
+func sdkBudget(timeout time.Duration, retries int) time.Duration {
+	d := time.Duration(retries+1)*timeout + 5*time.Second
+	for i := range retries {
+		d += profile.ExponentialBackoff(i)
+	}
+	return d
 }
 
 func (t *sdkTransport) prepare(ctx context.Context, st *scenario, spec *requestSpec, _ time.Time) (func() *exchange, error) {
@@ -185,7 +199,7 @@ func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region strin
 	}
 	rec := &tripRecorder{next: t.base, limit: t.limit}
 	client := common.NewCommonClient(cred, region, cpf).WithHttpTransport(rec)
-	return &sdkCall{client: client, req: req, rec: rec}, nil
+	return &sdkCall{client: client, req: req, rec: rec, budget: sdkBudget(time.Duration(t.timeout)*time.Second, spec.sdkRetries)}, nil
 }
 
 // sdkListJobsRequest is shaped as the ciam module's ListJobsRequest: the SDK flattens
@@ -257,7 +271,18 @@ func (r *requestSpec) effectiveCredential() signing.Credential {
 func (c *sdkCall) send() *exchange {
 	resp := tchttp.NewCommonResponse()
 	sent := time.Now()
-	err := c.client.Send(c.req, resp)
+	done := make(chan error, 1)
+	go func() { done <- c.client.Send(c.req, resp) }()
+	timer := time.NewTimer(c.budget)
+	defer timer.Stop()
+	var err error
+	select {
+	case err = <-done:
+	case <-timer.C: // the call goes on in its goroutine, and its result is dropped
+		ex := sdkExchange(nil, errSDKOverBudget, c.rec.all(), sent, time.Now())
+		ex.err = fmt.Errorf("the SDK call did not return within %v (every try's time-out and the SDK's back-off between its retries): a retry that does not stop?", c.budget)
+		return ex
+	}
 	received := time.Now()
 	var decoded []byte
 	if err == nil {
@@ -265,6 +290,9 @@ func (c *sdkCall) send() *exchange {
 	}
 	return sdkExchange(decoded, err, c.rec.all(), sent, received)
 }
+
+// errSDKOverBudget stands for the SDK's error of a call given up on (sdkBudget).
+var errSDKOverBudget = errors.New("the SDK call was given up on")
 
 // sdkView is what the sdk driver adds to an exchange.
 type sdkView struct {
