@@ -106,8 +106,14 @@ func newLineWriter(w io.Writer, r *redactor) *lineWriter { return &lineWriter{w:
 func (l *lineWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	// The buffer holds no newline before p (its lines were written): only p is
+	// searched, else writes of a byte at a time (godog's formatters write so) into a
+	// long line would cost the square of its length.
+	end := 0
+	if i := bytes.LastIndexByte(p, '\n'); i >= 0 {
+		end = len(l.buf) + i + 1
+	}
 	l.buf = append(l.buf, p...)
-	end := bytes.LastIndexByte(l.buf, '\n') + 1
 	if end == 0 && len(l.buf) < maxLine {
 		return len(p), nil
 	}
