@@ -12,11 +12,13 @@
 //
 // The suite runs through one driver (Options.Driver: wire, sdk, node or exec:CMD, as
 // the conformance command's --driver). Through an SDK driver the scenarios it cannot
-// express are skipped, so a mutant's row may have no scenario run at all: that mutant
-// is "not checked through this driver", reported and counted apart from the survivors.
-// Through the wire driver, which runs every scenario, a mutant not checked fails the
-// run; through an SDK driver the gate is that every mutant whose row the driver checks
-// is killed.
+// express are skipped, so a mutant's row may have no scenario run at all, or only
+// scenarios that cannot catch it (a mutant not killed although scenarios of its row
+// ran is run again through the wire driver: when every scenario that kills it there
+// was skipped, it is the case). Such a mutant is "not checked through this driver",
+// reported and counted apart from the survivors. Through the wire driver, which runs
+// every scenario, a mutant not checked fails the run; through an SDK driver the gate is
+// that every mutant it can check is killed.
 package mutation
 
 import (
@@ -127,7 +129,8 @@ func (t Totals) KillRate() float64 {
 }
 
 // CheckedKillRate is Killed / (NonEquivalent - NotChecked): the kill rate among the
-// mutants whose row the driver checked, in percent (100 when there is none).
+// mutants the driver can check (a scenario it runs can catch them), in percent (100
+// when there is none).
 func (t Totals) CheckedKillRate() float64 {
 	return percent(t.Killed, t.NonEquivalent-t.NotChecked)
 }
@@ -156,8 +159,8 @@ type Report struct {
 	KillRate      float64   `json:"killRatePercent"`
 	// WireBaseline counts the mutants run again through the wire driver (Result.WireKillers).
 	WireBaseline int `json:"wireBaseline,omitempty"`
-	// CheckedKillRate is the kill rate among the mutants whose row the driver checked
-	// (Totals.CheckedKillRate); KillRate when every row was checked.
+	// CheckedKillRate is the kill rate among the mutants the driver can check
+	// (Totals.CheckedKillRate); KillRate when it can check them all.
 	CheckedKillRate float64 `json:"checkedKillRatePercent"`
 	// OK: the reference passed, every equivalent mutant passed and every
 	// non-equivalent one was killed; through an SDK driver (not the wire driver) a

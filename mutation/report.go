@@ -77,13 +77,13 @@ func (r Report) summary() []string {
 		fmt.Sprintf("mutants: %d (%d to kill, %d equivalent): %d killed, %d survived, %d killed by another row only, %d not checked through this driver, %d errors",
 			t.Mutants, t.NonEquivalent, t.Mutants-t.NonEquivalent, t.Killed, t.Survived, t.KilledElsewhere, t.NotChecked, t.Errors),
 		fmt.Sprintf("equivalent mutants: %d passed as they should, %d failed (over-assertion)", t.Equivalent, t.OverAsserted),
-		fmt.Sprintf("kill rate: %.1f%% of non-equivalent mutants, %.1f%% of the %d whose row the driver checked", r.KillRate, r.CheckedKillRate, t.NonEquivalent-t.NotChecked),
+		fmt.Sprintf("kill rate: %.1f%% of non-equivalent mutants, %.1f%% of the %d it can check (a scenario it runs can catch them)", r.KillRate, r.CheckedKillRate, t.NonEquivalent-t.NotChecked),
 		fmt.Sprintf("wall time: %.1fs (%d runs at once, %d for the clock-bound scenarios), %s", r.Seconds, r.Parallel, r.ClockParallel, r.Machine),
 	}
 	if t.NotChecked > 0 {
 		gate := "they fail the run: the wire driver runs every scenario"
 		if toleratesNotChecked(steps.Driver(r.Driver)) {
-			gate = "no failure through an SDK driver: the gate is that every mutant whose row it checks is killed (--driver wire checks them)"
+			gate = "no failure through an SDK driver: the gate is that every mutant it can check is killed (--driver wire checks them)"
 		}
 		lines = append(lines, fmt.Sprintf("not checked through this driver: %d mutants, every scenario that can catch them skipped (their row's, or those that kill them through wire); %s", t.NotChecked, gate))
 	}

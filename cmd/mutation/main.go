@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	fset.SetOutput(io.Discard)
 	out := fset.String("out", "out", "folder of mutation.json and mutation.md")
 	only := fset.String("only", "", "comma-separated mutant names to run (default: the whole catalogue)")
-	driverName := fset.String("driver", string(steps.DriverWire), "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), node (the official Node.js SDK; `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant whose row has no scenario the driver runs is \"not checked through this driver\", counted and no failure")
+	driverName := fset.String("driver", string(steps.DriverWire), "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), node (the official Node.js SDK; `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
 	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
@@ -171,8 +171,11 @@ on that row, whatever else the scenario is tagged with).
 (sdk), the official Node.js SDK (node) or any adapter (exec:CMD). Through an SDK
 driver the scenarios it cannot express are skipped; a mutant none of whose row's
 scenarios ran is "not checked through this driver": reported and counted, and no
-failure, since the gate for an SDK driver is that every mutant whose row it checks
-is killed. Through the wire driver a mutant not checked fails the run.
+failure, since the gate for an SDK driver is that every mutant it can check is
+killed. A mutant not killed although scenarios of its row ran is run again through
+the wire driver: when every scenario that kills it there was skipped through this
+driver, it is not checked through it too; else it survived, and fails the run.
+Through the wire driver a mutant not checked fails the run.
 
 Exit status: 0 the reference passed, every non-equivalent mutant was killed (or, through
 an SDK driver, not checked through it) and every equivalent one passed; 1 otherwise
