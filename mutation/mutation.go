@@ -101,6 +101,9 @@ type Result struct {
 	// of Row's, or one of WireKillers.
 	Skipped    int    `json:"skipped"`
 	SkipReason string `json:"skipReason,omitempty"`
+	// Inconclusive counts the scenarios skipped as inconclusive (steps.InconclusiveError:
+	// a timing the loaded machine could not hold), which say nothing of the mutant.
+	Inconclusive int `json:"inconclusive,omitempty"`
 	// WireKillers, through a driver other than wire, are the scenarios that kill the
 	// mutant through the wire driver: the mutant was run again through it since this
 	// driver ran a scenario of its row but did not kill it (Report.WireBaseline).
@@ -455,12 +458,16 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 		for _, s := range o.scenarios {
 			byKey[scenarioOf(s).String()] = s
 			tagged := slices.Contains(s.Rows, res.Row)
-			if s.Status == runner.StatusSkipped {
+			switch {
+			case driverSkipped(s):
 				res.Skipped++
 				if tagged && res.SkipReason == "" {
 					res.SkipReason = s.Reason
 				}
-			} else if tagged {
+			case s.Status == runner.StatusSkipped: // inconclusive: it ran, and could not judge
+				res.Inconclusive++
+				ran = ran || tagged
+			case tagged:
 				ran = true
 			}
 			if !s.Status.Failing() {
@@ -496,7 +503,7 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 		uncatchable = len(res.WireKillers) > 0
 		for _, k := range res.WireKillers {
 			s, ok := byKey[k.String()]
-			if ok && s.Status != runner.StatusSkipped {
+			if ok && !driverSkipped(s) {
 				uncatchable = false
 				break
 			}
@@ -530,6 +537,17 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 	}
 	return res
 }
+
+// driverSkipped tells whether the driver skipped s: it cannot express a step of it (a
+// step for the wire driver only, or what the driver's SDK cannot do). A scenario
+// skipped as inconclusive (the machine too loaded for its timing) did run, and said
+// nothing: it does not make a mutant "not checked".
+func driverSkipped(s runner.ScenarioResult) bool {
+	return s.Status == runner.StatusSkipped && !strings.HasPrefix(s.Reason, inconclusive)
+}
+
+// inconclusive starts the skip reason of an inconclusive scenario (steps.InconclusiveError).
+var inconclusive = (&steps.InconclusiveError{}).Error()
 
 // scenarioOf is the kill table's view of s.
 func scenarioOf(s runner.ScenarioResult) Scenario {

@@ -243,6 +243,9 @@ func TestJudgeNotChecked(t *testing.T) {
 	wireKills5 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusFailed, "A2"),
 		scenario("a.feature", 6, runner.StatusPassed, "A2")}, exit: runner.ExitFailed}
 	wirePasses := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2")}}
+	inconclusiveRow := outcome{scenarios: []runner.ScenarioResult{skippedScenario("a.feature", 1, "inconclusive: the burst did not fit in one second", "A2")}}
+	rowRanInconclusive6 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+		skippedScenario("a.feature", 6, "inconclusive: the burst did not fit in one second", "A2")}}
 	blamed := scenario("d.feature", 7, runner.StatusFailed, "S1")
 	blamed.Blamed = []string{"A2"} // an invariant of A2 failed in a scenario of S1
 	cases := []struct {
@@ -260,6 +263,8 @@ func TestJudgeNotChecked(t *testing.T) {
 		{"row ran, wire does not kill either", []outcome{rowRan, {}}, []outcome{wirePasses, {}}, Survived, ""},
 		{"row ran, other rows failed, wire kills by a skipped one", []outcome{rowRan, otherFails}, []outcome{{}, wireKills6}, NotChecked, "@wire: the SDK signs and sends in one call"},
 		{"row ran, other rows failed, wire kills by one that ran", []outcome{rowRan, otherFails}, []outcome{wireKills5, {}}, KilledElsewhere, ""},
+		{"the row's scenario inconclusive is no driver skip", []outcome{inconclusiveRow, {}}, nil, Survived, ""},
+		{"a wire killer inconclusive here is no driver skip", []outcome{rowRanInconclusive6, {}}, []outcome{wireKills6, {}}, Survived, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -275,6 +280,10 @@ func TestJudgeNotChecked(t *testing.T) {
 	assert.Contains(t, judge(m, []outcome{rowSkipped, otherFails}, nil).killers(maxKillers),
 		"every scenario of A2 skipped: @wire: needs the wire driver; 1 scenarios of rows T2 failed")
 	assert.Equal(t, 1, judge(m, []outcome{rowSkipped, {}}, nil).Skipped)
+	res = judge(m, []outcome{inconclusiveRow, {}}, nil)
+	assert.Equal(t, 0, res.Skipped)
+	assert.Equal(t, 1, res.Inconclusive)
+	assert.Contains(t, res.killers(maxKillers), "1 scenarios inconclusive on this machine")
 }
 
 // TestGate: a mutant not checked fails a run through the wire driver, not through an SDK

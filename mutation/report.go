@@ -32,6 +32,8 @@ func (r Result) killers(limit int) string {
 			why += fmt.Sprintf("; %d scenarios of rows %s failed", len(r.Failed), strings.Join(r.FailedRows, " "))
 		}
 		return why
+	case len(r.Killers) == 0 && r.Inconclusive > 0:
+		return fmt.Sprintf("%d scenarios inconclusive on this machine (too loaded for their timing): run it again", r.Inconclusive)
 	case len(r.Killers) == 0 && len(r.Failed) > 0:
 		return fmt.Sprintf("%d scenarios of rows %s failed", len(r.Failed), strings.Join(r.FailedRows, " "))
 	case len(r.Killers) == 0:
