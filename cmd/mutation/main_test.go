@@ -22,7 +22,7 @@ func unused(context.Context, mutation.Options) (mutation.Report, error) {
 
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--parallel", "0"}, {"--parallel", "65"}, {"--clock-parallel", "0"}, {"--only", "nope"}, {"--only", " , "},
+		{"--parallel", "65"}, {"--clock-parallel", "-2"}, {"--only", "nope"}, {"--only", " , "},
 		{"--nope"}, {"extra"}, {"--out", ""}, {"--parallel", "x"}, {"--parallel", "-1"},
 		{"--driver", "nope"}, {"--driver", "exec:"}, {"--driver", "exec:'unclosed"},
 	} {
@@ -31,6 +31,7 @@ func TestBadFlags(t *testing.T) {
 		assert.Equal(t, 2, code, "%q", args)
 		assert.Equal(t, 1, strings.Count(errOut.String(), "\n"), "one line: %q", errOut.String())
 		assert.True(t, strings.HasPrefix(errOut.String(), "mutation: "), errOut.String())
+		assert.NotContains(t, errOut.String(), "must not run", "%q is refused before any run", args)
 	}
 }
 
@@ -114,6 +115,7 @@ func TestDriverDefaults(t *testing.T) {
 	}{
 		{nil, "wire", DefaultParallel, DefaultClockParallel},
 		{[]string{"--driver", "sdk"}, "sdk", DefaultParallel, DefaultClockParallel},
+		{[]string{"--parallel", "0", "--clock-parallel", "0"}, "wire", DefaultParallel, DefaultClockParallel},
 		{[]string{"--driver", "exec:my-adapter --flag"}, "exec:my-adapter --flag", AdapterParallel, AdapterClockParallel},
 		{[]string{"--driver", "exec:my-adapter", "--parallel", "3"}, "exec:my-adapter", 3, AdapterClockParallel},
 		{[]string{"--driver", "exec:my-adapter", "--clock-parallel", "1"}, "exec:my-adapter", AdapterParallel, 1},
