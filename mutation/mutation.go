@@ -9,9 +9,20 @@
 // with). A mutant whose failures all belong to other rows is "killed by another row only" and
 // does not count as killed. An equivalent mutant (one the contract allows) must pass:
 // a failure there is an over-assertion of the suite.
+//
+// The suite runs through one driver (Options.Driver: wire, sdk, node or exec:CMD, as
+// the conformance command's --driver). Through an SDK driver the scenarios it cannot
+// express are skipped, so a mutant's row may have no scenario run at all, or only
+// scenarios that cannot catch it (a mutant not killed although scenarios of its row
+// ran is run again through the wire driver: when every scenario that kills it there
+// was skipped, it is the case). Such a mutant is "not checked through this driver",
+// reported and counted apart from the survivors. Through the wire driver, which runs
+// every scenario, a mutant not checked fails the run; through an SDK driver the gate is
+// that every mutant it can check is killed.
 package mutation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +38,7 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/runner"
+	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -40,12 +52,19 @@ const (
 	KilledElsewhere Verdict = "killed by another row only" // scenarios failed, none of the mutant's row
 	Equivalent      Verdict = "equivalent"                 // an equivalent mutant, and every scenario passed
 	OverAsserted    Verdict = "equivalent, but failed"     // an equivalent mutant that a scenario failed on
-	Errored         Verdict = "error"                      // the run could not start (exit 2)
-	Passed          Verdict = "passed"                     // the reference: every scenario passed
-	Failed          Verdict = "failed"                     // the reference: a scenario failed
+	// NotChecked: no scenario that can catch the mutant ran through the driver: no
+	// scenario of its row ran (each was skipped: it needs the wire driver, or what the
+	// driver's SDK cannot do) and no check of its row failed; or every scenario that
+	// kills it through the wire driver was skipped through this one (Result.WireKillers).
+	// Scenarios of other rows may have failed.
+	NotChecked Verdict = "not checked through this driver"
+	Errored    Verdict = "error"  // the run could not start (exit 2)
+	Passed     Verdict = "passed" // the reference: every scenario passed
+	Failed     Verdict = "failed" // the reference: a scenario failed
 )
 
-// Good tells whether the verdict is what the catalogue wants.
+// Good tells whether the verdict is what the catalogue wants. NotChecked is not: it
+// is tolerated through an SDK driver only (see Report.OK).
 func (v Verdict) Good() bool { return v == Killed || v == Equivalent }
 
 // Scenario is the kill table's view of a failing result.Scenario: where it is, the rows
@@ -77,9 +96,21 @@ type Result struct {
 	Failed     []Scenario `json:"failed"`
 	FailedRows []string   `json:"failedRows"`
 	Scenarios  int        `json:"scenarios"`
-	ExitCode   int        `json:"exitCode"`
-	Error      string     `json:"error,omitempty"`
-	Seconds    float64    `json:"seconds"`
+	// Skipped counts the scenarios the driver skipped. SkipReason, for a mutant
+	// NotChecked, is why the driver skipped a scenario that would have caught it: one
+	// of Row's, or one of WireKillers.
+	Skipped    int    `json:"skipped"`
+	SkipReason string `json:"skipReason,omitempty"`
+	// Inconclusive counts the scenarios skipped as inconclusive (steps.InconclusiveError:
+	// a timing the loaded machine could not hold), which say nothing of the mutant.
+	Inconclusive int `json:"inconclusive,omitempty"`
+	// WireKillers, through a driver other than wire, are the scenarios that kill the
+	// mutant through the wire driver: the mutant was run again through it since this
+	// driver ran a scenario of its row but did not kill it (Report.WireBaseline).
+	WireKillers []Scenario `json:"wireKillers,omitempty"`
+	ExitCode    int        `json:"exitCode"`
+	Error       string     `json:"error,omitempty"`
+	Seconds     float64    `json:"seconds"`
 }
 
 // Totals counts the verdicts.
@@ -91,19 +122,35 @@ type Totals struct {
 	KilledElsewhere int `json:"killedByAnotherRowOnly"`
 	Equivalent      int `json:"equivalent"`   // equivalent mutants that passed
 	OverAsserted    int `json:"overAsserted"` // equivalent mutants that failed
+	NotChecked      int `json:"notChecked"`   // non-equivalent mutants no scenario that can catch them ran for
 	Errors          int `json:"errors"`
 }
 
 // KillRate is Killed / NonEquivalent, in percent (100 when there is none).
 func (t Totals) KillRate() float64 {
-	if t.NonEquivalent == 0 {
+	return percent(t.Killed, t.NonEquivalent)
+}
+
+// CheckedKillRate is Killed / (NonEquivalent - NotChecked): the kill rate among the
+// mutants the driver can check (a scenario it runs can catch them), in percent (100
+// when there is none).
+func (t Totals) CheckedKillRate() float64 {
+	return percent(t.Killed, t.NonEquivalent-t.NotChecked)
+}
+
+func percent(n, of int) float64 {
+	if of <= 0 {
 		return 100
 	}
-	return 100 * float64(t.Killed) / float64(t.NonEquivalent)
+	return 100 * float64(n) / float64(of)
 }
 
 // Report is a whole mutation run.
 type Report struct {
+	// Driver sent the requests (steps.Driver); SDK names the SDK under test and its
+	// version when the driver is an SDK's (the runner's Result.SDK), else "".
+	Driver        string    `json:"driver"`
+	SDK           string    `json:"sdk,omitempty"`
 	Machine       string    `json:"machine"`
 	Parallel      int       `json:"parallel"`
 	ClockParallel int       `json:"clockParallel"`
@@ -113,8 +160,14 @@ type Report struct {
 	Mutants       []Result  `json:"mutants"`
 	Totals        Totals    `json:"totals"`
 	KillRate      float64   `json:"killRatePercent"`
-	// OK: the reference passed, every non-equivalent mutant was killed and every
-	// equivalent one passed.
+	// WireBaseline counts the mutants run again through the wire driver (Result.WireKillers).
+	WireBaseline int `json:"wireBaseline,omitempty"`
+	// CheckedKillRate is the kill rate among the mutants the driver can check
+	// (Totals.CheckedKillRate); KillRate when it can check them all.
+	CheckedKillRate float64 `json:"checkedKillRatePercent"`
+	// OK: the reference passed, every equivalent mutant passed and every
+	// non-equivalent one was killed; through an SDK driver (not the wire driver) a
+	// mutant not checked through it is no failure (it is counted in Totals.NotChecked).
 	OK bool `json:"ok"`
 }
 
@@ -138,10 +191,16 @@ type Options struct {
 	Progress io.Writer
 	// Timeout bounds every HTTP request of the suite (0: the runner's default).
 	Timeout time.Duration
+	// Driver sends the suite's requests, as runner.Config.Driver ("": wire). Check it
+	// first with ParseDriver.
+	Driver string
 
 	// suite replaces runSuite (tests of the orchestration).
-	suite func(ctx context.Context, m mutants.Mutant, tags string) outcome
+	suite suiteFunc
 }
+
+// suiteFunc runs the scenarios tags selects through driver against the emulator of m.
+type suiteFunc func(ctx context.Context, m mutants.Mutant, driver steps.Driver, tags string) outcome
 
 // reference is the name of the run against the unbroken emulator.
 const reference = "reference"
@@ -156,6 +215,24 @@ type outcome struct {
 	exit      int
 	err       string
 	seconds   float64
+	sdk       string // runner.Result.SDK
+}
+
+// ParseDriver reads a driver name as the conformance command's --driver does
+// (steps.ParseDriver: "" is wire) and, for a driver that sends through an adapter
+// (node, exec:), finds its command, so that a missing Node.js or an adapter not
+// installed is one error before any suite runs. Its errors are one line.
+func ParseDriver(name string) (steps.Driver, error) {
+	d, err := steps.ParseDriver(name)
+	if err != nil {
+		return "", fmt.Errorf("--%v", err)
+	}
+	if d.Adapter() {
+		if _, err := d.Command(); err != nil {
+			return "", err
+		}
+	}
+	return d, nil
 }
 
 // Run runs the suite against the reference emulator and every mutant of opts: first
@@ -171,17 +248,22 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if opts.Parallel < 1 || opts.ClockParallel < 1 {
 		return Report{}, fmt.Errorf("mutation: Parallel %d, ClockParallel %d: want at least 1", opts.Parallel, opts.ClockParallel)
 	}
+	driver, err := ParseDriver(opts.Driver)
+	if err != nil {
+		return Report{}, fmt.Errorf("mutation: %v", err)
+	}
 	primary, ok := opts.Fixture.Credential(runner.DefaultCredentialRole)
 	if !ok {
 		return Report{}, fmt.Errorf("mutation: the fixture has no %q credential", runner.DefaultCredentialRole)
 	}
 	suite := opts.suite
 	if suite == nil {
-		suite = func(ctx context.Context, m mutants.Mutant, tags string) outcome {
-			return runSuite(ctx, opts, primary, m, tags)
+		suite = func(ctx context.Context, m mutants.Mutant, driver steps.Driver, tags string) outcome {
+			return runSuite(ctx, opts, primary, m, driver, tags)
 		}
 	}
 	report := Report{
+		Driver:        string(driver),
 		Machine:       fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
 		Parallel:      opts.Parallel,
 		ClockParallel: opts.ClockParallel,
@@ -189,8 +271,68 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	// The reference first: its verdict decides whether the others mean anything.
 	all := append([]mutants.Mutant{{Name: reference}}, opts.Mutants...)
-	outcomes := make([][2]outcome, len(all))
 	start := time.Now()
+	outcomes := runAll(ctx, opts, suite, driver, all)
+	results := make([]Result, len(all))
+	var again []int // mutants run again through the wire driver
+	for i, m := range all {
+		results[i] = judge(m, outcomes[i][:], nil)
+		if v := results[i].Verdict; driver != steps.DriverWire && (v == Survived || v == KilledElsewhere) {
+			again = append(again, i)
+		}
+	}
+	// A mutant the driver checked its row for and did not catch: the wire driver tells
+	// whether a scenario the driver ran can catch it at all.
+	if len(again) > 0 && ctx.Err() == nil {
+		list := make([]mutants.Mutant, len(again))
+		for j, i := range again {
+			list[j] = all[i]
+		}
+		for j, wire := range runAll(ctx, opts, suite, steps.DriverWire, list) {
+			i := again[j]
+			results[i] = judge(all[i], outcomes[i][:], wire[:])
+		}
+		report.WireBaseline = len(again)
+	}
+	report.Seconds = time.Since(start).Seconds()
+	for i, res := range results {
+		for _, o := range outcomes[i] {
+			report.SDK = cmp.Or(report.SDK, o.sdk)
+		}
+		if i == 0 {
+			report.Reference = res
+		} else {
+			report.Mutants = append(report.Mutants, res)
+		}
+	}
+	report.Totals = count(report.Mutants)
+	report.KillRate = report.Totals.KillRate()
+	report.CheckedKillRate = report.Totals.CheckedKillRate()
+	report.OK = gate(driver, report.Reference.Verdict, report.Totals) && ctx.Err() == nil
+	return report, ctx.Err()
+}
+
+// toleratesNotChecked tells whether a mutant not checked through driver d is no
+// failure: d is a driver other than wire ("" is wire).
+func toleratesNotChecked(d steps.Driver) bool { return d != "" && d != steps.DriverWire }
+
+// gate tells whether a run passes: the reference passed, no equivalent mutant failed,
+// nothing errored, and every non-equivalent mutant was killed, or, through a driver
+// other than wire, not checked through it (every scenario of its row skipped). The
+// wire driver runs every scenario: a mutant not checked through it is a catalogue
+// mutant no scenario of its row can catch, a failure.
+func gate(driver steps.Driver, reference Verdict, t Totals) bool {
+	tolerated := 0
+	if toleratesNotChecked(driver) {
+		tolerated = t.NotChecked
+	}
+	return reference == Passed && t.OverAsserted == 0 && t.Errors == 0 && t.Killed+tolerated == t.NonEquivalent
+}
+
+// runAll runs both phases of the suite through driver against every emulator of list,
+// and returns the outcomes, in list's order.
+func runAll(ctx context.Context, opts Options, suite suiteFunc, driver steps.Driver, list []mutants.Mutant) [][2]outcome {
+	outcomes := make([][2]outcome, len(list))
 	var mu sync.Mutex // Progress
 	for phase, tags := range phaseTags() {
 		parallel := opts.Parallel
@@ -200,22 +342,22 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		queue := make(chan int)
 		var wg sync.WaitGroup
 		done := 0
-		for range min(parallel, len(all)) {
+		for range min(parallel, len(list)) {
 			wg.Go(func() {
 				for i := range queue {
-					o := suite(ctx, all[i], tags)
+					o := suite(ctx, list[i], driver, tags)
 					outcomes[i][phase] = o
 					if opts.Progress != nil {
 						mu.Lock()
 						done++
-						fmt.Fprintf(opts.Progress, "phase %d/2 [%d/%d] %-30s %d scenarios, %d failed (%.1fs)\n",
-							phase+1, done, len(all), all[i].Name, len(o.scenarios), failures(o.scenarios), o.seconds)
+						fmt.Fprintf(opts.Progress, "%s phase %d/2 [%d/%d] %-30s %d scenarios, %d failed, %d skipped (%.1fs)\n",
+							driver, phase+1, done, len(list), list[i].Name, len(o.scenarios), failures(o.scenarios), skipped(o.scenarios), o.seconds)
 						mu.Unlock()
 					}
 				}
 			})
 		}
-		for i := range all {
+		for i := range list {
 			if ctx.Err() != nil {
 				break
 			}
@@ -224,20 +366,17 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		close(queue)
 		wg.Wait()
 	}
-	report.Seconds = time.Since(start).Seconds()
-	for i, m := range all {
-		res := judge(m, outcomes[i][:])
-		if i == 0 {
-			report.Reference = res
-		} else {
-			report.Mutants = append(report.Mutants, res)
+	return outcomes
+}
+
+func skipped(scenarios []runner.ScenarioResult) int {
+	n := 0
+	for _, s := range scenarios {
+		if s.Status == runner.StatusSkipped {
+			n++
 		}
 	}
-	report.Totals = count(report.Mutants)
-	report.KillRate = report.Totals.KillRate()
-	report.OK = report.Reference.Verdict == Passed && report.Totals.Killed == report.Totals.NonEquivalent &&
-		report.Totals.OverAsserted == 0 && report.Totals.Errors == 0 && ctx.Err() == nil
-	return report, ctx.Err()
+	return n
 }
 
 func failures(scenarios []runner.ScenarioResult) int {
@@ -253,7 +392,7 @@ func failures(scenarios []runner.ScenarioResult) int {
 // runSuite starts the emulator of m (the reference for the mutant named reference)
 // and runs the scenarios tags selects against it, as a foreign endpoint with the
 // fixture's primary key.
-func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m mutants.Mutant, tags string) (o outcome) {
+func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m mutants.Mutant, driver steps.Driver, tags string) (o outcome) {
 	start := time.Now()
 	defer func() { o.seconds = time.Since(start).Seconds() }()
 	if ctx.Err() != nil {
@@ -280,11 +419,12 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 	cfg.Tags = tags
 	cfg.Format = "progress"
 	cfg.OutDir = filepath.Join(opts.OutDir, "runs", m.Name)
+	cfg.Driver = string(driver)
 	if opts.Timeout > 0 {
 		cfg.Timeout = opts.Timeout
 	}
 	run := runner.Run(ctx, cfg, io.Discard, io.Discard)
-	o = outcome{scenarios: run.Scenarios, exit: run.ExitCode}
+	o = outcome{scenarios: run.Scenarios, exit: run.ExitCode, sdk: run.SDK}
 	if run.Err != nil {
 		o.err = run.Err.Error()
 	}
@@ -292,7 +432,12 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 }
 
 // judge gives the verdict on m from the phases of the suite against it.
-func judge(m mutants.Mutant, phases []outcome) Result {
+//
+// wire, when not nil, are the phases of the wire driver against m, for a mutant the
+// driver of phases checked its row for but did not kill: when every scenario that
+// kills it through the wire driver was skipped through this one, no scenario the
+// driver can run catches it, and it is NotChecked as well.
+func judge(m mutants.Mutant, phases, wire []outcome) Result {
 	res := Result{Name: m.Name, Row: m.Row, Break: m.Break, How: m.How, Equivalent: m.Equivalent}
 	if m.Name == reference {
 		res.Break, res.How = "none: the reference emulator", "config RateLimit 20"
@@ -300,6 +445,9 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 	exit := runner.ExitPassed
 	rows := map[string]bool{}
 	var errs []string
+	// ran: a scenario of the row ran (not skipped), or a check of the row failed.
+	ran := false
+	byKey := map[string]runner.ScenarioResult{} // the scenarios of phases
 	for _, o := range phases {
 		res.Seconds += o.seconds
 		exit = max(exit, o.exit)
@@ -308,13 +456,28 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 		}
 		res.Scenarios += len(o.scenarios)
 		for _, s := range o.scenarios {
+			byKey[scenarioOf(s).String()] = s
+			tagged := slices.Contains(s.Rows, res.Row)
+			switch {
+			case driverSkipped(s):
+				res.Skipped++
+				if tagged && res.SkipReason == "" {
+					res.SkipReason = s.Reason
+				}
+			case s.Status == runner.StatusSkipped: // inconclusive: it ran, and could not judge
+				res.Inconclusive++
+				ran = ran || tagged
+			case tagged:
+				ran = true
+			}
 			if !s.Status.Failing() {
 				continue
 			}
-			sc := Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
+			sc := scenarioOf(s)
 			res.Failed = append(res.Failed, sc)
 			if slices.Contains(s.Failures(), res.Row) {
 				res.Killers = append(res.Killers, sc)
+				ran = true
 			}
 			for _, r := range s.Failures() {
 				rows[r] = true
@@ -326,10 +489,32 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 		exit, errs = runner.ExitUsage, append(errs, "no scenario ran")
 	}
 	res.ExitCode, res.Error = exit, strings.Join(errs, "; ")
+	if ran {
+		res.SkipReason = ""
+	}
 	for r := range rows {
 		res.FailedRows = append(res.FailedRows, r)
 	}
 	vocab.SortRows(res.FailedRows)
+	// uncatchable: the wire driver kills m, and by scenarios all skipped here.
+	uncatchable := false
+	if wire != nil {
+		res.WireKillers = killersOf(res.Row, wire)
+		uncatchable = len(res.WireKillers) > 0
+		for _, k := range res.WireKillers {
+			s, ok := byKey[k.String()]
+			if ok && !driverSkipped(s) {
+				uncatchable = false
+				break
+			}
+			if ok && res.SkipReason == "" {
+				res.SkipReason = s.Reason
+			}
+		}
+		if !uncatchable {
+			res.SkipReason = ""
+		}
+	}
 	switch {
 	case exit == runner.ExitUsage:
 		res.Verdict = Errored
@@ -343,12 +528,43 @@ func judge(m mutants.Mutant, phases []outcome) Result {
 		res.Verdict = OverAsserted
 	case len(res.Killers) > 0:
 		res.Verdict = Killed
+	case !ran, uncatchable:
+		res.Verdict = NotChecked
 	case len(res.Failed) > 0 || exit != runner.ExitPassed:
 		res.Verdict = KilledElsewhere
 	default:
 		res.Verdict = Survived
 	}
 	return res
+}
+
+// driverSkipped tells whether the driver skipped s: it cannot express a step of it (a
+// step for the wire driver only, or what the driver's SDK cannot do). A scenario
+// skipped as inconclusive (the machine too loaded for its timing) did run, and said
+// nothing: it does not make a mutant "not checked".
+func driverSkipped(s runner.ScenarioResult) bool {
+	return s.Status == runner.StatusSkipped && !strings.HasPrefix(s.Reason, inconclusive)
+}
+
+// inconclusive starts the skip reason of an inconclusive scenario (steps.InconclusiveError).
+var inconclusive = (&steps.InconclusiveError{}).Error()
+
+// scenarioOf is the kill table's view of s.
+func scenarioOf(s runner.ScenarioResult) Scenario {
+	return Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
+}
+
+// killersOf are the failing scenarios of phases whose failure is blamed on row.
+func killersOf(row string, phases []outcome) []Scenario {
+	var out []Scenario
+	for _, o := range phases {
+		for _, s := range o.scenarios {
+			if s.Status.Failing() && slices.Contains(s.Failures(), row) {
+				out = append(out, scenarioOf(s))
+			}
+		}
+	}
+	return out
 }
 
 func count(results []Result) Totals {
@@ -368,6 +584,8 @@ func count(results []Result) Totals {
 			t.Equivalent++
 		case OverAsserted:
 			t.OverAsserted++
+		case NotChecked:
+			t.NotChecked++
 		case Errored:
 			t.Errors++
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/runner"
+	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -50,12 +51,12 @@ func TestJudge(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := judge(tc.m, tc.phases)
+			res := judge(tc.m, tc.phases, nil)
 			assert.Equal(t, tc.want, res.Verdict)
 			assert.Equal(t, tc.want.Good(), tc.want == Killed || tc.want == Equivalent)
 		})
 	}
-	res := judge(breaking, []outcome{failS2, failT8})
+	res := judge(breaking, []outcome{failS2, failT8}, nil)
 	assert.Equal(t, []string{"T8", "S2", "S8"}, res.FailedRows, "contract order")
 	require.Len(t, res.Killers, 1)
 	assert.Equal(t, "a.feature:2 a.feature scenario", res.Killers[0].String())
@@ -63,7 +64,7 @@ func TestJudge(t *testing.T) {
 	assert.Len(t, res.Failed, 2)
 	assert.Equal(t, 2, res.Scenarios)
 	assert.Equal(t, "T8", res.others()[:2])
-	assert.Equal(t, "endpoint unreachable", judge(breaking, []outcome{usage, passed}).Error)
+	assert.Equal(t, "endpoint unreachable", judge(breaking, []outcome{usage, passed}, nil).Error)
 }
 
 func TestCompareRows(t *testing.T) {
@@ -102,7 +103,7 @@ func TestRunOrchestration(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	calls := map[string][]string{}
-	fake := func(_ context.Context, m mutants.Mutant, tags string) outcome {
+	fake := func(_ context.Context, m mutants.Mutant, _ steps.Driver, tags string) outcome {
 		mu.Lock()
 		calls[m.Name] = append(calls[m.Name], tags)
 		mu.Unlock()
@@ -113,7 +114,7 @@ func TestRunOrchestration(t *testing.T) {
 		case m.Name == "killed":
 			return outcome{scenarios: []runner.ScenarioResult{scenario("f.feature", 1, runner.StatusFailed, "S2")}, exit: runner.ExitFailed}
 		}
-		return outcome{scenarios: []runner.ScenarioResult{scenario("f.feature", 9, runner.StatusPassed, "S1")}}
+		return outcome{scenarios: []runner.ScenarioResult{scenario("f.feature", 9, runner.StatusPassed, "S1", m.Row)}}
 	}
 	ms := []mutants.Mutant{{Name: "killed", Row: "S2"}, {Name: "killed-in-clock", Row: "R1"}, {Name: "survivor", Row: "J4"},
 		{Name: "equivalent", Row: "S4", Equivalent: "allowed"}}
@@ -141,11 +142,11 @@ func TestRunOrchestration(t *testing.T) {
 	assert.InDelta(t, 100, report.KillRate, 0.001)
 
 	// A failing reference fails the run, whatever the mutants did.
-	failRef := func(ctx context.Context, m mutants.Mutant, tags string) outcome {
+	failRef := func(ctx context.Context, m mutants.Mutant, d steps.Driver, tags string) outcome {
 		if m.Name == reference {
 			return outcome{scenarios: []runner.ScenarioResult{scenario("x.feature", 1, runner.StatusFailed, "T1")}, exit: runner.ExitFailed}
 		}
-		return fake(ctx, m, tags)
+		return fake(ctx, m, d, tags)
 	}
 	report, err = Run(context.Background(), Options{Fixture: testFixture(), Mutants: ms[:2], Parallel: 2, suite: failRef})
 	require.NoError(t, err)
@@ -176,7 +177,7 @@ func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	report, err := Run(ctx, Options{Fixture: testFixture(), Mutants: []mutants.Mutant{{Name: "m", Row: "S2"}}, Parallel: 1,
-		suite: func(ctx context.Context, m mutants.Mutant, tags string) outcome { return outcome{} }})
+		suite: func(context.Context, mutants.Mutant, steps.Driver, string) outcome { return outcome{} }})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.False(t, report.OK)
 	assert.Equal(t, Errored, report.Reference.Verdict, "no scenario ran")
@@ -218,4 +219,177 @@ func TestReportFiles(t *testing.T) {
 
 	_, err = report.WriteFiles(filepath.Join(paths[0], "not-a-dir"))
 	assert.Error(t, err)
+}
+
+func skippedScenario(feature string, line int64, reason string, rows ...string) runner.ScenarioResult {
+	s := scenario(feature, line, runner.StatusSkipped, rows...)
+	s.Error, s.Reason = "", reason
+	return s
+}
+
+// TestJudgeNotChecked: through an SDK driver, a mutant that no scenario able to catch it
+// ran for is not checked, apart from a survivor.
+func TestJudgeNotChecked(t *testing.T) {
+	m := mutants.Mutant{Name: "m", Row: "A2"}
+	rowSkipped := outcome{scenarios: []runner.ScenarioResult{skippedScenario("a.feature", 1, "@wire: needs the wire driver", "A2"),
+		scenario("b.feature", 2, runner.StatusPassed, "S1")}}
+	otherFails := outcome{scenarios: []runner.ScenarioResult{scenario("c.feature", 3, runner.StatusFailed, "T2")}, exit: runner.ExitFailed}
+	// Through the driver: the A2 scenario at line 5 ran and passed, the one at line 6 was skipped.
+	rowRan := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+		skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")}}
+	// Through the wire driver: killed by line 6 (skipped through the driver), or by line 5 (which ran).
+	wireKills6 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+		scenario("a.feature", 6, runner.StatusFailed, "A2")}, exit: runner.ExitFailed}
+	wireKills5 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusFailed, "A2"),
+		scenario("a.feature", 6, runner.StatusPassed, "A2")}, exit: runner.ExitFailed}
+	wirePasses := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2")}}
+	inconclusiveRow := outcome{scenarios: []runner.ScenarioResult{skippedScenario("a.feature", 1, "inconclusive: the burst did not fit in one second", "A2")}}
+	rowRanInconclusive6 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+		skippedScenario("a.feature", 6, "inconclusive: the burst did not fit in one second", "A2")}}
+	blamed := scenario("d.feature", 7, runner.StatusFailed, "S1")
+	blamed.Blamed = []string{"A2"} // an invariant of A2 failed in a scenario of S1
+	cases := []struct {
+		name         string
+		phases, wire []outcome
+		want         Verdict
+		reason       string
+	}{
+		{"every scenario of the row skipped", []outcome{rowSkipped, {}}, nil, NotChecked, "@wire: needs the wire driver"},
+		{"row skipped, other rows failed", []outcome{rowSkipped, otherFails}, nil, NotChecked, "@wire: needs the wire driver"},
+		{"a check of the row failed elsewhere", []outcome{rowSkipped, {scenarios: []runner.ScenarioResult{blamed}, exit: runner.ExitFailed}}, nil, Killed, ""},
+		{"row ran, no wire baseline", []outcome{rowRan, {}}, nil, Survived, ""},
+		{"row ran, wire kills by a scenario skipped here", []outcome{rowRan, {}}, []outcome{wireKills6, {}}, NotChecked, "@wire: the SDK signs and sends in one call"},
+		{"row ran, wire kills by a scenario that ran here", []outcome{rowRan, {}}, []outcome{wireKills5, {}}, Survived, ""},
+		{"row ran, wire does not kill either", []outcome{rowRan, {}}, []outcome{wirePasses, {}}, Survived, ""},
+		{"row ran, other rows failed, wire kills by a skipped one", []outcome{rowRan, otherFails}, []outcome{{}, wireKills6}, NotChecked, "@wire: the SDK signs and sends in one call"},
+		{"row ran, other rows failed, wire kills by one that ran", []outcome{rowRan, otherFails}, []outcome{wireKills5, {}}, KilledElsewhere, ""},
+		{"the row's scenario inconclusive is no driver skip", []outcome{inconclusiveRow, {}}, nil, Survived, ""},
+		{"a wire killer inconclusive here is no driver skip", []outcome{rowRanInconclusive6, {}}, []outcome{wireKills6, {}}, Survived, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := judge(m, tc.phases, tc.wire)
+			assert.Equal(t, tc.want, res.Verdict)
+			assert.Equal(t, tc.reason, res.SkipReason)
+			assert.False(t, res.Verdict.Good() && res.Verdict == NotChecked, "not checked is never good in itself")
+		})
+	}
+	res := judge(m, []outcome{rowRan, {}}, []outcome{wireKills6, {}})
+	require.Len(t, res.WireKillers, 1)
+	assert.Contains(t, res.killers(maxKillers), "killed through wire by a.feature:6 a.feature scenario only, skipped here: @wire: the SDK signs")
+	assert.Contains(t, judge(m, []outcome{rowSkipped, otherFails}, nil).killers(maxKillers),
+		"every scenario of A2 skipped: @wire: needs the wire driver; 1 scenarios of rows T2 failed")
+	assert.Equal(t, 1, judge(m, []outcome{rowSkipped, {}}, nil).Skipped)
+	res = judge(m, []outcome{inconclusiveRow, {}}, nil)
+	assert.Equal(t, 0, res.Skipped)
+	assert.Equal(t, 1, res.Inconclusive)
+	assert.Contains(t, res.killers(maxKillers), "1 scenarios inconclusive on this machine")
+}
+
+// TestGate: a mutant not checked fails a run through the wire driver, not through an SDK
+// driver; a survivor, an over-assertion, an error or a failing reference fail any.
+func TestGate(t *testing.T) {
+	notChecked := Totals{Mutants: 3, NonEquivalent: 3, Killed: 2, NotChecked: 1}
+	for _, d := range []steps.Driver{steps.DriverSDK, steps.DriverNode, "exec:adapter"} {
+		assert.True(t, gate(d, Passed, notChecked), d)
+		assert.False(t, gate(d, Failed, notChecked), d)
+		assert.False(t, gate(d, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 1, NotChecked: 1, Survived: 1}), d)
+		assert.False(t, gate(d, Passed, Totals{Mutants: 4, NonEquivalent: 4, Killed: 2, NotChecked: 1, KilledElsewhere: 1}), d)
+		assert.False(t, gate(d, Passed, Totals{Mutants: 4, NonEquivalent: 3, Killed: 3, OverAsserted: 1}), d)
+		assert.False(t, gate(d, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 2, Errors: 1}), d)
+	}
+	assert.False(t, gate(steps.DriverWire, Passed, notChecked), "the wire driver runs every scenario")
+	assert.True(t, gate(steps.DriverWire, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 3}))
+	assert.InDelta(t, 66.7, notChecked.KillRate(), 0.1)
+	assert.InDelta(t, 100, notChecked.CheckedKillRate(), 0.001)
+	assert.InDelta(t, 100, Totals{NonEquivalent: 1, NotChecked: 1}.CheckedKillRate(), 0.001)
+}
+
+// TestRunThroughSDKDriver: through an SDK driver, the mutants whose row was checked but
+// which were not killed run again through the wire driver, and only they.
+func TestRunThroughSDKDriver(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	calls := map[string][]steps.Driver{}
+	fake := func(_ context.Context, m mutants.Mutant, d steps.Driver, tags string) outcome {
+		if tags == runner.ClockBoundTag {
+			return outcome{scenarios: []runner.ScenarioResult{scenario("r.feature", 1, runner.StatusPassed, "R1")}}
+		}
+		mu.Lock()
+		calls[m.Name] = append(calls[m.Name], d)
+		mu.Unlock()
+		wire := d == steps.DriverWire
+		line5, line6 := scenario("a.feature", 5, runner.StatusPassed, "A2"), skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")
+		if wire {
+			line6 = scenario("a.feature", 6, runner.StatusPassed, "A2")
+		}
+		switch {
+		case m.Name == "caught-by-wire-only" && wire:
+			line6.Status = runner.StatusFailed
+		case m.Name == "survivor" && wire:
+			line5.Status = runner.StatusFailed
+		case m.Name == "killed":
+			line5.Status = runner.StatusFailed
+		}
+		o := outcome{scenarios: []runner.ScenarioResult{line5, line6, skippedScenario("t.feature", 9, "@wire: the HTTP status", "T5")}, sdk: "Fake SDK 1.0"}
+		if wire {
+			o.sdk = ""
+		}
+		return o
+	}
+	ms := []mutants.Mutant{{Name: "killed", Row: "A2"}, {Name: "caught-by-wire-only", Row: "A2"}, {Name: "row-skipped", Row: "T5"}}
+	report, err := Run(context.Background(), Options{Fixture: testFixture(), Mutants: ms, Parallel: 2, Driver: "sdk", suite: fake})
+	require.NoError(t, err)
+	verdicts := map[string]Verdict{}
+	for _, r := range report.Mutants {
+		verdicts[r.Name] = r.Verdict
+	}
+	assert.Equal(t, map[string]Verdict{"killed": Killed, "caught-by-wire-only": NotChecked, "row-skipped": NotChecked}, verdicts)
+	assert.Equal(t, []steps.Driver{steps.DriverSDK, steps.DriverWire}, calls["caught-by-wire-only"])
+	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls["killed"])
+	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls["row-skipped"], "its row was not checked: no wire run needed")
+	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls[reference])
+	assert.Equal(t, 1, report.WireBaseline)
+	assert.Equal(t, Totals{Mutants: 3, NonEquivalent: 3, Killed: 1, NotChecked: 2}, report.Totals)
+	assert.True(t, report.OK, "not checked is no failure through an SDK driver")
+	assert.Equal(t, "sdk", report.Driver)
+	assert.Equal(t, "Fake SDK 1.0", report.SDK)
+	var table bytes.Buffer
+	require.NoError(t, report.WriteTable(&table))
+	assert.Contains(t, table.String(), "driver: sdk, Fake SDK 1.0")
+	assert.Contains(t, table.String(), "2 not checked through this driver")
+	assert.Contains(t, table.String(), "33.3% of non-equivalent mutants, 100.0% of the 1 it can check")
+	assert.Contains(t, table.String(), "\nPASS\n")
+
+	// A survivor (a scenario the driver ran catches it through wire) fails the run.
+	report, err = Run(context.Background(), Options{Fixture: testFixture(), Mutants: []mutants.Mutant{{Name: "survivor", Row: "A2"}}, Parallel: 1, Driver: "exec:fake-adapter", suite: fake})
+	require.NoError(t, err)
+	assert.Equal(t, Survived, report.Mutants[0].Verdict)
+	assert.False(t, report.OK)
+
+	// Through the wire driver, a mutant not checked fails the run, and nothing runs again.
+	clear(calls)
+	report, err = Run(context.Background(), Options{Fixture: testFixture(), Mutants: ms[2:], Parallel: 1, suite: fake})
+	require.NoError(t, err)
+	assert.Equal(t, NotChecked, report.Mutants[0].Verdict)
+	assert.False(t, report.OK)
+	assert.Zero(t, report.WireBaseline)
+	assert.Equal(t, []steps.Driver{steps.DriverWire}, calls["row-skipped"])
+}
+
+func TestParseDriver(t *testing.T) {
+	for _, name := range []string{"", "wire", "sdk", " sdk ", "exec:./adapter --flag"} {
+		_, err := ParseDriver(name)
+		assert.NoError(t, err, name)
+	}
+	for name, want := range map[string]string{
+		"nope":    `--driver "nope": want wire, sdk, node or exec:CMD ARGS`,
+		"exec:":   `--driver "exec:"`,
+		"exec:'a": `--driver "exec:'a"`,
+	} {
+		_, err := ParseDriver(name)
+		assert.ErrorContains(t, err, want, name)
+	}
+	_, err := Run(context.Background(), Options{Fixture: testFixture(), Parallel: 1, Driver: "nope"})
+	assert.ErrorContains(t, err, `mutation: --driver "nope"`)
 }

@@ -1,12 +1,15 @@
 package mutation
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ciam-harness/listjobs/steps"
 )
 
 // maxKillers is how many killing scenarios the table and the Markdown name per mutant
@@ -20,20 +23,36 @@ func (r Result) killers(limit int) string {
 		return r.Error
 	case r.Verdict == Equivalent:
 		return "(passed) " + r.Equivalent
+	case r.Verdict == NotChecked:
+		why := fmt.Sprintf("every scenario of %s skipped: %s", r.Row, cmp.Or(r.SkipReason, "none selected"))
+		if len(r.WireKillers) > 0 {
+			why = fmt.Sprintf("killed through wire by %s only, skipped here: %s", names(r.WireKillers, limit), r.SkipReason)
+		}
+		if len(r.Failed) > 0 {
+			why += fmt.Sprintf("; %d scenarios of rows %s failed", len(r.Failed), strings.Join(r.FailedRows, " "))
+		}
+		return why
+	case len(r.Killers) == 0 && r.Inconclusive > 0:
+		return fmt.Sprintf("%d scenarios inconclusive on this machine (too loaded for their timing): run it again", r.Inconclusive)
 	case len(r.Killers) == 0 && len(r.Failed) > 0:
 		return fmt.Sprintf("%d scenarios of rows %s failed", len(r.Failed), strings.Join(r.FailedRows, " "))
 	case len(r.Killers) == 0:
 		return "-"
 	}
-	var names []string
-	for i, s := range r.Killers {
+	return names(r.Killers, limit)
+}
+
+// names lists scenarios, at most limit of them.
+func names(scenarios []Scenario, limit int) string {
+	var out []string
+	for i, s := range scenarios {
 		if i == limit {
-			names = append(names, fmt.Sprintf("… %d more", len(r.Killers)-limit))
+			out = append(out, fmt.Sprintf("… %d more", len(scenarios)-limit))
 			break
 		}
-		names = append(names, s.String())
+		out = append(out, s.String())
 	}
-	return strings.Join(names, "; ")
+	return strings.Join(out, "; ")
 }
 
 // others says which other rows failed too.
@@ -50,13 +69,28 @@ func (r Result) others() string {
 // summary is the closing lines of the table and the Markdown.
 func (r Report) summary() []string {
 	t := r.Totals
+	driver := cmp.Or(r.Driver, string(steps.DriverWire))
+	if r.SDK != "" {
+		driver += ", " + r.SDK
+	}
 	lines := []string{
-		fmt.Sprintf("reference: %s (%d scenarios, %.1fs)", r.Reference.Verdict, r.Reference.Scenarios, r.Reference.Seconds),
-		fmt.Sprintf("mutants: %d (%d to kill, %d equivalent): %d killed, %d survived, %d killed by another row only, %d errors",
-			t.Mutants, t.NonEquivalent, t.Mutants-t.NonEquivalent, t.Killed, t.Survived, t.KilledElsewhere, t.Errors),
+		"driver: " + driver,
+		fmt.Sprintf("reference: %s (%d scenarios, %d skipped by the driver, %.1fs)", r.Reference.Verdict, r.Reference.Scenarios, r.Reference.Skipped, r.Reference.Seconds),
+		fmt.Sprintf("mutants: %d (%d to kill, %d equivalent): %d killed, %d survived, %d killed by another row only, %d not checked through this driver, %d errors",
+			t.Mutants, t.NonEquivalent, t.Mutants-t.NonEquivalent, t.Killed, t.Survived, t.KilledElsewhere, t.NotChecked, t.Errors),
 		fmt.Sprintf("equivalent mutants: %d passed as they should, %d failed (over-assertion)", t.Equivalent, t.OverAsserted),
-		fmt.Sprintf("kill rate: %.1f%% of non-equivalent mutants", r.KillRate),
+		fmt.Sprintf("kill rate: %.1f%% of non-equivalent mutants, %.1f%% of the %d it can check (a scenario it runs can catch them)", r.KillRate, r.CheckedKillRate, t.NonEquivalent-t.NotChecked),
 		fmt.Sprintf("wall time: %.1fs (%d runs at once, %d for the clock-bound scenarios), %s", r.Seconds, r.Parallel, r.ClockParallel, r.Machine),
+	}
+	if t.NotChecked > 0 {
+		gate := "they fail the run: the wire driver runs every scenario"
+		if toleratesNotChecked(steps.Driver(r.Driver)) {
+			gate = "no failure through an SDK driver: the gate is that every mutant it can check is killed (--driver wire checks them)"
+		}
+		lines = append(lines, fmt.Sprintf("not checked through this driver: %d mutants, every scenario that can catch them skipped (their row's, or those that kill them through wire); %s", t.NotChecked, gate))
+	}
+	if r.WireBaseline > 0 {
+		lines = append(lines, fmt.Sprintf("wire baseline: %d mutants not killed although the driver ran scenarios of their row were run again through the wire driver, to tell a survivor (a scenario the driver ran can catch it) from a mutant only skipped scenarios catch", r.WireBaseline))
 	}
 	if r.Reference.Verdict != Passed {
 		for _, s := range r.Reference.Failed {
@@ -101,7 +135,8 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("- " + l + "\n")
 	}
 	b.WriteString("\nA mutant is killed when a check of the row it breaks failed (the failure is blamed on that row). " +
-		"\"Other rows\" are rows whose scenarios failed as well. Equivalent mutants make changes the contract allows: the suite must pass on them.\n\n")
+		"\"Other rows\" are rows whose scenarios failed as well. Equivalent mutants make changes the contract allows: the suite must pass on them. " +
+		"A mutant is \"not checked through this driver\" when every scenario that can catch it was skipped through the driver (every scenario of its row, or every scenario that kills it through the wire driver).\n\n")
 	b.WriteString("| mutant | row | breaks | how | verdict | killed by | other rows failing |\n|---|---|---|---|---|---|---|\n")
 	for _, m := range r.Mutants {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", mdCell(m.Name), m.Row, mdCell(m.Break), mdCell(m.How),

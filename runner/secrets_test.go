@@ -301,3 +301,21 @@ func decodeAttachments(t *testing.T, cucumberJSON, events string) map[string]str
 	}
 	return out
 }
+
+// TestLineWriterByteAtATime: godog's formatters write a byte at a time; a long line so
+// written costs the line's length, not its square (a run's summary of long errors
+// took minutes before), and still comes out whole, its secrets redacted, split at
+// maxLine when it never ends.
+func TestLineWriterByteAtATime(t *testing.T) {
+	var out bytes.Buffer
+	lw := newLineWriter(&out, newRedactor("s3cr3t"))
+	line := strings.Repeat("x", maxLine-100) + "s3cr3t" + strings.Repeat("y", 200)
+	for i := range len(line) {
+		_, err := lw.Write([]byte{line[i]})
+		require.NoError(t, err)
+	}
+	_, err := lw.Write([]byte("\nnext s3cr3t"))
+	require.NoError(t, err)
+	require.NoError(t, lw.Flush())
+	assert.Equal(t, strings.ReplaceAll(line+"\nnext s3cr3t", "s3cr3t", redacted), out.String())
+}

@@ -62,6 +62,10 @@ type Capabilities struct {
 	// Retry is set when the SDK has its own rate-limit retry
 	// (rateLimitExceededMaxRetries of an intent).
 	Retry bool `json:"retry"`
+	// Nulls is set when the SDK sends a parameter its caller set to null as a JSON
+	// null (the Node.js SDK drops it: the request would then test an absent
+	// parameter, not a null one).
+	Nulls bool `json:"nulls"`
 }
 
 // describe names the adapter and its SDK: "node adapter, tencentcloud-sdk-nodejs 4.1.313".

@@ -3,7 +3,10 @@ package steps_test
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -71,4 +74,46 @@ func TestNodeAdapterKeepsSecrets(t *testing.T) {
 	}
 	assert.Equal(t, 5, lines, "a hello and four outcomes:\n%s", out)
 	assert.Contains(t, string(out), "Token=<redacted>", "the v1 GET's URL was quoted, and scrubbed")
+}
+
+// TestNodeAdapterDropsNulls: the Node.js SDK drops a parameter set to null before it
+// sends (deepRemoveNull), so its adapter says capabilities.nulls false and the
+// scenarios of null parameters are skipped through it. Should an SDK release send the
+// null, this fails: the adapter may then declare it.
+func TestNodeAdapterDropsNulls(t *testing.T) {
+	t.Parallel()
+	argv := nodeAdapter(t)
+	bodies := make(chan string, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		select {
+		case bodies <- string(b):
+		default:
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"Response": {"JobSet": [], "RequestId": "r-1"}}`)
+	}))
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	in, err := json.Marshal(map[string]any{"type": "call", "id": "1",
+		"credential": map[string]string{"secretId": "AKIDnode", "secretKey": "k"},
+		"endpoint":   map[string]any{"scheme": "http", "host": "127.0.0.1", "port": port},
+		"region":     "ap-guangzhou", "method": "POST", "signMethod": "TC3-HMAC-SHA256", "action": "ListJobs", "version": "2022-03-31",
+		"params": map[string]any{"UserStoreId": "us-x", "JobIds": nil}, "timeoutSeconds": 5})
+	require.NoError(t, err)
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin = strings.NewReader(string(in) + "\n")
+	out, err := cmd.Output()
+	require.NoError(t, err, "%s", out)
+	hello, _, _ := strings.Cut(string(out), "\n")
+	var h steps.Hello
+	require.NoError(t, json.Unmarshal([]byte(hello), &h))
+	assert.False(t, h.Caps.Nulls, "capabilities.nulls")
+	select {
+	case body := <-bodies:
+		assert.Contains(t, body, `"UserStoreId":"us-x"`)
+		assert.NotContains(t, body, "JobIds", "the SDK sent the null parameter: the adapter may declare capabilities.nulls")
+	default:
+		t.Fatalf("the SDK sent nothing:\n%s", out)
+	}
 }

@@ -308,7 +308,7 @@ func testAdapter(mode string) int {
 	}
 	hello := map[string]any{"type": "hello", "protocol": 1, "adapter": "go-test", "sdk": "go-test-sdk", "sdkVersion": "0.0.1",
 		"capabilities": map[string]any{"methods": []string{"GET", "POST"}, "signMethods": []string{"TC3-HMAC-SHA256"},
-			"headers": []string{"X-TC-Region", "X-TC-Action", "X-TC-Version", "X-TC-Language", "*"}, "retry": true}}
+			"headers": []string{"X-TC-Region", "X-TC-Action", "X-TC-Version", "X-TC-Language", "*"}, "retry": true, "nulls": true}}
 	switch mode {
 	case "dead":
 		fmt.Fprintln(os.Stderr, "adapter: cannot load its SDK")
@@ -491,6 +491,8 @@ func TestNeeds(t *testing.T) {
 		{Kind: steps.NeedHeader, Value: "X-TC-Region"},
 		{Kind: steps.NeedHeader, Value: "X-TC-Language"},
 		{Kind: steps.NeedLanguage, Value: "en-US"},
+		{Kind: steps.NeedNulls, Value: "JobIds"},
+		{Kind: steps.NeedNulls, Value: "UserStoreId"},
 	} {
 		assert.True(t, seen[n], "no scenario needs %+v", n)
 	}

@@ -140,8 +140,9 @@ func (c *Catalogue) Analyze(tags []string, steps []plan.StepText) Traits {
 
 // Need is one thing a step needs an SDK to let its callers do.
 type Need struct {
-	// Kind is NeedMethod, NeedSignMethod, NeedHeader, NeedLanguage or NeedRetry; Value
-	// the method, sign method, header or language ("" for NeedRetry).
+	// Kind is NeedMethod, NeedSignMethod, NeedHeader, NeedLanguage, NeedRetry or
+	// NeedNulls; Value the method, sign method, header, language or parameter ("" for
+	// NeedRetry).
 	Kind, Value string
 	// Step is the step that needs it (set by Analyze).
 	Step string
@@ -154,6 +155,7 @@ const (
 	NeedHeader     = "header"
 	NeedLanguage   = "language"
 	NeedRetry      = "retry"
+	NeedNulls      = "nulls"
 )
 
 // need is the Needs trait of a step that needs one thing, m[i].
@@ -168,6 +170,15 @@ func needRetry(m []string) []Need {
 		return nil
 	}
 	return []Need{{Kind: NeedRetry}}
+}
+
+// needNull is the Needs trait of a step that sets the parameter m[1] to the JSON value
+// m[2]: an SDK that sends a parameter set to null, when m[2] is null.
+func needNull(m []string) []Need {
+	if strings.TrimSpace(m[2]) != "null" {
+		return nil
+	}
+	return []Need{{Kind: NeedNulls, Value: m[1]}}
 }
 
 // needHeader is the Needs trait of a step that sets the header m[1] (to m[2]).
@@ -265,7 +276,7 @@ func catalogue() []Step {
 			Wire: padded},
 		{Pattern: `^the JobIds pad the (body|URL) to about (\d+) bytes$`, run: func(s *st) any { return s.padTo },
 			Wire: padded},
-		{Pattern: "^the parameter \"([^\"]*)\" is `(.*)`$", Action: actionParameter, run: func(s *st) any { return s.parameterIs }},
+		{Pattern: "^the parameter \"([^\"]*)\" is `(.*)`$", Action: actionParameter, Needs: needNull, run: func(s *st) any { return s.parameterIs }},
 		{Pattern: `^the parameter "([^"]*)" is removed$`, run: func(s *st) any { return s.parameterRemoved },
 			Action: func(m []string, _ string) (string, bool) { return "", m[1] == "Action" }},
 		{Pattern: "^the body is exactly `(.*)`$", Action: actionWritten, run: func(s *st) any { return s.bodyIsExactly },

@@ -158,6 +158,10 @@ func (c Capabilities) missing(n Need) string {
 		if !c.Retry {
 			return "its SDK has no rate-limit retry of its own (capabilities.retry)"
 		}
+	case NeedNulls:
+		if !c.Nulls {
+			return "its SDK does not send a parameter set to null (capabilities.nulls)"
+		}
 	case NeedLanguage:
 		if len(c.Languages) > 0 && !has(c.Languages, n.Value) {
 			return fmt.Sprintf("its SDK takes the languages %s only, not %q (capabilities.languages)", strings.Join(c.Languages, ", "), n.Value)

@@ -1,13 +1,16 @@
 // Command mutation runs the conformance suite against the reference emulator and
 // against every mutant of the catalogue (package mutants), prints a table (mutant,
 // contract row, verdict, the scenarios that killed it) and writes the same as
-// <out>/mutation.json and <out>/mutation.md. It exits 0 when the reference passed,
-// every non-equivalent mutant was killed by a scenario of its row and every equivalent
-// mutant passed; 1 otherwise; 2 on a bad flag. See --help.
+// <out>/mutation.json and <out>/mutation.md. --driver sends the suite through any
+// driver of the conformance command. It exits 0 when the reference passed, every
+// non-equivalent mutant was killed by a scenario of its row (through an SDK driver: or
+// not checked through it, every scenario of its row skipped) and every equivalent
+// mutant passed; 1 otherwise; 2 on a bad flag or driver. See --help.
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -22,15 +25,31 @@ import (
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/mutation"
+	"github.com/ciam-harness/listjobs/steps"
 )
 
-// Defaults of --parallel and --clock-parallel. The runs wait on the suite's pacing (18
-// requests per second per key) far more than on the CPU; the clock-bound phase keeps
-// the CPU idle enough for its one-second bursts.
+// Defaults of --parallel and --clock-parallel, the wire driver's. The runs wait on the
+// suite's pacing (18 requests per second per key) far more than on the CPU; the
+// clock-bound phase keeps the CPU idle enough for its one-second bursts.
 const (
 	DefaultParallel      = 16
 	DefaultClockParallel = 8
+	// AdapterParallel and AdapterClockParallel are the defaults through an adapter
+	// driver.
+	AdapterParallel      = 8
+	AdapterClockParallel = 4
 )
+
+// defaultParallel returns the defaults of --parallel and --clock-parallel for driver d.
+// An adapter driver (node, exec:) starts an adapter process per suite and sends every
+// request through it, so fewer suites run at once (BENCHMARKS.md, "Mutation through
+// the drivers"); the Go SDK runs in process, as the wire driver.
+func defaultParallel(d steps.Driver) (parallel, clock int) {
+	if d.Adapter() {
+		return AdapterParallel, AdapterClockParallel
+	}
+	return DefaultParallel, DefaultClockParallel
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -50,8 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	fset.SetOutput(io.Discard)
 	out := fset.String("out", "out", "folder of mutation.json and mutation.md")
 	only := fset.String("only", "", "comma-separated mutant names to run (default: the whole catalogue)")
-	parallel := fset.Int("parallel", DefaultParallel, "suites run at once (each against an emulator of its own)")
-	clockParallel := fset.Int("clock-parallel", DefaultClockParallel, "suites run at once in the phase of the clock-bound (@rate-limit) scenarios")
+	driverName := fset.String("driver", string(steps.DriverWire), "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), node (the official Node.js SDK; `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
+	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
+	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
 	quiet := fset.Bool("quiet", false, "no progress line per finished run")
 	if err := fset.Parse(args); err != nil {
@@ -67,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		return 2
 	}
 	for name, n := range map[string]int{"parallel": *parallel, "clock-parallel": *clockParallel} {
-		if n < 1 || n > 64 {
+		if n < 0 || n > 64 {
 			fmt.Fprintf(stderr, "mutation: --%s %d: want 1 to 64\n", name, n)
 			return 2
 		}
@@ -101,12 +121,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		fmt.Fprintln(stderr, "mutation: --out is empty")
 		return 2
 	}
+	driver, err := mutation.ParseDriver(*driverName)
+	if err != nil {
+		fmt.Fprintf(stderr, "mutation: %v\n", err)
+		return 2
+	}
+	p, c := defaultParallel(driver)
+	*parallel, *clockParallel = cmp.Or(*parallel, p), cmp.Or(*clockParallel, c)
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	if err != nil {
 		fmt.Fprintf(stderr, "mutation: embedded fixture: %v\n", err)
 		return 2
 	}
-	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out}
+	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out, Driver: string(driver)}
 	if !*quiet {
 		opts.Progress = stderr
 	}
@@ -140,8 +167,21 @@ equivalent change the contract allows), with the default fixture. A mutant is ki
 when a check of the row it breaks failed (exact attribution: the failure is blamed
 on that row, whatever else the scenario is tagged with).
 
-Exit status: 0 the reference passed, every non-equivalent mutant was killed and every
-equivalent one passed; 1 otherwise; 2 bad flags.
+--driver sends the suite through the wire driver (the default), the official Go SDK
+(sdk), the official Node.js SDK (node) or any adapter (exec:CMD). Through an SDK
+driver the scenarios it cannot express are skipped; a mutant none of whose row's
+scenarios ran is "not checked through this driver": reported and counted, and no
+failure, since the gate for an SDK driver is that every mutant it can check is
+killed. A mutant not killed although scenarios of its row ran is run again through
+the wire driver: when every scenario that kills it there was skipped through this
+driver, it is not checked through it too; else it survived, and fails the run.
+Through the wire driver a mutant not checked fails the run.
+
+Exit status: 0 the reference passed, every non-equivalent mutant was killed (or, through
+an SDK driver, not checked through it) and every equivalent one passed; 1 otherwise
+(a mutant survived, was killed by another row only, an equivalent one failed, the
+reference failed); 2 bad flags, an unknown driver, or an adapter driver whose adapter
+cannot be found (node not on PATH, drivers/node not installed).
 
 Flags:
 `)

@@ -22,14 +22,16 @@ func unused(context.Context, mutation.Options) (mutation.Report, error) {
 
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
-		{"--parallel", "0"}, {"--parallel", "65"}, {"--clock-parallel", "0"}, {"--only", "nope"}, {"--only", " , "},
-		{"--nope"}, {"extra"}, {"--out", ""}, {"--parallel", "x"},
+		{"--parallel", "65"}, {"--clock-parallel", "-2"}, {"--only", "nope"}, {"--only", " , "},
+		{"--nope"}, {"extra"}, {"--out", ""}, {"--parallel", "x"}, {"--parallel", "-1"},
+		{"--driver", "nope"}, {"--driver", "exec:"}, {"--driver", "exec:'unclosed"},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(context.Background(), args, &out, &errOut, unused)
 		assert.Equal(t, 2, code, "%q", args)
 		assert.Equal(t, 1, strings.Count(errOut.String(), "\n"), "one line: %q", errOut.String())
 		assert.True(t, strings.HasPrefix(errOut.String(), "mutation: "), errOut.String())
+		assert.NotContains(t, errOut.String(), "must not run", "%q is refused before any run", args)
 	}
 }
 
@@ -88,5 +90,47 @@ func TestExitCodes(t *testing.T) {
 				assert.NoError(t, err, f)
 			}
 		})
+	}
+}
+
+func TestBadDriver(t *testing.T) {
+	var out, errOut bytes.Buffer
+	require.Equal(t, 2, run(context.Background(), []string{"--driver", "grpc"}, &out, &errOut, unused))
+	assert.Equal(t, "mutation: --driver \"grpc\": want wire, sdk, node or exec:CMD ARGS\n", errOut.String())
+
+	// Without Node.js on PATH, --driver node is exit 2 before any suite runs.
+	t.Setenv("PATH", t.TempDir())
+	errOut.Reset()
+	require.Equal(t, 2, run(context.Background(), []string{"--driver", "node", "--out", t.TempDir()}, &out, &errOut, unused))
+	assert.Equal(t, "mutation: --driver node needs Node.js: node is not on PATH (install Node.js 18 or later)\n", errOut.String())
+}
+
+// TestDriverDefaults: --driver reaches mutation.Options, and the parallelism defaults
+// follow the driver unless given.
+func TestDriverDefaults(t *testing.T) {
+	cases := []struct {
+		args            []string
+		driver          string
+		parallel, clock int
+	}{
+		{nil, "wire", DefaultParallel, DefaultClockParallel},
+		{[]string{"--driver", "sdk"}, "sdk", DefaultParallel, DefaultClockParallel},
+		{[]string{"--parallel", "0", "--clock-parallel", "0"}, "wire", DefaultParallel, DefaultClockParallel},
+		{[]string{"--driver", "exec:my-adapter --flag"}, "exec:my-adapter --flag", AdapterParallel, AdapterClockParallel},
+		{[]string{"--driver", "exec:my-adapter", "--parallel", "3"}, "exec:my-adapter", 3, AdapterClockParallel},
+		{[]string{"--driver", "exec:my-adapter", "--clock-parallel", "1"}, "exec:my-adapter", AdapterParallel, 1},
+	}
+	for _, tc := range cases {
+		var got mutation.Options
+		fake := func(_ context.Context, o mutation.Options) (mutation.Report, error) {
+			got = o
+			return mutation.Report{OK: true}, nil
+		}
+		var out, errOut bytes.Buffer
+		args := append([]string{"--out", t.TempDir(), "--only", "filter-ignored", "--quiet"}, tc.args...)
+		require.Equal(t, 0, run(context.Background(), args, &out, &errOut, fake), errOut.String())
+		assert.Equal(t, tc.driver, got.Driver, "%q", tc.args)
+		assert.Equal(t, tc.parallel, got.Parallel, "%q", tc.args)
+		assert.Equal(t, tc.clock, got.ClockParallel, "%q", tc.args)
 	}
 }

@@ -197,6 +197,9 @@ write({
     headers: ["X-TC-Region", "X-TC-Action", "X-TC-Version", "X-TC-Language", "*"],
     languages: ["zh-CN", "en-US"],
     retry: false,
+    // http_connection.js deepRemoveNull drops every parameter set to null before it
+    // signs and sends: a null parameter would go out as an absent one.
+    nulls: false,
   },
 });
 
