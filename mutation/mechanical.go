@@ -98,13 +98,6 @@ func (s MechanicalScore) Score() float64 {
 	return percent(s.Killed, s.Killed+len(s.Unexplained()))
 }
 
-func percent(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return 100 * float64(a) / float64(b)
-}
-
 // ParseLedger reads the ledger: tab-separated file, mutator, verdict, source line and
 // reason; blank lines and lines starting with '#' are comments.
 func ParseLedger(text string) ([]Explanation, error) {

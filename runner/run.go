@@ -282,8 +282,10 @@ func (s *session) connect(ctx context.Context, client *http.Client, endpoint str
 	if err := probe(ctx, client, endpoint, min(s.cfg.Timeout, probeTimeout)); err != nil {
 		return nil, err
 	}
+	answered := map[string]time.Time{}
 	for i, cred := range s.creds {
 		err := preflight(ctx, client, endpoint, cmp.Or(s.cfg.Region, DefaultRegion), cred, s.store, s.cfg.Timeout)
+		answered[cred.SecretID] = time.Now()
 		if err != nil && i > 0 && s.cfg.Endpoint != "" {
 			return nil, usageError("%v [the key is one of the fixture's %q keys, which --profile %s signs with: give a fixture whose keys the endpoint knows, or --profile %s]", err, DefaultCredentialRole, ProfileEmulator, ProfileAccount)
 		}
@@ -304,6 +306,7 @@ func (s *session) connect(ctx context.Context, client *http.Client, endpoint str
 		Catalogue:        s.catalogue,
 		Adapter:          adapter,
 		ListJobsOnly:     listJobsOnly,
+		Answered:         answered,
 	}
 	newScenarios := s.cfg.newScenarios
 	if newScenarios == nil {

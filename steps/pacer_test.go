@@ -111,6 +111,34 @@ func TestPacerAdmitsTheLimitAtOnceThenWaitsForAWindow(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(start), window*9/10, "then a window after its answer")
 }
 
+// A request answered before the suite (the runner's pre-flight) holds its place in the
+// window: the suite's first requests do not add up to more than the limit with it.
+func TestPacerCountsRequestsAnsweredBeforeIt(t *testing.T) {
+	t.Parallel()
+	const window = 300 * time.Millisecond
+	p := newPacer(2, window)
+	start := time.Now()
+	p.answeredAt(start)
+	done, err := p.wait(context.Background())
+	require.NoError(t, err)
+	done()
+	done, err = p.wait(context.Background())
+	require.NoError(t, err)
+	done()
+	assert.GreaterOrEqual(t, time.Since(start), window, "the second waits for the earlier answer to leave the window")
+
+	// Through NewSuite: Target.Answered reaches the pacer of the key's owner.
+	s, err := NewSuite(Target{BaseURL: "http://127.0.0.1:9", Credentials: []signing.Credential{key("a")}, UserStoreID: "us-1", Answered: map[string]time.Time{"a": start}})
+	require.NoError(t, err)
+	var answered int
+	for _, p := range s.pacers {
+		p.mu.Lock()
+		answered += len(p.answered)
+		p.mu.Unlock()
+	}
+	assert.Equal(t, 1, answered)
+}
+
 func poolTarget(keys ...signing.Credential) Target {
 	return Target{BaseURL: "http://127.0.0.1:9", Credentials: keys, UserStoreID: "us-1"}
 }
