@@ -200,6 +200,7 @@ Feature: Routing and parameters
     When the request is sent
     Then the response is a success
     And the returned Ids are exactly the known jobs
+    And the endpoint was sent the parameter "JobIds" as null
 
   @P10 @P4 @assumed
   Scenario: "UserStoreId": null counts as absent: MissingParameter
@@ -207,3 +208,4 @@ Feature: Routing and parameters
     And the parameter "UserStoreId" is `null`
     When the request is sent
     Then the response is the error "MissingParameter"
+    And the endpoint was sent the parameter "UserStoreId" as null

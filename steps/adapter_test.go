@@ -491,8 +491,6 @@ func TestNeeds(t *testing.T) {
 		{Kind: steps.NeedHeader, Value: "X-TC-Region"},
 		{Kind: steps.NeedHeader, Value: "X-TC-Language"},
 		{Kind: steps.NeedLanguage, Value: "en-US"},
-		{Kind: steps.NeedNulls, Value: "JobIds"},
-		{Kind: steps.NeedNulls, Value: "UserStoreId"},
 	} {
 		assert.True(t, seen[n], "no scenario needs %+v", n)
 	}

@@ -172,15 +172,6 @@ func needRetry(m []string) []Need {
 	return []Need{{Kind: NeedRetry}}
 }
 
-// needNull is the Needs trait of a step that sets the parameter m[1] to the JSON value
-// m[2]: an SDK that sends a parameter set to null, when m[2] is null.
-func needNull(m []string) []Need {
-	if strings.TrimSpace(m[2]) != "null" {
-		return nil
-	}
-	return []Need{{Kind: NeedNulls, Value: m[1]}}
-}
-
 // needHeader is the Needs trait of a step that sets the header m[1] (to m[2]).
 func needHeader(m []string) []Need {
 	n := []Need{{Kind: NeedHeader, Value: m[1]}}
@@ -276,7 +267,7 @@ func catalogue() []Step {
 			Wire: padded},
 		{Pattern: `^the JobIds pad the (body|URL) to about (\d+) bytes$`, run: func(s *st) any { return s.padTo },
 			Wire: padded},
-		{Pattern: "^the parameter \"([^\"]*)\" is `(.*)`$", Action: actionParameter, Needs: needNull, run: func(s *st) any { return s.parameterIs }},
+		{Pattern: "^the parameter \"([^\"]*)\" is `(.*)`$", Action: actionParameter, run: func(s *st) any { return s.parameterIs }},
 		{Pattern: `^the parameter "([^"]*)" is removed$`, run: func(s *st) any { return s.parameterRemoved },
 			Action: func(m []string, _ string) (string, bool) { return "", m[1] == "Action" }},
 		{Pattern: "^the body is exactly `(.*)`$", Action: actionWritten, run: func(s *st) any { return s.bodyIsExactly },
@@ -340,6 +331,7 @@ func catalogue() []Step {
 		{Pattern: `^the jobs of the fixture user store "([^"]*)" are listed$`, Fixture: true, run: func(s *st) any { return s.listFixtureStore }},
 
 		// Response checks (response.go).
+		{Pattern: `^the endpoint was sent the parameter "([^"]*)" as null$`, run: func(s *st) any { return s.sentAsNull }},
 		{Pattern: `^the response is a success$`, Rows: successRows, Judges: true, run: func(s *st) any { return s.isSuccess }},
 		{Pattern: `^the response is the error "([^"]*)"$`, Rows: errorRows, Judges: true, run: func(s *st) any { return s.isError }},
 		{Pattern: `^the response is an error with a code under "([^"]*)"$`, Rows: errorRows, Judges: true, run: func(s *st) any { return s.isErrorUnder }},

@@ -418,6 +418,45 @@ func (st *scenario) padJobIDs(idLen, count int) error {
 	return nil
 }
 
+// sentAsNull ends a scenario of a parameter set to null (P10) whose checks passed: it
+// skips the scenario, with the reason, when the request that reached the endpoint did
+// not carry the parameter as a JSON null. An SDK may drop a parameter its caller set to
+// null (the Node.js SDK does): its caller's request was then judged, and rightly passed
+// or failed, but not the endpoint's handling of null. The request is read from the
+// exchange (the wire and sdk drivers, an adapter that reports it), or else from the
+// adapter's capabilities.nulls.
+func (st *scenario) sentAsNull(name string) error {
+	ex := st.last
+	if ex == nil {
+		return errors.New("harness error: no request was sent")
+	}
+	if ex.reqBody == nil && ex.sdk != nil && ex.sdk.via != "" {
+		if h := st.suite.hello(); h != nil {
+			if why := h.Caps.missing(Need{Kind: NeedNulls, Value: name}); why != "" {
+				return &SkipError{Reason: fmt.Sprintf("the %s: %s, so the endpoint was not sent %s as null (P10 not checked on the endpoint)", h.describe(), why, name)}
+			}
+			return nil
+		}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(ex.reqBody, &members); err != nil {
+		return fmt.Errorf("harness error: the request's body is not a JSON object, so %s cannot have been sent as null: %v", name, err)
+	}
+	v, ok := members[name]
+	if ok && string(bytes.TrimSpace(v)) == "null" {
+		return nil
+	}
+	via := "the driver"
+	if h := st.suite.hello(); h != nil {
+		via = "the " + h.describe()
+	}
+	carried := "no " + name
+	if ok {
+		carried = name + " " + excerpt(v)
+	}
+	return &SkipError{Reason: fmt.Sprintf("%s did not send %s as null (the request carried %s), so P10 was not checked on the endpoint", via, name, carried)}
+}
+
 func (st *scenario) parameterIs(name, value string) error {
 	spec, err := st.spec()
 	if err != nil {

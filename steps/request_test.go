@@ -335,3 +335,31 @@ func TestLargeBodiesExpectContinue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, r.Header.Get("Expect"))
 }
+
+// The last step of a P10 scenario: it passes when the request carried the parameter as
+// a JSON null, and skips the scenario (the endpoint's handling of null not checked)
+// when the driver's SDK dropped or changed it.
+func TestSentAsNull(t *testing.T) {
+	st := &scenario{suite: &Suite{}}
+	assert.Error(t, st.sentAsNull("JobIds"), "no request sent")
+	for body, skipped := range map[string]bool{
+		`{"UserStoreId":"us-1","JobIds":null}`:   false,
+		`{"UserStoreId":"us-1","JobIds": null }`: false,
+		`{"UserStoreId":"us-1"}`:                 true,
+		`{"UserStoreId":"us-1","JobIds":[]}`:     true,
+	} {
+		st.last = &exchange{reqBody: []byte(body)}
+		err := st.sentAsNull("JobIds")
+		if !skipped {
+			assert.NoError(t, err, body)
+			continue
+		}
+		var skip *SkipError
+		require.ErrorAs(t, err, &skip, body)
+		assert.Contains(t, skip.Reason, "P10 was not checked on the endpoint", body)
+	}
+	st.last = &exchange{reqBody: []byte(`UserStoreId=us-1`)}
+	err := st.sentAsNull("JobIds")
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, godog.ErrSkip, "a body that is not JSON is a harness error, not a skip")
+}
