@@ -112,7 +112,7 @@ fuzz:
 ## judged by the conformance suite alone (emulator/mechanical_test.go, build tag
 ## mechanical), then the report read against the ledger of explained survivors
 ## (mutation/mechanical.tsv, cmd/mechanical): fails when a survivor is neither killed
-## nor explained. Not part of make test: it takes 10 to 15 minutes on 2 cores.
+## nor explained. Not part of make test: it takes 8 to 15 minutes on 2 cores.
 ## The results: $(OUT)/gremlins.json and $(OUT)/mechanical.md; MUTATION.md has them.
 GREMLINS ?= github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 mutation-mechanical:
