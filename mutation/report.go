@@ -180,3 +180,30 @@ func (r Report) WriteFiles(dir string) ([]string, error) {
 	}
 	return paths, nil
 }
+
+// Table is a kill table that writes itself: a Report, or sdkmutants' report of the
+// broken SDKs.
+type Table interface {
+	WriteTable(w io.Writer) error
+	WriteFiles(dir string) ([]string, error)
+}
+
+// Emit is the end of a mutation command: t's table on stdout, its files in dir, and the
+// exit code: 2 when it cannot write them, 1 when the run is not ok, 0 otherwise. cmd
+// names the command in its messages.
+func Emit(cmd string, t Table, ok bool, dir string, stdout, stderr io.Writer) int {
+	if err := t.WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+		return 2
+	}
+	paths, err := t.WriteFiles(dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: writing the report: %v\n", cmd, err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "report: %s\n", strings.Join(paths, ", "))
+	if !ok {
+		return 1
+	}
+	return 0
+}

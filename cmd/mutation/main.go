@@ -142,20 +142,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		fmt.Fprintf(stderr, "mutation: %v\n", err)
 		return 2
 	}
-	if err := report.WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "mutation: %v\n", err)
-		return 2
-	}
-	paths, err := report.WriteFiles(*out)
-	if err != nil {
-		fmt.Fprintf(stderr, "mutation: writing the report: %v\n", err)
-		return 2
-	}
-	fmt.Fprintf(stdout, "report: %s\n", strings.Join(paths, ", "))
-	if !report.OK || ctx.Err() != nil {
-		return 1
-	}
-	return 0
+	return mutation.Emit("mutation", report, report.OK && ctx.Err() == nil, *out, stdout, stderr)
 }
 
 func usage(w io.Writer, fset *flag.FlagSet) {

@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/mutation"
 	"github.com/ciam-harness/listjobs/sdkmutants"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -104,20 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		fmt.Fprintf(stderr, "sdk-mutation: %v\n", err)
 		return 2
 	}
-	if err := rep.WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "sdk-mutation: %v\n", err)
-		return 2
-	}
-	paths, err := rep.WriteFiles(*out)
-	if err != nil {
-		fmt.Fprintf(stderr, "sdk-mutation: writing the report: %v\n", err)
-		return 2
-	}
-	fmt.Fprintf(stdout, "report: %s\n", strings.Join(paths, ", "))
-	if !rep.OK {
-		return 1
-	}
-	return 0
+	return mutation.Emit("sdk-mutation", rep, rep.OK, *out, stdout, stderr)
 }
 
 // selectBroken returns the entries of the catalogue named in only (comma-separated; all
