@@ -457,3 +457,15 @@ func TestRunInterrupted(t *testing.T) {
 	assert.Contains(t, res.Scenarios[0].Error, "context canceled", "the scenario context derives from Run's")
 	assert.Contains(t, stdout.String(), "INTERRUPTED (exit 1)")
 }
+
+// Every kind of skip the steps give has its own words in the summary's count.
+func TestSkipsByReason(t *testing.T) {
+	sk := func(reason string) ScenarioResult { return ScenarioResult{Status: StatusSkipped, Reason: reason} }
+	got := skipsByReason([]ScenarioResult{
+		sk(steps.TagWire + ": the step needs the wire driver"),
+		sk("the node adapter did not send JobIds as null (the request carried no JobIds), so " + steps.NullNotSent),
+		sk("the node adapter did not send UserStoreId as null (the request carried no UserStoreId), so " + steps.NullNotSent),
+		{Status: StatusPassed},
+	})
+	assert.Equal(t, "skipped by reason: 1 need the wire driver (--driver wire runs them), 2 had their null parameter dropped by the driver's SDK (P10 not checked on the endpoint)", got)
+}

@@ -418,6 +418,10 @@ func (st *scenario) padJobIDs(idLen, count int) error {
 	return nil
 }
 
+// NullNotSent ends the skip reason of a scenario whose parameter set to null never
+// reached the endpoint (sentAsNull).
+const NullNotSent = "the endpoint was not sent the null: P10 not checked on the endpoint"
+
 // sentAsNull ends a scenario of a parameter set to null (P10) whose checks passed: it
 // skips the scenario, with the reason, when the request that reached the endpoint did
 // not carry the parameter as a JSON null. An SDK may drop a parameter its caller set to
@@ -433,7 +437,7 @@ func (st *scenario) sentAsNull(name string) error {
 	if ex.reqBody == nil && ex.sdk != nil && ex.sdk.via != "" {
 		if h := st.suite.hello(); h != nil {
 			if why := h.Caps.missing(Need{Kind: NeedNulls, Value: name}); why != "" {
-				return &SkipError{Reason: fmt.Sprintf("the %s: %s, so the endpoint was not sent %s as null (P10 not checked on the endpoint)", h.describe(), why, name)}
+				return &SkipError{Reason: fmt.Sprintf("the %s: %s, so %s", h.describe(), why, NullNotSent)}
 			}
 			return nil
 		}
@@ -454,7 +458,7 @@ func (st *scenario) sentAsNull(name string) error {
 	if ok {
 		carried = name + " " + excerpt(v)
 	}
-	return &SkipError{Reason: fmt.Sprintf("%s did not send %s as null (the request carried %s), so P10 was not checked on the endpoint", via, name, carried)}
+	return &SkipError{Reason: fmt.Sprintf("%s did not send %s as null (the request carried %s), so %s", via, name, carried, NullNotSent)}
 }
 
 func (st *scenario) parameterIs(name, value string) error {

@@ -356,7 +356,7 @@ func TestSentAsNull(t *testing.T) {
 		}
 		var skip *SkipError
 		require.ErrorAs(t, err, &skip, body)
-		assert.Contains(t, skip.Reason, "P10 was not checked on the endpoint", body)
+		assert.Contains(t, skip.Reason, NullNotSent, body)
 	}
 	st.last = &exchange{reqBody: []byte(`UserStoreId=us-1`)}
 	err := st.sentAsNull("JobIds")
