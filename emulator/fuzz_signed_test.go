@@ -15,8 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -783,23 +781,14 @@ func TestParamGrammarRoundTrips(t *testing.T) {
 // run with UPDATE_FUZZ_CORPUS=1 to rewrite it.
 func TestSignedFuzzCorpus(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("testdata", "fuzz", "FuzzSignedRequest")
+	var seeds []corpusFile
 	for _, s := range signedSeeds(t) {
-		content := "go test fuzz v1\n" +
-			fmt.Sprintf("byte(%q)\n", s.key) + fmt.Sprintf("byte(%q)\n", s.scheme) +
+		seeds = append(seeds, corpusFile{s.name, fmt.Sprintf("byte(%q)\n", s.key) + fmt.Sprintf("byte(%q)\n", s.scheme) +
 			"string(" + strconv.Quote(s.method) + ")\n" +
 			"string(" + strconv.Quote(s.query) + ")\n" +
 			"string(" + strconv.Quote(s.headers) + ")\n" +
 			"string(" + strconv.Quote(s.ctype) + ")\n" +
-			"[]byte(" + strconv.Quote(string(s.body)) + ")\n"
-		path := filepath.Join(dir, "seed-"+s.name)
-		if os.Getenv("UPDATE_FUZZ_CORPUS") == "1" {
-			require.NoError(t, os.MkdirAll(dir, 0o755))
-			require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
-			continue
-		}
-		got, err := os.ReadFile(path)
-		require.NoError(t, err, "run UPDATE_FUZZ_CORPUS=1 go test -run TestSignedFuzzCorpus ./emulator/")
-		assert.Equal(t, content, string(got), "%s is stale: run UPDATE_FUZZ_CORPUS=1 go test -run TestSignedFuzzCorpus ./emulator/", path)
+			"[]byte(" + strconv.Quote(string(s.body)) + ")\n"})
 	}
+	checkCorpus(t, "FuzzSignedRequest", "TestSignedFuzzCorpus", seeds)
 }

@@ -199,21 +199,36 @@ func TestFuzzSeedsReachDeep(t *testing.T) {
 // UPDATE_FUZZ_CORPUS=1 to rewrite it.
 func TestFuzzCorpus(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("testdata", "fuzz", "FuzzServeHTTP")
+	var seeds []corpusFile
 	for _, s := range fuzzSeeds(t) {
-		content := "go test fuzz v1\n" +
-			"string(" + strconv.Quote(s.method) + ")\n" +
+		seeds = append(seeds, corpusFile{s.name, "string(" + strconv.Quote(s.method) + ")\n" +
 			"string(" + strconv.Quote(s.target) + ")\n" +
 			"string(" + strconv.Quote(s.headers) + ")\n" +
-			"[]byte(" + strconv.Quote(string(s.body)) + ")\n"
-		path := filepath.Join(dir, "seed-"+s.name)
+			"[]byte(" + strconv.Quote(string(s.body)) + ")\n"})
+	}
+	checkCorpus(t, "FuzzServeHTTP", "TestFuzzCorpus", seeds)
+}
+
+// corpusFile is one seed of a fuzz target's corpus: its name, and its lines after
+// "go test fuzz v1".
+type corpusFile struct{ name, lines string }
+
+// checkCorpus holds testdata/fuzz/<target> to the seeds, or rewrites it with
+// UPDATE_FUZZ_CORPUS=1; test is the test that calls it, for the hint.
+func checkCorpus(t *testing.T, target, test string, seeds []corpusFile) {
+	t.Helper()
+	dir := filepath.Join("testdata", "fuzz", target)
+	hint := "run UPDATE_FUZZ_CORPUS=1 go test -run " + test + " ./emulator/"
+	for _, f := range seeds {
+		content := "go test fuzz v1\n" + f.lines
+		path := filepath.Join(dir, "seed-"+f.name)
 		if os.Getenv("UPDATE_FUZZ_CORPUS") == "1" {
 			require.NoError(t, os.MkdirAll(dir, 0o755))
 			require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 			continue
 		}
 		got, err := os.ReadFile(path)
-		require.NoError(t, err, "run UPDATE_FUZZ_CORPUS=1 go test -run TestFuzzCorpus ./emulator/")
-		assert.Equal(t, content, string(got), "%s is stale: run UPDATE_FUZZ_CORPUS=1 go test -run TestFuzzCorpus ./emulator/", path)
+		require.NoError(t, err, hint)
+		assert.Equal(t, content, string(got), "%s is stale: %s", path, hint)
 	}
 }
