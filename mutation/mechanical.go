@@ -202,9 +202,7 @@ func ScoreMechanical(report io.Reader, ledger []Explanation, src fs.FS) (Mechani
 			s.Stale = append(s.Stale, x)
 		}
 	}
-	slices.SortFunc(s.Survivors, func(a, b Survivor) int {
-		return cmpSurvivor(a, b)
-	})
+	slices.SortFunc(s.Survivors, cmpSurvivor)
 	return s, nil
 }
 

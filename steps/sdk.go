@@ -279,9 +279,8 @@ func (c *sdkCall) send() *exchange {
 	select {
 	case err = <-done:
 	case <-timer.C: // the call goes on in its goroutine, and its result is dropped
-		ex := sdkExchange(nil, errSDKOverBudget, c.rec.all(), sent, time.Now())
-		ex.err = fmt.Errorf("the SDK call did not return within %v (every try's time-out and the SDK's back-off between its retries): a retry that does not stop?", c.budget)
-		return ex
+		err := fmt.Errorf("the call did not return within %v (every try's time-out and the SDK's back-off between its retries): a retry that does not stop?", c.budget)
+		return sdkExchange(nil, err, c.rec.all(), sent, time.Now())
 	}
 	received := time.Now()
 	var decoded []byte
@@ -291,8 +290,6 @@ func (c *sdkCall) send() *exchange {
 	return sdkExchange(decoded, err, c.rec.all(), sent, received)
 }
 
-// errSDKOverBudget stands for the SDK's error of a call given up on (sdkBudget).
-var errSDKOverBudget = errors.New("the SDK call was given up on")
 
 // sdkView is what the sdk driver adds to an exchange.
 type sdkView struct {
