@@ -290,7 +290,6 @@ func (c *sdkCall) send() *exchange {
 	return sdkExchange(decoded, err, c.rec.all(), sent, received)
 }
 
-
 // sdkView is what the sdk driver adds to an exchange.
 type sdkView struct {
 	err      error       // the SDK's error, nil for a success
