@@ -20,11 +20,14 @@ import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 import okhttp3.internal.tls.OkHostnameVerifier;
 
+import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLSession;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -101,7 +104,8 @@ final class Caller {
         return out;
     }
 
-    private static JsonElement send(Intent in, Recorder rec) throws Exception {
+    /** send makes the SDK call of an intent and returns what the SDK decoded. */
+    static JsonElement send(Intent in, Recorder rec) throws Exception {
         if (in.retries > 0) {
             throw new Refused("the SDK has no rate-limit retry (capabilities.retry is false)");
         }
@@ -177,11 +181,12 @@ final class Caller {
                 .readTimeout(hp.getReadTimeout(), TimeUnit.SECONDS)
                 .writeTimeout(hp.getWriteTimeout(), TimeUnit.SECONDS)
                 .dns(new PinnedDns(name, in.host))
+                .addInterceptor(rec.application())
                 .addNetworkInterceptor(rec);
         if (!name.equals(in.host)) {
             // The certificate of an https endpoint is checked against the intent's host,
             // the name the endpoint really has (the SDK connects as SDK_HOST).
-            b.hostnameVerifier((h, session) -> OkHostnameVerifier.INSTANCE.verify(in.host, session));
+            b.hostnameVerifier(new HostVerifier(in.host));
         }
         return b.build();
     }
@@ -202,6 +207,42 @@ final class Caller {
                 return Dns.SYSTEM.lookup(host);
             }
             return Dns.SYSTEM.lookup(hostname);
+        }
+
+        // Equal Dns values let the clients of many intents share pooled connections, as the
+        // SDK's clients do (OkHttp pools a connection per Address, and an Address holds its Dns).
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PinnedDns && ((PinnedDns) o).name.equals(name) && ((PinnedDns) o).host.equals(host);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, host);
+        }
+    }
+
+    /** HostVerifier checks a certificate against one host name (equal for equal hosts, as PinnedDns). */
+    static final class HostVerifier implements HostnameVerifier {
+        private final String host;
+
+        HostVerifier(String host) {
+            this.host = host;
+        }
+
+        @Override
+        public boolean verify(String hostname, SSLSession session) {
+            return OkHostnameVerifier.INSTANCE.verify(host, session);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HostVerifier && ((HostVerifier) o).host.equals(host);
+        }
+
+        @Override
+        public int hashCode() {
+            return host.hashCode();
         }
     }
 

@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * over the wire (the protocol's "http"): the request as sent (OkHttp's own headers
  * included), the status and headers received, and the body as the SDK read it.
  *
+ * <p>A call that makes no connection is recorded by {@link #application}, an application
+ * interceptor, as a round trip without a response.
+ *
  * <p>The body is copied as the SDK reads it (a tee under the SDK's read), so the SDK reads
  * the response exactly as it would without the recorder: a body cut short fails the SDK's
  * read, not the recorder's. What the SDK leaves unread (it reads no body of a response
@@ -53,11 +56,37 @@ final class Recorder implements Interceptor {
         double end;
         BufferedSource unread; // the tee, until the body has been read to its end
         boolean done;
+        long readBySdk = -1; // the body's bytes the SDK had read when its call returned
     }
 
-    @Override
-    public Response intercept(Chain chain) throws IOException {
-        Request req = chain.request();
+    /**
+     * application is the interceptor that records a call that never reached the network
+     * (no connection: network interceptors run only once one is made), as a round trip
+     * with no response: the request as the SDK made it, and the error.
+     */
+    Interceptor application() {
+        return chain -> {
+            int before = size();
+            double start = now();
+            try {
+                return chain.proceed(chain.request());
+            } catch (IOException | RuntimeException e) {
+                if (size() == before) {
+                    Trip t = trip(chain.request());
+                    t.start = start;
+                    t.end = now();
+                    t.error = e.toString();
+                    t.done = true;
+                    synchronized (this) {
+                        trips.add(t);
+                    }
+                }
+                throw e;
+            }
+        };
+    }
+
+    private static Trip trip(Request req) throws IOException {
         Trip t = new Trip();
         t.method = req.method();
         t.url = req.url().toString();
@@ -67,6 +96,13 @@ final class Recorder implements Interceptor {
             req.body().writeTo(b);
             t.requestBody = b.readString(StandardCharsets.UTF_8);
         }
+        return t;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request req = chain.request();
+        Trip t = trip(req);
         synchronized (this) {
             trips.add(t);
         }
@@ -151,6 +187,7 @@ final class Recorder implements Interceptor {
             synchronized (t) {
                 src = t.unread;
                 t.unread = null;
+                t.readBySdk = t.body.size() + (t.truncated ? 1 : 0);
             }
             if (src == null) {
                 continue;
@@ -225,6 +262,11 @@ final class Recorder implements Interceptor {
     /** size is the number of round trips recorded. */
     synchronized int size() {
         return trips.size();
+    }
+
+    /** trips returns the round trips recorded, for the tests. */
+    synchronized List<Trip> trips() {
+        return new ArrayList<>(trips);
     }
 
     /** bodyText is the body as text, gunzipped when the server gzipped it. */
