@@ -155,6 +155,32 @@ class SdkBehaviourTest {
     }
 
     @Test
+    void aByteOrderMarkIsDroppedBeforeTheSdkReadsTheBody() throws Exception {
+        // OkHttp's ResponseBody.string() skips a UTF-8 byte-order mark: a body that is not
+        // strict JSON (T6, the mutant byte-order-mark) decodes as if it were.
+        try (Stub s = Stub.answering(200, "application/json", "\uFEFF" + Stub.OK)) {
+            JsonObject o = call(s.intent("1"));
+            assertTrue(o.has("response"), o.toString());
+            assertTrue(o.getAsJsonArray("http").get(0).getAsJsonObject().get("body").getAsString().startsWith("\uFEFF"));
+        }
+    }
+
+    @Test
+    void aRequestIdThatIsANumberIsReadAsAString() throws Exception {
+        // Gson reads a JSON number into the String RequestId (the mutant requestid-number:
+        // T8 wants a string; the caller gets one).
+        try (Stub s = Stub.answering(200, "application/json", "{\"Response\":{\"JobSet\":[],\"RequestId\":123456}}")) {
+            JsonObject r = call(s.intent("1")).getAsJsonObject("response");
+            assertTrue(r.get("RequestId").getAsJsonPrimitive().isString());
+            assertEquals("123456", r.get("RequestId").getAsString());
+        }
+        String err = "{\"Response\":{\"Error\":{\"Code\":\"InvalidParameter\",\"Message\":\"m\"},\"RequestId\":7}}";
+        try (Stub s = Stub.answering(200, "application/json", err)) {
+            assertEquals("7", call(s.intent("1")).getAsJsonObject("error").get("requestId").getAsString());
+        }
+    }
+
+    @Test
     void aBodyThatIsNotJsonIsAnErrorWithoutCode() throws Exception {
         try (Stub s = Stub.answering(200, "text/html", "<html>bad gateway</html>")) {
             JsonObject o = call(s.intent("1"));
