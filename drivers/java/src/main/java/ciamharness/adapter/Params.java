@@ -51,20 +51,6 @@ final class Params {
         return req;
     }
 
-    /** typed says whether every parameter went into a typed field (none through set()). */
-    static boolean typed(JsonObject params) {
-        for (Map.Entry<String, JsonElement> e : params.entrySet()) {
-            JsonElement v = e.getValue();
-            boolean ok = v.isJsonNull()
-                    || e.getKey().equals("UserStoreId") && isString(v)
-                    || e.getKey().equals("JobIds") && isStringArray(v);
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static boolean isString(JsonElement v) {
         return v.isJsonPrimitive() && v.getAsJsonPrimitive().isString();
     }
