@@ -62,6 +62,8 @@ type Scenario struct {
 	// Reason says why the scenario was skipped, or is the known-failure ledger's reason
 	// for a known failure.
 	Reason string
+	// Skip is the kind of a skip (SkipNone unless Status is Skipped).
+	Skip SkipKind
 	// Steps are its steps, in order, each with its own result (Background steps
 	// included); none when the scenario did not get to run.
 	Steps []Step

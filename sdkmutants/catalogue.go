@@ -3,7 +3,7 @@
 // on each (cmd/sdk-mutation, make sdk-mutation).
 //
 // A broken SDK is one deliberate change to a copy of an official SDK, made at run time:
-// the Go SDK's module (steps.SDKModule, the version of go.mod, from the module cache),
+// the Go SDK's module (driver.SDKModule, the version of go.mod, from the module cache),
 // swapped in for --driver sdk with a replace directive, and the Node.js SDK's package
 // (drivers/node/node_modules/tencentcloud-sdk-nodejs), run through a copy of the Node
 // adapter. The change is a few search/replace edits of named files, written here as
@@ -13,7 +13,7 @@
 // the unpatched copy of each SDK is the control, which must pass.
 package sdkmutants
 
-import "github.com/ciam-harness/listjobs/steps"
+import "github.com/ciam-harness/listjobs/driver"
 
 // Edit is one search/replace of an SDK file: Search must occur exactly once in File (a
 // slash-separated path from the SDK's root: the Go module's, the npm package's).
@@ -26,9 +26,9 @@ type Edit struct {
 // Broken is one broken (or equivalent) SDK of the catalogue.
 type Broken struct {
 	Name string `json:"name"`
-	// Driver is the driver the SDK is gated through: steps.DriverSDK (the Go SDK) or
-	// steps.DriverNode (the Node.js SDK).
-	Driver steps.Driver `json:"driver"`
+	// Driver is the --driver the SDK is gated through: driver.NameSDK (the Go SDK) or
+	// NodeDriver (the Node.js SDK's adapter).
+	Driver string `json:"driver"`
 	// Rows are the contract rows whose checks must fail on it: it is killed when a
 	// failure is blamed on one of them. None for an equivalent SDK and the control. A
 	// client that sends another action or version is caught by the ordinary listings
@@ -41,6 +41,13 @@ type Broken struct {
 	// Edits are the change; none for the control (the unpatched copy).
 	Edits []Edit `json:"edits,omitempty"`
 }
+
+// NodeDriver is the --driver of the Node.js SDK's adapter; NodeAdapter its script, from
+// the repository's root.
+const (
+	NodeDriver  = "node"
+	NodeAdapter = "drivers/node/adapter.js"
+)
 
 // Control tells whether b is the unpatched copy of its SDK.
 func (b Broken) Control() bool { return len(b.Edits) == 0 }
@@ -60,7 +67,7 @@ const (
 )
 
 func goCatalogue() []Broken {
-	sdk := steps.DriverSDK
+	sdk := driver.NameSDK
 	return []Broken{
 		{Name: "go-unpatched", Driver: sdk, Break: "none: the copy of the module as go.mod pins it, swapped in by the same replace"},
 		{Name: "go-payload-hash-empty", Driver: sdk, Rows: []string{"A1"},
@@ -140,7 +147,7 @@ const (
 const nodeReturn = "                    return data.Response;\n"
 
 func nodeCatalogue() []Broken {
-	node := steps.DriverNode
+	node := NodeDriver
 	return []Broken{
 		{Name: "node-unpatched", Driver: node, Break: "none: a copy of the installed package, through a copy of the adapter"},
 		{Name: "node-payload-hash-empty", Driver: node, Rows: []string{"A1"},

@@ -11,23 +11,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/driver"
+
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/mutation"
 	"github.com/ciam-harness/listjobs/report"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 // TestCatalogueIsWellFormed: unique names, one control per SDK, every breaking SDK names
 // contract rows, no equivalent one does, and every edit changes something.
 func TestCatalogueIsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	controls := map[steps.Driver]int{}
+	controls := map[string]int{}
 	for _, b := range Catalogue() {
 		if seen[b.Name] {
 			t.Errorf("%s: the name is given twice", b.Name)
 		}
 		seen[b.Name] = true
-		if b.Driver != steps.DriverSDK && b.Driver != steps.DriverNode {
+		if b.Driver != driver.NameSDK && b.Driver != NodeDriver {
 			t.Errorf("%s: driver %q", b.Name, b.Driver)
 		}
 		if b.Break == "" {
@@ -55,7 +56,7 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			}
 		}
 	}
-	for _, d := range []steps.Driver{steps.DriverSDK, steps.DriverNode} {
+	for _, d := range []string{driver.NameSDK, NodeDriver} {
 		if controls[d] != 1 {
 			t.Errorf("driver %s: %d controls, want 1", d, controls[d])
 		}
@@ -77,7 +78,7 @@ func TestEveryEditApplies(t *testing.T) {
 	src.NodeSDK = nodeSDK
 	for _, b := range Catalogue() {
 		t.Run(b.Name, func(t *testing.T) {
-			if b.Driver == steps.DriverNode && nodeErr != nil {
+			if b.Driver == NodeDriver && nodeErr != nil {
 				if os.Getenv("CI") != "" {
 					t.Fatalf("CI: the Node SDK is not installed (npm ci in drivers/node): %v", nodeErr)
 				}
@@ -146,9 +147,9 @@ func failing(endpoint string, rows ...string) SuiteRun {
 }
 
 func TestJudge(t *testing.T) {
-	breaking := Broken{Name: "b", Driver: steps.DriverSDK, Rows: []string{"A1", "S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}}
-	equivalent := Broken{Name: "e", Driver: steps.DriverSDK, Break: "x", Equivalent: "allowed", Edits: []Edit{{"f", "a", "b"}}}
-	control := Broken{Name: "c", Driver: steps.DriverSDK, Break: "none"}
+	breaking := Broken{Name: "b", Driver: driver.NameSDK, Rows: []string{"A1", "S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}}
+	equivalent := Broken{Name: "e", Driver: driver.NameSDK, Break: "x", Equivalent: "allowed", Edits: []Edit{{"f", "a", "b"}}}
+	control := Broken{Name: "c", Driver: driver.NameSDK, Break: "none"}
 	for _, c := range []struct {
 		name string
 		b    Broken
@@ -192,8 +193,8 @@ func TestJudge(t *testing.T) {
 // when every verdict is the wanted one.
 func TestRunJudgesEveryEndpoint(t *testing.T) {
 	cat := []Broken{
-		{Name: "control", Driver: steps.DriverSDK, Break: "none"},
-		{Name: "null-breaker", Driver: steps.DriverSDK, Rows: []string{"S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}},
+		{Name: "control", Driver: driver.NameSDK, Break: "none"},
+		{Name: "null-breaker", Driver: driver.NameSDK, Rows: []string{"S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}},
 	}
 	for _, c := range []struct {
 		name     string
@@ -242,7 +243,7 @@ func TestRunRefusesAMovedSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	moved := Broken{Name: "go-moved", Driver: steps.DriverSDK, Rows: []string{"A1"}, Break: "x",
+	moved := Broken{Name: "go-moved", Driver: driver.NameSDK, Rows: []string{"A1"}, Break: "x",
 		Edits: []Edit{{File: goClient, Search: "a text no SDK holds", Replace: "x"}}}
 	_, err = Run(context.Background(), Options{Sources: src, Broken: []Broken{moved}, Parallel: 1, OutDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "go-moved") || !strings.Contains(err.Error(), "client.go: the text to replace is found 0 times") {

@@ -1,4 +1,4 @@
-package steps
+package driver
 
 import (
 	"errors"
@@ -33,8 +33,8 @@ func TestSDKCallGivenUpOnAfterItsBudget(t *testing.T) {
 	c := &sdkCall{client: client, req: tchttp.NewCommonRequest("ciam", "2022-03-31", "ListJobs"), rec: rec, budget: 50 * time.Millisecond}
 	start := time.Now()
 	ex := c.send()
-	require.Error(t, ex.err)
-	assert.Contains(t, ex.err.Error(), "did not return within 50ms")
+	require.Error(t, ex.Err)
+	assert.Contains(t, ex.Err.Error(), "did not return within 50ms")
 	assert.Less(t, time.Since(start), 5*time.Second)
 
 	assert.Equal(t, 65*time.Second, sdkBudget(60*time.Second, 0))

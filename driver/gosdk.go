@@ -1,4 +1,4 @@
-package steps
+package driver
 
 import (
 	"bytes"
@@ -8,19 +8,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ciam-harness/listjobs/check"
+	"github.com/ciam-harness/listjobs/vocab"
+	"github.com/ciam-harness/listjobs/wire"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	tchttp "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/http"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	"github.com/tidwall/gjson"
-
-	"github.com/ciam-harness/listjobs/signing"
 )
 
 // The sdk driver sends each ListJobs through the official Go SDK, as an SDK user would:
@@ -58,26 +60,40 @@ import (
 // absent RequestId of an error reads as "" (both fail T8). The schema checks of an
 // error envelope (T7) therefore hold by construction here: the wire driver checks them.
 
-// sdkTransport sends through the official SDK. It is safe for concurrent use: every
+// goSDK sends through the official Go SDK. It is safe for concurrent use: every
 // request gets a client of its own over the one shared connection pool.
-type sdkTransport struct {
+type goSDK struct {
 	host    string            // the endpoint's host[:port]
 	scheme  string            // "HTTP" or "HTTPS"
+	region  string            // the client's region
 	timeout int               // ReqTimeout, whole seconds
-	base    http.RoundTripper // the target client's transport: connections and TLS
+	base    http.RoundTripper // the run's client's transport: connections and TLS
 	limit   int64             // bytes read of a response at most
 }
 
-func newSDKTransport(t Target, u *url.URL) *sdkTransport {
-	base := t.Client.Transport
+// NewGoSDK is the sdk driver: the official Go SDK (SDKModule) sends every request to
+// env's endpoint over env.Client's transport.
+func NewGoSDK(env Env) (Driver, error) {
+	u, err := env.url()
+	if err != nil {
+		return nil, err
+	}
+	base := env.Client.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	timeout := 60
-	if t.Client.Timeout > 0 {
-		timeout = int((t.Client.Timeout + time.Second - 1) / time.Second)
-	}
-	return &sdkTransport{host: u.Host, scheme: strings.ToUpper(u.Scheme), timeout: timeout, base: base, limit: maxResponse}
+	return &goSDK{host: u.Host, scheme: strings.ToUpper(u.Scheme), region: env.Target.Region, timeout: env.timeoutSeconds(), base: base, limit: wire.MaxResponse}, nil
+}
+
+func (*goSDK) Name() string   { return NameSDK }
+func (*goSDK) Client() string { return SDKModuleVersion() }
+func (*goSDK) Close() error   { return nil }
+
+// Capabilities of the Go SDK: everything an SDK's caller can do, its own retry and
+// nulls included (a CommonRequest's parameters are JSON text, sent as written).
+func (*goSDK) Capabilities() Capabilities {
+	return Capabilities{SDK: true, Methods: []string{"GET", "POST"}, SignMethods: []string{"TC3-HMAC-SHA256", "HmacSHA1", "HmacSHA256"},
+		Headers: []string{"X-TC-Region", "X-TC-Action", "X-TC-Version", "X-TC-Language", "*"}, Retry: true, Nulls: true}
 }
 
 // sdkCall is one request ready to go through the SDK.
@@ -101,8 +117,8 @@ func sdkBudget(timeout time.Duration, retries int) time.Duration {
 	return d
 }
 
-func (t *sdkTransport) prepare(ctx context.Context, st *scenario, spec *requestSpec, _ time.Time) (func() *exchange, error) {
-	c, err := t.call(ctx, spec, st.suite.target.Region)
+func (t *goSDK) Prepare(ctx context.Context, spec *wire.Spec, _ time.Time) (Shot, error) {
+	c, err := t.call(ctx, spec, t.region)
 	if err != nil {
 		return nil, err
 	}
@@ -122,54 +138,54 @@ type sdkClient struct {
 // sdkClientOf is how an SDK's caller expresses spec (the headers a step set), or why no
 // caller can ("" when one can). Both SDK drivers, in-process and through an adapter, read
 // a request this way.
-func sdkClientOf(spec *requestSpec, region string) (sdkClient, string) {
-	why := sdkCannot(spec)
-	c := sdkClient{region: region, action: action, version: version}
-	for _, h := range spec.headers {
-		name := http.CanonicalHeaderKey(h.name)
+func sdkClientOf(spec *wire.Spec, region string) (sdkClient, string) {
+	why := wire.SDKCannot(spec)
+	c := sdkClient{region: region, action: vocab.Action, version: vocab.Version}
+	for _, h := range spec.Headers {
+		name := http.CanonicalHeaderKey(h.Name)
 		switch {
 		case why != "":
 		case slices.Contains(sdkUnsupportedHeaders, name):
-			why = "the SDK computes " + h.name + " itself"
-		case h.remove && name != "X-Tc-Region":
-			why = "the SDK always sends " + h.name
+			why = "the SDK computes " + h.Name + " itself"
+		case h.Remove && name != "X-Tc-Region":
+			why = "the SDK always sends " + h.Name
 		case name == "X-Tc-Region": // a client's region; none: no X-TC-Region at all
-			c.region = h.value
+			c.region = h.Value
 		case name == "X-Tc-Action": // any action: tchttp.NewCommonRequest(service, version, action)
-			c.action = h.value
+			c.action = h.Value
 		case name == "X-Tc-Version":
-			c.version = h.value
+			c.version = h.Value
 		case name == "X-Tc-Language": // ClientProfile.Language
-			c.language = h.value
+			c.language = h.Value
 		default: // any other header: the request's own headers, which the SDK sends as given
 			if c.headers == nil {
 				c.headers = map[string]string{}
 			}
-			c.headers[h.name] = h.value
+			c.headers[h.Name] = h.Value
 		}
 	}
 	return c, why
 }
 
 // call checks that the SDK can send spec and builds the client and the request.
-func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region string) (*sdkCall, error) {
+func (t *goSDK) call(ctx context.Context, spec *wire.Spec, region string) (*sdkCall, error) {
 	c, why := sdkClientOf(spec, region)
 	act, ver, lang, region, extra := c.action, c.version, c.language, c.region, c.headers
 	if why != "" {
-		return nil, fmt.Errorf("harness error: the sdk driver cannot send this request: %s; tag the scenario %s", why, TagWire)
+		return nil, fmt.Errorf("harness error: the sdk driver cannot send this request: %s; tag the scenario %s", why, vocab.TagWire)
 	}
 	var req tchttp.Request
-	if spec.method == http.MethodPost && spec.v1Method == "" {
-		cr := tchttp.NewCommonRequest(service, ver, act)
+	if spec.Method == http.MethodPost && spec.V1Method == "" {
+		cr := tchttp.NewCommonRequest(vocab.Service, ver, act)
 		// The parameters as JSON text, which the SDK parses into its map and writes
 		// again: wrong types and unknown parameters go out as a CommonRequest user
 		// would send them.
-		if err := cr.SetActionParameters(encodeBody(spec.params)); err != nil {
+		if err := cr.SetActionParameters(wire.EncodeBody(spec.Params)); err != nil {
 			return nil, fmt.Errorf("harness error: the SDK refused the parameters: %v", err)
 		}
 		req = cr
 	} else {
-		typed, err := newTypedRequest(ver, act, spec.params)
+		typed, err := newTypedRequest(ver, act, spec.Params)
 		if err != nil {
 			return nil, err
 		}
@@ -183,23 +199,23 @@ func (t *sdkTransport) call(ctx context.Context, spec *requestSpec, region strin
 	cpf := profile.NewClientProfile()
 	cpf.HttpProfile.Endpoint = t.host
 	cpf.HttpProfile.Scheme = t.scheme
-	cpf.HttpProfile.ReqMethod = spec.method
+	cpf.HttpProfile.ReqMethod = spec.Method
 	cpf.HttpProfile.ReqTimeout = t.timeout
-	if spec.v1Method != "" {
-		cpf.SignMethod = spec.v1Method
+	if spec.V1Method != "" {
+		cpf.SignMethod = spec.V1Method
 	}
 	if lang != "" {
 		cpf.Language = lang
 	}
-	cpf.RateLimitExceededMaxRetries = spec.sdkRetries // 0: the SDK's default, no retry
-	key := spec.effectiveCredential()
+	cpf.RateLimitExceededMaxRetries = spec.SDKRetries // 0: the SDK's default, no retry
+	key := spec.EffectiveCredential()
 	var cred common.CredentialIface = common.NewCredential(key.SecretID, key.SecretKey)
 	if key.Token != "" {
 		cred = common.NewTokenCredential(key.SecretID, key.SecretKey, key.Token)
 	}
 	rec := &tripRecorder{next: t.base, limit: t.limit}
 	client := common.NewCommonClient(cred, region, cpf).WithHttpTransport(rec)
-	return &sdkCall{client: client, req: req, rec: rec, budget: sdkBudget(time.Duration(t.timeout)*time.Second, spec.sdkRetries)}, nil
+	return &sdkCall{client: client, req: req, rec: rec, budget: sdkBudget(time.Duration(t.timeout)*time.Second, spec.SDKRetries)}, nil
 }
 
 // sdkListJobsRequest is shaped as the ciam module's ListJobsRequest: the SDK flattens
@@ -215,18 +231,18 @@ type sdkListJobsRequest struct {
 
 // newTypedRequest carries the parameters in the typed request: UserStoreId a string,
 // JobIds an array of strings, either null (left out, as the SDK leaves out a nil field).
-func newTypedRequest(ver, act string, params []param) (*sdkListJobsRequest, error) {
+func newTypedRequest(ver, act string, params []wire.Param) (*sdkListJobsRequest, error) {
 	r := &sdkListJobsRequest{BaseRequest: &tchttp.BaseRequest{}}
-	r.Init().WithApiInfo(service, ver, act)
+	r.Init().WithApiInfo(vocab.Service, ver, act)
 	for _, p := range params {
-		if string(p.raw) == "null" {
+		if string(p.Raw) == "null" {
 			continue
 		}
 		var err error
-		switch p.name {
+		switch p.Name {
 		case "UserStoreId":
 			var s string
-			if err = json.Unmarshal(p.raw, &s); err == nil && s == "" {
+			if err = json.Unmarshal(p.Raw, &s); err == nil && s == "" {
 				err = errors.New("an empty string, which the SDK leaves out of the query")
 			}
 			if err == nil {
@@ -234,41 +250,21 @@ func newTypedRequest(ver, act string, params []param) (*sdkListJobsRequest, erro
 			}
 		case "JobIds":
 			var ids []string
-			if err = json.Unmarshal(p.raw, &ids); err == nil {
+			if err = json.Unmarshal(p.Raw, &ids); err == nil {
 				r.JobIds = common.StringPtrs(ids)
 			}
 		default:
 			err = errors.New("an unknown parameter")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("harness error: the SDK's typed request (GET, signature v1) cannot carry %s = %s (%v): it holds UserStoreId as a non-empty string and JobIds as strings; tag the scenario %s", p.name, p.raw, err, TagWire)
+			return nil, fmt.Errorf("harness error: the SDK's typed request (GET, signature v1) cannot carry %s = %s (%v): it holds UserStoreId as a non-empty string and JobIds as strings; tag the scenario %s", p.Name, p.Raw, err, vocab.TagWire)
 		}
 	}
 	return r, nil
 }
 
-// effectiveCredential is the key a request is signed with, after the scenario's
-// deliberate breaks of the key (an unknown SecretId, a wrong SecretKey, no or another
-// token), which an SDK user makes by giving the SDK such a key.
-func (r *requestSpec) effectiveCredential() signing.Credential {
-	cred := r.cred
-	if r.unknownID {
-		cred.SecretID = "AKIDconformanceUnknownKey" + randomHex(6)
-	}
-	if r.wrongKey {
-		cred.SecretKey = "wrong-" + cred.SecretKey
-	}
-	switch r.token {
-	case tokenNone:
-		cred.Token = ""
-	case tokenValue:
-		cred.Token = r.tokenText
-	}
-	return cred
-}
-
 // send sends the request through the SDK, once (the SDK may retry on its own).
-func (c *sdkCall) send() *exchange {
+func (c *sdkCall) send() *wire.Exchange {
 	resp := tchttp.NewCommonResponse()
 	sent := time.Now()
 	done := make(chan error, 1)
@@ -280,51 +276,37 @@ func (c *sdkCall) send() *exchange {
 	case err = <-done:
 	case <-timer.C: // the call goes on in its goroutine, and its result is dropped
 		err := fmt.Errorf("the call did not return within %v (every try's time-out and the SDK's back-off between its retries): a retry that does not stop?", c.budget)
-		return sdkExchange(nil, err, c.rec.all(), sent, time.Now())
+		return sdkExchange(SDKModuleVersion(), nil, err, c.rec.all(), sent, time.Now())
 	}
 	received := time.Now()
 	var decoded []byte
 	if err == nil {
 		decoded = resp.GetBody()
 	}
-	return sdkExchange(decoded, err, c.rec.all(), sent, received)
-}
-
-// sdkView is what the sdk driver adds to an exchange.
-type sdkView struct {
-	err      error       // the SDK's error, nil for a success
-	trips    []roundTrip // the HTTP round trips of the call, in order (retries included)
-	mismatch error       // the SDK reported other than the response it decoded
-	via      string      // the adapter and SDK of an exec driver; "": the Go SDK
+	return sdkExchange(SDKModuleVersion(), decoded, err, c.rec.all(), sent, received)
 }
 
 // sdkExchange turns what the SDK returned into the exchange the checks read (see the
 // comment at the top of this file). decoded is the CommonResponse's body of a success.
-func sdkExchange(decoded []byte, err error, trips []roundTrip, sent, received time.Time) *exchange {
-	ex := &exchange{sent: sent, received: received, sdk: &sdkView{err: err, trips: trips}}
+func sdkExchange(via string, decoded []byte, err error, trips []wire.RoundTrip, sent, received time.Time) *wire.Exchange {
+	ex := &wire.Exchange{Sent: sent, Received: received, SDK: &wire.SDKView{Err: err, Trips: trips, Via: via}}
 	if n := len(trips); n > 0 {
 		// The request as it went out, for the reports (the last try of a retried call).
 		last := trips[n-1]
-		ex.method, ex.url, ex.reqHeader, ex.reqBody = last.method, last.url, last.reqHeader, last.reqBody
+		ex.Method, ex.URL, ex.ReqHeader, ex.ReqBody = last.Method, last.URL, last.ReqHeader, last.ReqBody
 	}
 	var sdkErr *tcerr.TencentCloudSDKError
 	switch {
 	case err == nil:
-		ex.body = decoded
+		ex.Body = decoded
 	case errors.As(err, &sdkErr) && sdkErr.Code != "" && !strings.HasPrefix(sdkErr.Code, "ClientError"):
-		ex.body = errorEnvelope(sdkErr.Code, sdkErr.Message, sdkErr.RequestId)
+		ex.Body = errorEnvelope(sdkErr.Code, sdkErr.Message, sdkErr.RequestId)
 	default:
-		ex.err = fmt.Errorf("the SDK decoded no response: %s", sdkErrText(err))
+		ex.Err = fmt.Errorf("the SDK decoded no response: %s", wire.SDKErrText(err))
 	}
-	ex.sdk.mismatch = sdkMismatch(ex, sdkErr)
+	ex.SDK.Mismatch = sdkMismatch(ex, sdkErr)
 	return ex
 }
-
-// sdkErrText is an SDK's error as the reports quote it: redacted (the SDK's message may
-// quote the request's URL, whose query carries the signature and the token of a
-// signature v1 GET), and clipped (the Go SDK quotes the whole body it could not parse,
-// which may be megabytes).
-func sdkErrText(err error) string { return clip([]byte(redact(err.Error()))) }
 
 // errorEnvelope is the error envelope of an SDK error: what the SDK tells its caller.
 func errorEnvelope(code, message, requestID string) []byte {
@@ -344,17 +326,17 @@ func errorEnvelope(code, message, requestID string) []byte {
 
 // sdkMismatch compares what the SDK reported with the last response it received: the
 // Code, Message and RequestId of an error, the RequestId of a success. A response that
-// is not JSON, or that the SDK did not decode (ex.err), has nothing to compare.
-func sdkMismatch(ex *exchange, sdkErr *tcerr.TencentCloudSDKError) error {
-	if ex.err != nil || len(ex.sdk.trips) == 0 {
+// is not JSON, or that the SDK did not decode (ex.Err), has nothing to compare.
+func sdkMismatch(ex *wire.Exchange, sdkErr *tcerr.TencentCloudSDKError) error {
+	if ex.Err != nil || len(ex.SDK.Trips) == 0 {
 		return nil
 	}
-	wire := ex.sdk.trips[len(ex.sdk.trips)-1].body
-	if !gjson.ValidBytes(wire) {
+	raw := ex.SDK.Trips[len(ex.SDK.Trips)-1].Body
+	if !gjson.ValidBytes(raw) {
 		return nil
 	}
-	w := gjson.ParseBytes(wire)
-	type field struct{ name, sdk, wire string }
+	w := gjson.ParseBytes(raw)
+	type field struct{ name, sdk, got string }
 	var fields []field
 	if sdkErr != nil {
 		fields = []field{
@@ -363,12 +345,12 @@ func sdkMismatch(ex *exchange, sdkErr *tcerr.TencentCloudSDKError) error {
 			{"RequestId", sdkErr.RequestId, w.Get("Response.RequestId").String()},
 		}
 	} else {
-		fields = []field{{"RequestId", gjson.GetBytes(ex.body, "Response.RequestId").String(), w.Get("Response.RequestId").String()}}
+		fields = []field{{"RequestId", gjson.GetBytes(ex.Body, "Response.RequestId").String(), w.Get("Response.RequestId").String()}}
 	}
 	var diffs []string
 	for _, f := range fields {
-		if f.sdk != f.wire {
-			diffs = append(diffs, fmt.Sprintf("%s %q where the response carried %q", f.name, f.sdk, f.wire))
+		if f.sdk != f.got {
+			diffs = append(diffs, fmt.Sprintf("%s %q where the response carried %q", f.name, f.sdk, f.got))
 		}
 	}
 	if len(diffs) == 0 {
@@ -378,28 +360,7 @@ func sdkMismatch(ex *exchange, sdkErr *tcerr.TencentCloudSDKError) error {
 	if sdkErr != nil {
 		what = "raised an error with"
 	}
-	return rowf("T7/T8", "the SDK %s %s: it misreports the response it decoded", what, strings.Join(diffs, ", "))
-}
-
-// roundTrip is one HTTP exchange under the SDK's client.
-type roundTrip struct {
-	method, url string
-	reqHeader   http.Header
-	reqBody     []byte
-	status      int
-	respHeader  http.Header
-	body        []byte
-	err         error
-	sent        time.Time
-	received    time.Time
-}
-
-// code is the error code of the response, "" for anything else.
-func (t roundTrip) code() string {
-	if t.err != nil || !gjson.ValidBytes(t.body) {
-		return ""
-	}
-	return gjson.GetBytes(t.body, "Response.Error.Code").String()
+	return check.Rowf("T7/T8", "the SDK %s %s: it misreports the response it decoded", what, strings.Join(diffs, ", "))
 }
 
 // tripRecorder is an http.RoundTripper that keeps a copy of every request and response
@@ -411,7 +372,7 @@ type tripRecorder struct {
 	limit int64
 
 	mu    sync.Mutex
-	trips []roundTrip
+	trips []wire.RoundTrip
 }
 
 func (r *tripRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -421,82 +382,85 @@ func (r *tripRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		// server points: refused, as the wire driver's client refuses them.
 		return nil, fmt.Errorf("the endpoint redirected the SDK (HTTP %d) to %s: a redirect is never followed", req.Response.StatusCode, req.URL.Redacted())
 	}
-	t := roundTrip{method: req.Method, url: req.URL.String(), reqHeader: req.Header.Clone()}
-	if t.reqHeader.Get("Host") == "" {
-		t.reqHeader.Set("Host", req.Host)
+	t := wire.RoundTrip{Method: req.Method, URL: req.URL.String(), ReqHeader: req.Header.Clone()}
+	if t.ReqHeader.Get("Host") == "" {
+		t.ReqHeader.Set("Host", req.Host)
 	}
 	if req.GetBody != nil {
 		if b, err := req.GetBody(); err == nil {
-			t.reqBody, _ = io.ReadAll(b)
+			t.ReqBody, _ = io.ReadAll(b)
 			b.Close()
 		}
 	}
-	t.sent = time.Now()
+	t.Sent = time.Now()
 	resp, err := r.next.RoundTrip(req)
 	if err != nil {
-		t.err, t.received = err, time.Now()
+		t.Err, t.Received = err, time.Now()
 		r.add(t)
 		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, r.limit+1))
 	resp.Body.Close()
-	t.received = time.Now()
-	t.status, t.respHeader, t.body = resp.StatusCode, resp.Header.Clone(), body
+	t.Received = time.Now()
+	t.Status, t.RespHeader, t.Body = resp.StatusCode, resp.Header.Clone(), body
 	switch {
 	case err != nil:
-		t.err = fmt.Errorf("reading the response body: %v", err)
+		t.Err = fmt.Errorf("reading the response body: %v", err)
 	case int64(len(body)) > r.limit:
-		t.err = fmt.Errorf("the response body exceeds %d MB", r.limit>>20)
+		t.Err = fmt.Errorf("the response body exceeds %d MB", r.limit>>20)
 	}
 	r.add(t)
-	if t.err != nil {
-		return nil, t.err
+	if t.Err != nil {
+		return nil, t.Err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }
 
-func (r *tripRecorder) add(t roundTrip) {
+func (r *tripRecorder) add(t wire.RoundTrip) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.trips = append(r.trips, t)
 }
 
-func (r *tripRecorder) all() []roundTrip {
+func (r *tripRecorder) all() []wire.RoundTrip {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.trips)
 }
 
-// text is the response part of an sdk exchange's report: what the SDK decoded, then
-// every round trip as received.
-func (v *sdkView) text(ex *exchange) string {
-	var b strings.Builder
-	via := v.via
-	if via == "" {
-		via = SDKModuleVersion()
-	}
-	fmt.Fprintf(&b, "through %s, %d HTTP round trip(s), %s in all\n", via, len(v.trips), ex.received.Sub(ex.sent).Round(time.Microsecond))
-	switch {
-	case ex.err != nil:
-		fmt.Fprintf(&b, "the SDK returned: %s\n", sdkErrText(v.err))
-	case v.err != nil:
-		fmt.Fprintf(&b, "the SDK raised: %s\nas an envelope: %s\n", sdkErrText(v.err), clip(ex.body))
-	default:
-		fmt.Fprintf(&b, "the SDK decoded:\n%s\n", clip(ex.body))
-	}
-	if v.mismatch != nil {
-		fmt.Fprintf(&b, "%v\n", v.mismatch)
-	}
-	for i, t := range v.trips {
-		fmt.Fprintf(&b, "\n-- round trip %d of %d: ", i+1, len(v.trips))
-		if t.status == 0 {
-			fmt.Fprintf(&b, "no response: %s\n", redact(fmt.Sprint(t.err)))
-			continue
+// SDKModule is the module of the official Go SDK that the sdk driver uses.
+const SDKModule = "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+
+// SDKModuleVersion names the SDK module and version under test, for run headers and
+// manifests: "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.3.212",
+// from the build information of the running binary (with its replacement, if go.mod
+// replaces it). A binary without that information (go test) gets the version the SDK
+// reports of itself in every request (X-TC-RequestClient "SDK_GO_1.3.212").
+func SDKModuleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path != SDKModule {
+				continue
+			}
+			v := d.Path + " " + d.Version
+			if r := d.Replace; r != nil {
+				v += " => " + strings.TrimSpace(r.Path+" "+r.Version)
+			}
+			return v
 		}
-		wire := &exchange{status: t.status, respHeader: t.respHeader, body: t.body, sent: t.sent, received: t.received}
-		b.WriteString(wire.responseText())
-		b.WriteString("\n")
 	}
-	return b.String()
+	return SDKModule + " " + sdkSelfReported() + " (as the SDK reports itself; the binary has no module information)"
+}
+
+// sdkSelfReported is the version the SDK writes into X-TC-RequestClient, as a module
+// version: "SDK_GO_1.3.212" gives "v1.3.212".
+func sdkSelfReported() string {
+	r := tchttp.NewCommonRequest(vocab.Service, vocab.Version, vocab.Action)
+	tchttp.CompleteCommonParams(r, "", "")
+	client := r.GetParams()["RequestClient"]
+	if v, ok := strings.CutPrefix(client, "SDK_GO_"); ok && v != "" {
+		return "v" + v
+	}
+	return "(unknown version: X-TC-RequestClient " + client + ")"
 }

@@ -2,99 +2,23 @@ package steps_test
 
 import (
 	"bytes"
-	"context"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
-
-// outcome is what one scenario did, a skip told apart from a pass.
-type outcome struct {
-	name    string
-	tags    []string
-	err     error
-	skipped string // the reason of a skip, "" when the scenario ran
-}
-
-// runDriver runs the scenarios of fsys that tags selects against target, with the
-// target's driver, and records each scenario's outcome. The @scale scenarios (a user
-// store of 100,000 jobs, which the default fixture lacks) are left out, as the runner
-// leaves them out unless asked.
-func runDriver(t *testing.T, target steps.Target, fsys fs.FS, tags string) (int, []outcome) {
-	t.Helper()
-	alternatives := strings.Split(tags, ",")
-	for i, alt := range alternatives {
-		alternatives[i] = strings.TrimPrefix(alt+"&&~@scale", "&&")
-	}
-	tags = strings.Join(alternatives, ",")
-	suite, err := steps.NewSuite(target)
-	require.NoError(t, err)
-	var mu sync.Mutex
-	var out []outcome
-	var buf bytes.Buffer
-	status := godog.TestSuite{
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			suite.InitializeScenario(sc)
-			reason := ""
-			// A scenario skipped by its Before hook shows the reason to its first
-			// step's After hook; its own After hook may see no error at all.
-			sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
-				if r := steps.SkipReason(err); r != "" {
-					reason = r
-				}
-				return ctx, nil
-			})
-			sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
-				o := outcome{name: s.Name, err: err, skipped: reason}
-				if r := steps.SkipReason(err); r != "" {
-					o.err, o.skipped = nil, r
-				}
-				for _, tg := range s.Tags {
-					o.tags = append(o.tags, tg.Name)
-				}
-				mu.Lock()
-				out = append(out, o)
-				mu.Unlock()
-				return ctx, nil
-			})
-		},
-		Options: &godog.Options{Format: "progress", Output: &buf, Strict: true, Tags: tags,
-			FS: fsys, Paths: []string{"."}, Concurrency: 8},
-	}.Run()
-	require.NotEmpty(t, out, "the tag filter %q selected no scenario", tags)
-	if status != 0 {
-		t.Log(buf.String())
-	}
-	return status, out
-}
-
-// sdkTarget starts an emulator and returns a target for the sdk driver, with a
-// transport of its own whose connections are closed before the emulator stops (an idle
-// connection would hold up its graceful shutdown), as the runner does.
-func sdkTarget(t *testing.T, cfg emulator.Config) steps.Target {
-	t.Helper()
-	target := startTarget(t, cfg)
-	target.Driver = steps.DriverSDK
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	t.Cleanup(tr.CloseIdleConnections) // runs before startTarget's cleanup
-	target.Client = &http.Client{Timeout: target.Client.Timeout, Transport: tr}
-	return target
-}
 
 // failures joins the errors of the scenarios that failed.
 func failures(outcomes []outcome) string {
@@ -143,7 +67,7 @@ func TestSDKDriver(t *testing.T) {
 		switch {
 		case o.err != nil:
 			t.Errorf("%s: %v", o.name, o.err)
-		case contains(o.tags, steps.TagWire):
+		case contains(o.tags, vocab.TagWire):
 			assert.Contains(t, o.skipped, "needs the wire driver: ", "%s: a @wire scenario was not skipped with its reason", o.name)
 			skipped++
 		default:
@@ -356,11 +280,11 @@ func TestDriverSwitch(t *testing.T) {
 		"untagged, and it checks the HTTP status": "the HTTP status is 200",
 	} {
 		require.NoError(t, sdk[name].err, name)
-		assert.Contains(t, sdk[name].skipped, "@wire: the step \""+step, name)
+		assert.Contains(t, sdk[name].skipped, "the step \""+step, name)
 	}
 	require.Error(t, sdk["untagged, and the SDK's typed GET cannot carry it"].err)
 	assert.Contains(t, sdk["untagged, and the SDK's typed GET cannot carry it"].err.Error(), "typed request")
-	assert.Equal(t, "@wire: tagged for the wire driver only", sdk["tagged @wire without a step that needs it"].skipped)
+	assert.Equal(t, "the scenario is tagged @wire for the wire driver only", sdk["tagged @wire without a step that needs it"].skipped)
 	assert.NoError(t, sdk["untagged and fine with the SDK"].err)
 	assert.NoError(t, sdk["the SDK's retry"].err)
 	assert.Empty(t, sdk["the SDK's retry"].skipped)
@@ -368,17 +292,17 @@ func TestDriverSwitch(t *testing.T) {
 	status, outcomes = runDriver(t, startTarget(t, emulator.Config{}), fsys, "")
 	assert.Equal(t, 0, status, failures(outcomes))
 	wire := byName(outcomes)
-	assert.Contains(t, wire["the SDK's retry"].skipped, "@sdk-retry: ")
+	assert.Contains(t, wire["the SDK's retry"].skipped, "tagged @sdk-retry")
 	assert.Empty(t, wire["tagged @wire without a step that needs it"].skipped)
 	assert.Empty(t, wire["untagged, but it needs the wire driver"].skipped)
 }
 
-// TestNewSuiteDriver: an unknown driver is refused.
+// TestNewSuiteDriver: a target without a driver is refused.
 func TestNewSuiteDriver(t *testing.T) {
 	t.Parallel()
 	target := startTarget(t, emulator.Config{})
-	target.Driver = "grpc"
+	target.Driver = nil
 	_, err := steps.NewSuite(target)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `want wire, sdk, node or exec:CMD ARGS`)
+	assert.Contains(t, err.Error(), "Target.Driver is nil")
 }

@@ -1,4 +1,4 @@
-package steps
+package driver
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // An adapter is a process that sends ListJobs through an SDK of another language, on
@@ -44,28 +46,6 @@ type Hello struct {
 	SDK        string       `json:"sdk"`
 	SDKVersion string       `json:"sdkVersion"`
 	Caps       Capabilities `json:"capabilities"`
-}
-
-// Capabilities say what an adapter's SDK lets its callers do. A scenario whose steps
-// need what an adapter lacks is skipped with the reason (Catalogue, Step.Needs).
-type Capabilities struct {
-	// Methods the SDK sends ("GET", "POST").
-	Methods []string `json:"methods"`
-	// SignMethods it signs with ("TC3-HMAC-SHA256", "HmacSHA1", "HmacSHA256").
-	SignMethods []string `json:"signMethods"`
-	// Headers a caller may set: "X-TC-Region" (the client's region; "" for none),
-	// "X-TC-Action", "X-TC-Version", "X-TC-Language", or "*" for any other header,
-	// sent as given.
-	Headers []string `json:"headers"`
-	// Languages the SDK accepts for X-TC-Language; empty: any.
-	Languages []string `json:"languages,omitempty"`
-	// Retry is set when the SDK has its own rate-limit retry
-	// (rateLimitExceededMaxRetries of an intent).
-	Retry bool `json:"retry"`
-	// Nulls is set when the SDK sends a parameter its caller set to null as a JSON
-	// null (the Node.js SDK drops it: the request would then test an absent
-	// parameter, not a null one).
-	Nulls bool `json:"nulls"`
 }
 
 // describe names the adapter and its SDK: "node adapter, tencentcloud-sdk-nodejs 4.1.313".
@@ -198,7 +178,7 @@ type Adapter struct {
 // StartAdapter starts argv and reads its hello. An adapter that does not start, dies,
 // or says something other than a hello of this protocol within opt.Hello is an error
 // naming it, with the end of what it wrote to stderr.
-func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
+func StartAdapter(ctx context.Context, argv []string, opt AdapterOptions) (*Adapter, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("adapter: no command")
 	}
@@ -249,6 +229,9 @@ func StartAdapter(argv []string, opt AdapterOptions) (*Adapter, error) {
 		return nil, a.err()
 	case <-timer.C:
 		a.fail(fmt.Errorf("adapter %q wrote no hello within %s%s", a.name, opt.Hello, a.stderrTail()))
+		return nil, a.err()
+	case <-ctx.Done():
+		a.fail(fmt.Errorf("adapter %q: the run ended before its hello (%v)", a.name, ctx.Err()))
 		return nil, a.err()
 	}
 }
@@ -322,7 +305,7 @@ func (a *Adapter) read(r io.Reader, maxLine int, hello chan<- Hello) error {
 		delete(a.pending, o.ID)
 		a.mu.Unlock()
 		if ch == nil {
-			return a.fail(fmt.Errorf("adapter %q answered the id %q, which is not in flight", a.name, a.redact(shorten(o.ID, 40))))
+			return a.fail(fmt.Errorf("adapter %q answered the id %q, which is not in flight", a.name, a.redact(wire.Shorten(o.ID, 40))))
 		}
 		ch <- o
 	}
@@ -466,12 +449,12 @@ func (a *Adapter) redact(s string) string {
 		s = strings.ReplaceAll(s, secret, "<redacted>")
 	}
 	a.mu.Unlock()
-	return redact(s)
+	return wire.Redact(s)
 }
 
 // excerpt is the start of a line from the adapter, redacted, for messages.
 func (a *Adapter) excerpt(line []byte) string {
-	return a.redact(shorten(string(line), 200))
+	return a.redact(wire.Shorten(string(line), 200))
 }
 
 // stderrTail is the end of what the adapter wrote to stderr, redacted, for messages.

@@ -1,10 +1,11 @@
-package steps
+package check
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/wire"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -28,8 +29,8 @@ func TestStrictJSON(t *testing.T) {
 		"huge number":    {`{"Response":{"JobSet":[{"CreatedDate":1` + strings.Repeat("0", 100000) + `}]}}`, ""},
 	}
 	for name, c := range cases {
-		ex := &exchange{body: []byte(c.body)}
-		_, err := ex.parse("T6")
+		ex := &wire.Exchange{Body: []byte(c.body)}
+		_, err := Parse(ex, "T6")
 		if c.want == "" {
 			assert.NoError(t, err, name) // a long number is well-formed; J4 judges it
 			continue
@@ -39,8 +40,8 @@ func TestStrictJSON(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want, name)
 		}
 	}
-	ex := &exchange{body: []byte(`{"Response":{"JobSet":[{"Id":"a"},{"Id":"b"}],"RequestId":"x"}}`)}
-	_, err := ex.parse("T6")
+	ex := &wire.Exchange{Body: []byte(`{"Response":{"JobSet":[{"Id":"a"},{"Id":"b"}],"RequestId":"x"}}`)}
+	_, err := Parse(ex, "T6")
 	assert.NoError(t, err)
 }
 

@@ -1,4 +1,4 @@
-package steps_test
+package driver_test
 
 import (
 	"bufio"
@@ -9,28 +9,33 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 // nodeAdapter returns the Node adapter's command, skipping the test without node or
 // its node_modules (failing it when CI is set).
 func nodeAdapter(t *testing.T) []string {
 	t.Helper()
-	argv, err := steps.NodeCommand()
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the Node adapter cannot run (CI is set, so that is a failure): %v", err)
+	argv, err := driver.Choice{Name: "node", Kind: driver.KindAdapter}.Argv()
+	require.NoError(t, err)
+	if _, err := exec.LookPath("node"); err == nil {
+		if st, err := os.Stat(filepath.Join(filepath.Dir(argv[0]), "node_modules", "tencentcloud-sdk-nodejs")); err == nil && st.IsDir() {
+			return argv
 		}
-		t.Skip(err.Error())
 	}
-	return argv
+	const why = "the Node adapter is not installed (make drivers)"
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s, and CI is set, so that is a failure", why)
+	}
+	t.Skip(why)
+	return nil
 }
 
 // TestNodeAdapterKeepsSecrets: what the Node adapter writes, for errors that quote
@@ -106,7 +111,7 @@ func TestNodeAdapterDropsNulls(t *testing.T) {
 	out, err := cmd.Output()
 	require.NoError(t, err, "%s", out)
 	hello, _, _ := strings.Cut(string(out), "\n")
-	var h steps.Hello
+	var h driver.Hello
 	require.NoError(t, json.Unmarshal([]byte(hello), &h))
 	assert.False(t, h.Caps.Nulls, "capabilities.nulls")
 	select {

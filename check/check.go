@@ -1,4 +1,8 @@
-package steps
+// Package check holds the checks of the suite as small reusable values: a Check is one
+// rule for one JSON value, and every failure is a RowError naming the contract rows it
+// judges, so that a failure is blamed on exactly those rows (Blame). Every applies the
+// rows that hold for every response to one exchange.
+package check
 
 import (
 	"errors"
@@ -11,6 +15,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/ciam-harness/listjobs/vocab"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // Check is one rule for one JSON value, as a small reusable value: Want says what the
@@ -28,7 +33,7 @@ func (c Check) At(row, path string, v gjson.Result) error {
 	if ok {
 		return nil
 	}
-	return rowf(row, "%s %s%s; want %s", path, shown(v), hint, c.Want)
+	return Rowf(row, "%s %s%s; want %s", path, Shown(v), hint, c.Want)
 }
 
 // RowError is the failure of a check: the contract rows it judges and what was wrong.
@@ -47,8 +52,8 @@ func (e *RowError) Error() string { return e.Label + ": " + e.Err.Error() }
 // Unwrap returns what was wrong.
 func (e *RowError) Unwrap() error { return e.Err }
 
-// rowf is a RowError for label ("S2", "J1/J2") with a message.
-func rowf(label, format string, args ...any) error {
+// Rowf is a RowError for label ("S2", "J1/J2") with a message.
+func Rowf(label, format string, args ...any) error {
 	e := &RowError{Label: label, Err: fmt.Errorf(format, args...)}
 	for _, r := range strings.Split(label, "/") {
 		if vocab.IsRow(r) {
@@ -84,19 +89,18 @@ func Blame(err error) []string {
 	return slices.Compact(rows)
 }
 
-// shown describes a value as it came back: "is absent" or "= <raw JSON>" (shortened).
-func shown(v gjson.Result) string {
+// Shown describes a value as it came back: "is absent" or "= <raw JSON>" (shortened).
+func Shown(v gjson.Result) string {
 	if !v.Exists() {
 		return "is absent"
 	}
-	return "= " + shorten(v.Raw, 80)
+	return "= " + wire.Shorten(v.Raw, 80)
 }
 
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+// Passes tells whether v passes c.
+func (c Check) Passes(v gjson.Result) bool {
+	ok, _ := c.test(v)
+	return ok
 }
 
 // Missing passes when the value is absent (not even null).
@@ -242,9 +246,9 @@ func AnyOf(checks ...Check) Check {
 // maxReported bounds how many violations one step lists; the rest are counted.
 const maxReported = 12
 
-// joinLimited is errors.Join of the first maxReported errors plus a count of the others,
+// JoinLimited is errors.Join of the first maxReported errors plus a count of the others,
 // so a rule broken by each of 3000 jobs stays readable.
-func joinLimited(errs []error) error {
+func JoinLimited(errs []error) error {
 	if len(errs) <= maxReported {
 		return errors.Join(errs...)
 	}

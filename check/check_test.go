@@ -1,4 +1,4 @@
-package steps
+package check
 
 import (
 	"errors"
@@ -73,15 +73,29 @@ func TestCheckMessages(t *testing.T) {
 }
 
 func TestJoinLimited(t *testing.T) {
-	assert.NoError(t, joinLimited(nil))
+	assert.NoError(t, JoinLimited(nil))
 	var errs []error
 	for i := range 30 {
 		errs = append(errs, fmt.Errorf("violation %d", i))
 	}
-	err := joinLimited(errs)
+	err := JoinLimited(errs)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "violation 11")
 	assert.NotContains(t, err.Error(), "violation 12")
 	assert.Contains(t, err.Error(), "and 18 more violations")
-	assert.ErrorContains(t, joinLimited([]error{errors.New("one")}), "one")
+	assert.ErrorContains(t, JoinLimited([]error{errors.New("one")}), "one")
+}
+
+// Blame finds the rows of every check that failed, through joins and wrapping, and
+// nothing when no check names a row.
+func TestBlame(t *testing.T) {
+	err := fmt.Errorf("%w\n    response: HTTP 200 ...", errors.Join(
+		Rowf("J2", "Response.JobSet[0].Status = \"DONE\""),
+		fmt.Errorf("Response.JobSet[1]: %w", Rowf("T7/T8", "x")),
+		Rowf("contract", "no row"),
+	))
+	assert.Equal(t, []string{"T7", "T8", "J2"}, Blame(err))
+	assert.Nil(t, Blame(errors.New("harness error: no request")))
+	assert.Nil(t, Blame(nil))
+	assert.Equal(t, "J2: bad", Rowf("J2", "bad").Error())
 }
