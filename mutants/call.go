@@ -72,6 +72,15 @@ func (c *call) setBody(b []byte) {
 	}
 }
 
+// setQuery replaces the query the emulator will read (and the RequestURI a server
+// request carries, when it has one).
+func (c *call) setQuery(q string) {
+	c.r.URL.RawQuery = q
+	if c.r.RequestURI != "" {
+		c.r.RequestURI = c.r.URL.RequestURI()
+	}
+}
+
 // payload is what a TC3 signature covers: the body of a POST, nothing for a GET.
 func (c *call) payload() []byte {
 	if c.r.Method == http.MethodGet {
@@ -130,21 +139,11 @@ func (c *call) claimed(fx *fixture.Fixture) (signedCall, bool) {
 
 // verified checks the request's TC3 signature, as received, with the fixture's key.
 func (c *call) verified(fx *fixture.Fixture) (signedCall, bool) {
-	auth, ts, ok := c.tc3()
-	if !ok {
-		return signedCall{}, false
-	}
-	cred, ok := credentialByID(fx, auth.SecretID)
-	if !ok || !signing.VerifyPortless(c.r, c.payload(), cred.SecretKey, auth, ts) {
-		return signedCall{}, false
-	}
-	return signedCall{auth: auth, ts: ts, cred: cred}, true
-}
-
-// verifiedTC3 is a TC3 request whose signature verified as received.
-func (c *call) verifiedTC3(fx *fixture.Fixture) (signedCall, bool) {
 	s, ok := c.claimed(fx)
-	return s, ok && c.verifiesAsReceived(s)
+	if !ok || !c.verifiesAsReceived(s) {
+		return signedCall{}, false
+	}
+	return s, true
 }
 
 // verifiesAsReceived tells a TC3 request whose signature is s.cred's, over its own scope.
@@ -192,7 +191,6 @@ type params struct {
 	hasStore bool
 	ids      []string
 	hasIDs   bool
-	fields   map[string]json.RawMessage // a JSON body's members; nil otherwise
 }
 
 // params reads UserStoreId and JobIds from a JSON body, a GET query or a v1 form body.
@@ -226,13 +224,14 @@ func (c *call) params() params {
 		p.hasIDs = len(ids) > 0
 		return p
 	}
-	if json.Unmarshal(c.body, &p.fields) != nil {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(c.body, &fields) != nil {
 		return p
 	}
-	if json.Unmarshal(p.fields["UserStoreId"], &p.store) == nil && string(p.fields["UserStoreId"]) != "null" {
-		p.hasStore = p.fields["UserStoreId"] != nil
+	if json.Unmarshal(fields["UserStoreId"], &p.store) == nil && string(fields["UserStoreId"]) != "null" {
+		p.hasStore = fields["UserStoreId"] != nil
 	}
-	if json.Unmarshal(p.fields["JobIds"], &p.ids) == nil && p.ids != nil {
+	if json.Unmarshal(fields["JobIds"], &p.ids) == nil && p.ids != nil {
 		p.hasIDs = true
 	}
 	return p

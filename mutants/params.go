@@ -254,7 +254,7 @@ func isBusiness(name string) bool {
 // parameters, v1 business parameters (breaks P6: unknown parameters are ignored).
 func acceptUnknownParameters(fx *fixture.Fixture) middleware {
 	return front(func(c *call) {
-		if s, ok := c.verifiedTC3(fx); ok {
+		if s, ok := c.verified(fx); ok {
 			if c.r.Method == http.MethodPost {
 				keys, vals, ok := jsonObject(c.body)
 				if !ok {
@@ -276,10 +276,7 @@ func acceptUnknownParameters(fx *fixture.Fixture) middleware {
 				if !changed {
 					return
 				}
-				c.r.URL.RawQuery = segs
-				if c.r.RequestURI != "" {
-					c.r.RequestURI = c.r.URL.RequestURI()
-				}
+				c.setQuery(segs)
 			}
 			c.forge(s.cred.SecretKey, s.auth, s.ts)
 			return
@@ -347,7 +344,7 @@ func emptyStoreIDMissing() middleware {
 // null counts as absent).
 func rejectNull(fx *fixture.Fixture) middleware {
 	return front(func(c *call) {
-		s, ok := c.verifiedTC3(fx)
+		s, ok := c.verified(fx)
 		if !ok || c.r.Method != http.MethodPost {
 			return
 		}

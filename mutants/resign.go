@@ -151,10 +151,7 @@ func (v *v1Request) drop(unwanted func(name string) bool) bool {
 func (v *v1Request) store() {
 	raw := strings.Join(v.segs, "&")
 	if v.c.r.Method == http.MethodGet {
-		v.c.r.URL.RawQuery = raw
-		if v.c.r.RequestURI != "" {
-			v.c.r.RequestURI = v.c.r.URL.RequestURI()
-		}
+		v.c.setQuery(raw)
 		return
 	}
 	v.c.setBody([]byte(raw))
