@@ -13,6 +13,7 @@ import (
 // and encoded again as the emulator encodes (rewriteTop, rewriteResponse): sorted keys,
 // no HTML escaping.
 
+// errUnchanged is the error of an edit that leaves the body as it is.
 var errUnchanged = errors.New("unchanged")
 
 // marshal encodes without HTML escaping, as the emulator does.
@@ -26,6 +27,7 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
+// mustMarshal is marshal of a value that always encodes.
 func mustMarshal(v any) json.RawMessage {
 	b, err := marshal(v)
 	if err != nil {
@@ -120,25 +122,38 @@ func rewriteTop(body []byte, edit func(top map[string]json.RawMessage) error) []
 // rewriteResponse applies edit to the object under "Response" and re-encodes the
 // body; a body it cannot read, or an edit that fails, is returned unchanged.
 func rewriteResponse(body []byte, edit func(resp map[string]json.RawMessage) error) []byte {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		return body
+	return rewriteTop(body, func(top map[string]json.RawMessage) error {
+		var resp map[string]json.RawMessage
+		if err := json.Unmarshal(top["Response"], &resp); err != nil || resp == nil {
+			return errUnchanged
+		}
+		if err := edit(resp); err != nil {
+			return err
+		}
+		r, err := marshal(resp)
+		if err != nil {
+			return err
+		}
+		top["Response"] = r
+		return nil
+	})
+}
+
+// stringMember finds, in the raw bytes of a body, the value of the last member called
+// name whose value is a string, as the emulator writes one (no white space around the
+// colon, no escaped quote in the value, which holds for a RequestId): the value's
+// characters are body[start:end]. A mutant splices there to change that value and
+// leave every other byte alone, which decoding and encoding again would not.
+func stringMember(body []byte, name string) (start, end int, ok bool) {
+	key := []byte(`"` + name + `":"`)
+	i := bytes.LastIndex(body, key)
+	if i < 0 {
+		return 0, 0, false
 	}
-	var resp map[string]json.RawMessage
-	if err := json.Unmarshal(top["Response"], &resp); err != nil || resp == nil {
-		return body
+	start = i + len(key)
+	n := bytes.IndexByte(body[start:], '"')
+	if n < 0 {
+		return 0, 0, false
 	}
-	if err := edit(resp); err != nil {
-		return body
-	}
-	r, err := marshal(resp)
-	if err != nil {
-		return body
-	}
-	top["Response"] = r
-	out, err := marshal(top)
-	if err != nil {
-		return body
-	}
-	return out
+	return start, start + n, true
 }

@@ -189,17 +189,11 @@ const fixedRequestID = "00000000-0000-4000-8000-000000000000"
 // constantRequestID replaces the RequestId of an answer (the last member the emulator
 // writes) by fixedRequestID, leaving every other byte alone (breaks T8).
 func constantRequestID(body []byte) []byte {
-	key := []byte(`"RequestId":"`)
-	i := bytes.LastIndex(body, key)
-	if i < 0 {
+	start, end, ok := stringMember(body, "RequestId")
+	if !ok {
 		return body
 	}
-	start := i + len(key)
-	end := bytes.IndexByte(body[start:], '"')
-	if end < 0 {
-		return body
-	}
-	return slices.Concat(body[:start], []byte(fixedRequestID), body[start+end:])
+	return slices.Concat(body[:start], []byte(fixedRequestID), body[end:])
 }
 
 // DropRequestID removes "RequestId" from a response body (breaks T8).
@@ -254,15 +248,14 @@ func editRequestID(body []byte, f func(string) string) []byte {
 	})
 }
 
-// shortRequestID cuts the last digit of the RequestId, leaving 35 characters (breaks T9).
-func shortRequestID(b []byte) []byte {
-	key := []byte(`"RequestId":"`)
-	i := bytes.LastIndex(b, key)
-	if i < 0 || len(b) < i+len(key)+36 {
-		return b
+// shortRequestID cuts the last digit of a RequestId of 36 characters or more (a UUID
+// has 36), leaving every other byte alone (breaks T9).
+func shortRequestID(body []byte) []byte {
+	start, end, ok := stringMember(body, "RequestId")
+	if !ok || end-start < 36 {
+		return body
 	}
-	start := i + len(key)
-	return slices.Concat(b[:start+35], b[start+36:])
+	return slices.Concat(body[:start+35], body[start+36:])
 }
 
 // ErrorOutsideResponse moves "Error" from inside "Response" to the top level of the body
@@ -315,25 +308,12 @@ func RenameJobSet(body []byte) []byte {
 // duplicate names, as gjson does, sees the jobs; one that keeps the last, as
 // encoding/json and the SDKs do, sees none).
 func DuplicateJobSet(body []byte) []byte {
-	if !bytes.Contains(body, []byte(`"JobSet":[{`)) {
+	_, end, ok := stringMember(body, "RequestId")
+	if !ok || !bytes.Contains(body, []byte(`"JobSet":[{`)) {
 		return body
 	}
-	i := bytes.LastIndex(body, []byte(`"RequestId":`))
-	if i < 0 {
-		return body
-	}
-	j := bytes.IndexByte(body[i+len(`"RequestId":`):], '"')
-	if j < 0 {
-		return body
-	}
-	start := i + len(`"RequestId":`) + j
-	end := bytes.IndexByte(body[start+1:], '"')
-	if end < 0 {
-		return body
-	}
-	cut := start + 1 + end + 1
-	out := append(append(append([]byte{}, body[:cut]...), `,"JobSet":[]`...), body[cut:]...)
-	return out
+	cut := end + 1 // after the value's closing quote
+	return slices.Concat(body[:cut], []byte(`,"JobSet":[]`), body[cut:])
 }
 
 // ByteOrderMark starts every body with a UTF-8 byte-order mark (breaks T6: RFC 8259
