@@ -160,6 +160,9 @@ func when(match func(r *http.Request, code string) bool, edit func(rec *capture)
 	}
 }
 
+// forError matches every error.
+func forError(_ *http.Request, code string) bool { return code != "" }
+
 // forCode matches the errors of one code.
 func forCode(code string) func(*http.Request, string) bool {
 	return func(_ *http.Request, c string) bool { return c == code }

@@ -31,7 +31,7 @@ func transportMutants() []Mutant {
 		{Name: "language-refused", Row: "T4", How: howMiddleware, Break: "X-TC-Language other than en-US gets InvalidParameterValue",
 			apply: through(fixed(refuseLanguage()))},
 		{Name: "error-status-400", Row: "T5", How: howRewriter, Break: "errors are answered with HTTP 400",
-			apply: through(fixed(errorStatus(400)))},
+			apply: through(fixed(when(forError, status(400))))},
 		{Name: "content-type-text", Row: "T5", How: howRewriter, Break: "every answer has Content-Type text/plain",
 			apply: through(fixed(contentType("text/plain; charset=utf-8")))},
 		{Name: "content-type-charset", Row: "T5", How: howRewriter, Break: "every answer has Content-Type application/json; charset=utf-8",
@@ -155,20 +155,6 @@ func refuseLanguage() middleware {
 		}
 		return nil
 	})
-}
-
-// errorStatus answers every error with HTTP status instead of 200 (breaks T5).
-func errorStatus(status int) middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := newCapture()
-			next.ServeHTTP(rec, r)
-			if resp, ok := decodeResponse(rec.body.Bytes()); ok && resp.code != "" {
-				rec.status = status
-			}
-			rec.send(w, rec.body.Bytes())
-		})
-	}
 }
 
 // contentType answers everything with Content-Type ct (breaks T5 unless ct is application/json).
