@@ -83,7 +83,7 @@ func transportMutants() []Mutant {
 		{Name: "url-limit-30kb", Row: "T10", How: howMiddleware, Break: "a GET URL over 30 KB gets RequestSizeLimitExceeded",
 			apply: through(fixed(refuseSizeOver(0, 30<<10)))},
 		{Name: "body-limit-decimal", Row: "T10", How: howMiddleware, Break: "a POST body over 10,000,000 bytes gets RequestSizeLimitExceeded",
-			Equivalent: "the documents say 10 MB without saying how a megabyte is counted; 10,000,000 bytes is a reading of them",
+			Equivalent: "T10: the documents say 10 MB without saying how a megabyte is counted; 10,000,000 bytes is a reading of them",
 			apply:      through(fixed(refuseSizeOver(10_000_000, 0)))},
 	}
 }
