@@ -36,7 +36,9 @@ func mustMarshal(v any) json.RawMessage {
 	return b
 }
 
-// members reads the members of a JSON object in order.
+// members reads the members of a JSON object in order, duplicates kept, as a
+// json.Decoder reads them: whether the object is closed, and what follows it, is not
+// checked (jsonObject is the strict reading).
 func members(body []byte) (keys []string, vals []json.RawMessage, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -73,7 +75,8 @@ func object(keys []string, vals []json.RawMessage) []byte {
 	return b.Bytes()
 }
 
-// jsonObject reads a POST body the emulator reads as a JSON object.
+// jsonObject reads a POST body the emulator reads as a JSON object: valid JSON as a
+// whole, an object, white space around it allowed.
 func jsonObject(body []byte) (keys []string, vals []json.RawMessage, ok bool) {
 	b := bytes.TrimLeft(body, " \t\r\n")
 	if len(b) == 0 || b[0] != '{' || !json.Valid(body) {
