@@ -10,10 +10,15 @@ import (
 	"github.com/ciam-harness/listjobs/signing"
 )
 
-// Re-signing: a front that forgives a request one fault signs it again, correctly, with
-// the fixture's key of its SecretId, before the emulator sees it: TC3 (resign, forge)
-// and signature v1 (v1Request), whose parameters it edits in place, byte for byte as
-// sent but for the ones it changes.
+// Re-signing: a middleware that forgives a request one fault (a re-signing front)
+// finds the key of its SecretId in the fixture and signs it again, correctly, before the
+// emulator sees it, so that the emulator serves what it would have refused for its
+// signature, timestamp, scope or token. It forgives that one fault and nothing else: a
+// request it does not forgive reaches the emulator as the emulator would judge it (same
+// code, same order of checks). A request rewriter (lenient) re-signs, with the same key,
+// scope and timestamp, a request whose signature verified as received. TC3 is signed
+// here by resign and forge, signature v1 by v1Request, which edits the parameters in
+// place, byte for byte as sent but for the ones it changes.
 
 // resign signs the request as it now stands (method, query, headers, body) with cred,
 // for service at ts, over the signed headers given. X-TC-Token is left as it is: a
