@@ -17,7 +17,8 @@ import (
 // of answer only (when): no scenario of the row sees them, only the check of every
 // response does.
 
-// transportMutants are the mutants of the rows T1-T10, in row order.
+// transportMutants are the mutants of the rows T1-T10: those of T1-T9 in row order,
+// then the invariants of T5-T9 broken for one kind of answer, then those of T10.
 func transportMutants() []Mutant {
 	return []Mutant{
 		{Name: "charset-refused", Row: "T1", How: howMiddleware, Break: `a Content-Type "application/json; charset=utf-8" is refused with InvalidParameter`,
