@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	messages "github.com/cucumber/messages/go/v34"
@@ -78,13 +77,4 @@ func (p *Plan) checkUniqueIDs() []string {
 		}
 	}
 	return errs
-}
-
-// ByID returns the scenario of the case id id.
-func (p *Plan) ByID(id string) (Scenario, bool) {
-	i := slices.IndexFunc(p.Scenarios, func(sc Scenario) bool { return sc.ID == id })
-	if i < 0 {
-		return Scenario{}, false
-	}
-	return p.Scenarios[i], true
 }

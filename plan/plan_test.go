@@ -133,11 +133,6 @@ func TestCaseIDs(t *testing.T) {
 		got[sc.Name] = sc.ID
 	}
 	assert.Equal(t, map[string]string{"plain": "S1-plain", "row 1": "S2-rows/1", "row 2": "S2-rows/2", "row 3": "S2-rows/3", "in a rule": "S3-in-a-rule", "no id": ""}, got)
-	sc, ok := p.ByID("S2-rows/2")
-	assert.True(t, ok)
-	assert.Equal(t, "row 2", sc.Name)
-	_, ok = p.ByID("S2-rows")
-	assert.False(t, ok, "an outline's rows are its scenarios")
 }
 
 func TestCaseIDProblems(t *testing.T) {
