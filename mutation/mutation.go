@@ -69,9 +69,11 @@ const (
 // is tolerated through an SDK driver only (see Report.OK).
 func (v Verdict) Good() bool { return v == Killed || v == Equivalent }
 
-// Scenario is the kill table's view of a failing result.Scenario: where it is, the rows
-// its failure is blamed on (result.Scenario.Failures) and the first line of its error.
+// Scenario is the kill table's view of a failing result.Scenario: its case id, where it
+// is, the rows its failure is blamed on (result.Scenario.Failures) and the first line of
+// its error.
 type Scenario struct {
+	ID      string   `json:"id"`
 	Feature string   `json:"feature"`
 	Line    int64    `json:"line"`
 	Name    string   `json:"name"`
@@ -79,7 +81,12 @@ type Scenario struct {
 	Error   string   `json:"error,omitempty"`
 }
 
+// String names the scenario in the kill tables, and keys it: its case id, which a new
+// title does not change; "feature:line name" for a scenario without one.
 func (s Scenario) String() string {
+	if s.ID != "" {
+		return s.ID
+	}
 	return fmt.Sprintf("%s:%d %s", s.Feature, s.Line, s.Name)
 }
 
@@ -530,7 +537,7 @@ func driverSkipped(s runner.ScenarioResult) bool {
 
 // scenarioOf is the kill table's view of s.
 func scenarioOf(s runner.ScenarioResult) Scenario {
-	return Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
+	return Scenario{ID: s.ID, Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
 }
 
 // killersOf are the failing scenarios of phases whose failure is blamed on row.

@@ -389,3 +389,30 @@ func mustParse(name string) driver.Choice {
 	}
 	return c
 }
+
+// The kill tables name and key a scenario by its case id: a killer through the wire
+// driver is matched by id with the same scenario skipped through an SDK driver.
+func TestKillTablesKeyOnIDs(t *testing.T) {
+	m := mutants.Mutant{Name: "m", Row: "A2", Break: "b", How: "h"}
+	withID := func(s runner.ScenarioResult, id string) runner.ScenarioResult {
+		s.ID = id
+		return s
+	}
+	killer := withID(scenario("a.feature", 6, runner.StatusFailed, "A2"), "A2-body-altered")
+	killer.Blamed = []string{"A2"}
+	skipped := withID(scenario("a.feature", 6, runner.StatusSkipped, "A2"), "A2-body-altered")
+	skipped.Reason = "@wire: the SDK signs and sends in one call"
+	ran := withID(scenario("a.feature", 5, runner.StatusPassed, "A2"), "A2-wrong-secretkey")
+	res := judge(m, []outcome{{scenarios: []runner.ScenarioResult{ran, skipped}}}, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}})
+	assert.Equal(t, NotChecked, res.Verdict, "the wire killer is the scenario skipped here, by its id")
+	require.Len(t, res.WireKillers, 1)
+	assert.Equal(t, "A2-body-altered", res.WireKillers[0].String())
+	assert.Contains(t, res.killers(maxKillers), "killed through wire by A2-body-altered only, skipped here")
+
+	res = judge(m, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}}, nil)
+	assert.Equal(t, Killed, res.Verdict)
+	assert.Equal(t, "A2-body-altered", res.killers(maxKillers))
+	b, err := json.Marshal(res.Killers[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `{"id":"A2-body-altered","feature":"a.feature","line":6,`)
+}

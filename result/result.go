@@ -35,6 +35,9 @@ type Attachment struct {
 
 // Scenario is what one scenario of the run did.
 type Scenario struct {
+	// ID is its case id (plan.Scenario.ID), its key in the ledger, the reports and the
+	// kill tables: "S2-near-miss/3"; "" when the feature file gives it none.
+	ID      string
 	Feature string   // feature file, e.g. "listing.feature"
 	Name    string   // as the reports print it (an outline row with its values)
 	Line    int64    // line of the scenario (or outline example row) in Feature; 0 if unknown

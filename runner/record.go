@@ -151,6 +151,7 @@ func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepRe
 func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]result.Skip, err error) ScenarioResult {
 	red := rec.r.red
 	res := ScenarioResult{
+		ID:       planned.ID,
 		Feature:  p.Uri,
 		Name:     p.Name,
 		Line:     planned.Line,
@@ -241,7 +242,7 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 	for _, s := range selected {
 		res, ok := r.byKey[s.Key()]
 		if !ok {
-			res = ScenarioResult{Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
+			res = ScenarioResult{ID: s.ID, Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
 				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)",
 				Steps: r.steps(s.Steps, nil)}
 		}

@@ -66,17 +66,23 @@ func loadLedger(path string) (*ledger.Ledger, *reportpkg.LedgerInfo, error) {
 
 // judge compares the results with the known-failure ledger: a listed failure becomes a
 // known failure with the ledger's reason. It returns the ledger's problems (listed
-// scenarios that passed or are gone), each a reason to fail the run.
+// scenarios that passed or are gone), each a reason to fail the run, and keeps its
+// deprecation notes in the ledger's info (writeReports prints them).
 func (s *setup) judge(results []ScenarioResult) []string {
 	if s.ledger == nil {
 		return nil
 	}
-	v := ledger.Compare(s.ledger, s.suite, results)
+	suite := make([]ledger.ID, 0, len(s.plan.Scenarios)) // every scenario, with its case id
+	for _, sc := range s.plan.Scenarios {
+		suite = append(suite, ledger.ID{Case: sc.ID, Feature: sc.Feature, Scenario: sc.Name})
+	}
+	v := ledger.Compare(s.ledger, suite, results)
+	s.ledgerInfo.Notes = v.Notes
 	for i := range results {
 		if results[i].Status != StatusFailed {
 			continue
 		}
-		if e, ok := s.ledger.Lookup(ledger.ID{Feature: results[i].Feature, Scenario: results[i].Name}); ok {
+		if e, ok := s.ledger.Lookup(ledger.ID{Case: results[i].ID, Feature: results[i].Feature, Scenario: results[i].Name}); ok {
 			results[i].Status, results[i].Reason = StatusKnownFailure, e.Reason
 		}
 	}
@@ -87,10 +93,16 @@ func (s *setup) judge(results []ScenarioResult) []string {
 	return problems
 }
 
-// writeReports writes the runner's own reports (package report) into the output
-// folder, every file redacted, and adds them to res.Reports. It first removes the
-// reports of the other kinds from the folder: an earlier run's would look current.
+// writeReports prints the ledger's deprecation notes to stderr, then writes the runner's
+// own reports (package report) into the output folder, every file redacted, and adds
+// them to res.Reports. It first removes the reports of the other kinds from the folder:
+// an earlier run's would look current.
 func (s *setup) writeReports(res *Result, start time.Time, red *redactor, stderr io.Writer) {
+	if s.ledgerInfo != nil {
+		for _, n := range s.ledgerInfo.Notes {
+			fmt.Fprintf(stderr, "conformance: known-failure ledger %s: %s\n", s.ledgerInfo.Path, n)
+		}
+	}
 	if strings.TrimSpace(s.outDir) != "" {
 		removed, err := reportpkg.Prune(s.outDir, s.own)
 		for _, p := range removed {

@@ -64,17 +64,16 @@ type setup struct {
 	list           bool
 	testingT       *testing.T
 
-	// ledger is the known-failure ledger (nil: none); suite names every scenario of the
-	// suite, whatever the tags and the shard, to tell a listed scenario that is gone.
+	// ledger is the known-failure ledger (nil: none), judged against the whole plan.
 	ledger     *ledger.Ledger
 	ledgerInfo *reportpkg.LedgerInfo
-	suite      []ledger.ID
 	// catalogue is the step catalogue: the traits of the selected scenarios and the
 	// steps' binding both come from it.
 	catalogue *steps.Catalogue
 	// plan is the suite, parsed once; selected its scenarios the run selects; paths the
 	// feature files in the order the run starts them; features the feature files godog
-	// reads (the shard's scenarios only).
+	// reads (the shard's scenarios only). The ledger is judged against the whole plan,
+	// whatever the tags and the shard, to tell a listed scenario that is gone.
 	plan     *plan.Plan
 	selected []selectedScenario
 	paths    []string
@@ -251,8 +250,8 @@ func resolveFixture(cfg Config, embedded bool) (*fixture.Fixture, error) {
 }
 
 // selectSuite builds the plan of the suite once and selects the run's scenarios from
-// it: by tags, name and shard, with the feature files godog reads and the ledger's view
-// of the whole suite. fsys replaces features.FS when set (tests).
+// it: by tags, name and shard, with the feature files godog reads. fsys replaces
+// features.FS when set (tests).
 func (s *setup) selectSuite(fsys fs.FS) error {
 	if fsys == nil {
 		fsys = features.FS
@@ -267,11 +266,6 @@ func (s *setup) selectSuite(fsys fs.FS) error {
 	s.features = fsys
 	if !s.shard.whole() || s.named != nil {
 		s.features = s.plan.FS(func(sc plan.Scenario) bool { return s.shard.holds(sc.Feature, sc.Name) && s.nameMatches(sc.Name) })
-	}
-	if s.ledger != nil {
-		for _, sc := range s.plan.Scenarios {
-			s.suite = append(s.suite, ledger.ID{Feature: sc.Feature, Scenario: sc.Name})
-		}
 	}
 	return nil
 }

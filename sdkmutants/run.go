@@ -408,7 +408,7 @@ func Judge(b Broken, runs []SuiteRun) Result {
 			if !rec.Status.Failing() || rec.Failure == nil {
 				continue
 			}
-			sc := mutation.Scenario{Feature: rec.Feature, Line: rec.Line, Name: rec.Name + " [" + r.Endpoint + "]",
+			sc := mutation.Scenario{ID: rec.ID, Feature: rec.Feature, Line: rec.Line, Name: rec.Name + " [" + r.Endpoint + "]",
 				Rows: rec.Failure.Rows, Error: firstLine(rec.Failure.Error)}
 			res.Failed = append(res.Failed, sc)
 			if slices.ContainsFunc(rec.Failure.Rows, func(row string) bool { return slices.Contains(b.Rows, row) }) {

@@ -141,7 +141,7 @@ func passing(endpoint string) SuiteRun {
 func failing(endpoint string, rows ...string) SuiteRun {
 	r := passing(endpoint)
 	r.ExitCode = 1
-	r.records = append(r.records, report.Record{Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: report.Failed,
+	r.records = append(r.records, report.Record{ID: "S1-t", Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: report.Failed,
 		Failure: &report.Failure{Rows: rows, Error: rows[0] + ": wrong\nmore"}})
 	return r
 }
@@ -178,8 +178,8 @@ func TestJudge(t *testing.T) {
 	if !slices.Equal(res.FailedRows, []string{"T6", "A1", "S5"}) || len(res.Killers) != 2 || len(res.Failed) != 2 {
 		t.Errorf("rows %v, killers %v, failed %v", res.FailedRows, res.Killers, res.Failed)
 	}
-	if res.Killers[1].Name != "t [null-empty]" || res.Killers[0].Error != "T6: wrong" {
-		t.Errorf("a killer is %+v, %+v: want its endpoint in the name and the first line of its error", res.Killers[0], res.Killers[1])
+	if res.Killers[1].Name != "t [null-empty]" || res.Killers[0].Error != "T6: wrong" || res.Killers[0].ID != "S1-t" {
+		t.Errorf("a killer is %+v, %+v: want its case id, its endpoint in the name and the first line of its error", res.Killers[0], res.Killers[1])
 	}
 	if got := res.seen(); got != "A1 S5 + 1 other rows (2 scenarios failed)" {
 		t.Errorf("seen: %q", got)
