@@ -138,15 +138,46 @@ class Scrubber(object):
                 secrets.append(urllib.parse.quote(value, safe=""))
         # Longest first, so that a secret that contains another is removed whole.
         self.secrets = sorted(set(s for s in secrets if s), key=len, reverse=True)
+        # The forms a secret takes inside JSON text (quotes, backslashes escaped), for needed().
+        self.in_json = [json.dumps(s, ensure_ascii=False)[1:-1] for s in self.secrets]
 
     def text(self, s):
         if isinstance(s, bytes):
             s = s.decode("utf-8", "replace")
         s = str(s)
-        for secret in self.secrets:
+        for secret in self.secrets + self.in_json:
             s = s.replace(secret, REDACTED)
         s = _SIGNATURE.sub(r"\1" + REDACTED, s)
         return _TOKEN_PARAM.sub(r"\1" + REDACTED, s)
+
+    def needed(self, v):
+        """Whether a JSON value holds anything value() would change (a fast test for large
+        bodies: one dump and a few substring searches)."""
+        text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+        return "Signature=" in text or "Token=" in text or any(secret in text for secret in self.secrets + self.in_json)
+
+    def outcome(self, out):
+        """Scrubs an outcome. The request side of its round trips and its error are always
+        scrubbed; the response side (bodies, the decoded response: up to megabytes) only
+        when it holds a secret or a signature, which a fast test tells."""
+        out = dict(out)
+        if "error" in out:
+            out["error"] = self.value(out["error"])
+        trips = []
+        for t in out.get("http") or []:
+            t = dict(t)
+            for k in ("url", "requestHeaders", "requestBody", "error"):
+                if k in t:
+                    t[k] = self.value(t[k])
+            for k in ("headers", "body"):
+                if k in t and self.needed(t[k]):
+                    t[k] = self.value(t[k])
+            trips.append(t)
+        if trips:
+            out["http"] = trips
+        if "response" in out and self.needed(out["response"]):
+            out["response"] = self.value(out["response"])
+        return out
 
     def value(self, v):
         """Scrubs every string in a JSON value (keys included)."""
@@ -423,7 +454,7 @@ class Adapter(object):
             out = {"type": "outcome", "id": intent["id"],
                    "error": {"code": "", "message": "adapter: %s: %s" % (type(e).__name__, e), "requestId": ""}}
         try:
-            self.write(scrub.value(out))
+            self.write(scrub.outcome(out))
         except Exception as e:
             self.write({"type": "outcome", "id": intent["id"],
                         "error": {"code": "", "message": scrub.text("adapter: cannot write the outcome: %s" % e),
