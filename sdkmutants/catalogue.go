@@ -47,7 +47,7 @@ func (b Broken) Control() bool { return len(b.Edits) == 0 }
 
 // Catalogue returns the broken SDKs, the controls first. Every entry is built fresh.
 func Catalogue() []Broken {
-	return append(goCatalogue(), nodeCatalogue()...)
+	return append(append(goCatalogue(), nodeCatalogue()...), pythonCatalogue()...)
 }
 
 // The Go SDK's files the edits touch (github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common).
