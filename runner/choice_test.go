@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"context"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,4 +26,19 @@ func wireDriver(t testing.TB) driver.Driver {
 	d, err := driver.NewWire(driver.Env{Target: wire.Target{BaseURL: "http://127.0.0.1:9", Region: DefaultRegion}})
 	require.NoError(t, err)
 	return d
+}
+
+// needAdapter returns the driver of the adapter of drivers/ named name, skipping the
+// test when it is not installed, or failing it when CI is set (.ci/run installs every
+// adapter with make drivers).
+func needAdapter(t *testing.T, name string) driver.Choice {
+	t.Helper()
+	c := choice(t, name)
+	if err := c.Check(context.Background()); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%v (CI is set, so that is a failure)", err)
+		}
+		t.Skip(err.Error())
+	}
+	return c
 }

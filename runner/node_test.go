@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,22 +14,9 @@ import (
 	"github.com/ciam-harness/listjobs/mutants"
 )
 
-// needNode skips the test without node or the Node adapter's node_modules, or fails it
-// when CI is set (.ci/run installs both).
-func needNode(t *testing.T) {
-	t.Helper()
-	argv, err := choice(t, "node").Argv()
-	require.NoError(t, err)
-	if _, err := exec.LookPath("node"); err == nil {
-		if st, err := os.Stat(filepath.Join(filepath.Dir(argv[0]), "node_modules", "tencentcloud-sdk-nodejs")); err == nil && st.IsDir() {
-			return
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("--driver node cannot run: not installed (make drivers), and CI is set, so that is a failure")
-	}
-	t.Skip("--driver node: not installed (make drivers)")
-}
+// needNode skips the test without the Node adapter installed, or fails it when CI is
+// set.
+func needNode(t *testing.T) { needAdapter(t, "node") }
 
 // TestRunNode: the Node.js SDK's adapter passes scenarios of jobs and errors against
 // the embedded emulator; the result, the summary and the manifest name the adapter and

@@ -54,7 +54,7 @@ func (b Broken) Control() bool { return len(b.Edits) == 0 }
 
 // Catalogue returns the broken SDKs, the controls first. Every entry is built fresh.
 func Catalogue() []Broken {
-	return append(goCatalogue(), nodeCatalogue()...)
+	return append(append(goCatalogue(), nodeCatalogue()...), pythonCatalogue()...)
 }
 
 // The Go SDK's files the edits touch (github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common).
@@ -108,7 +108,7 @@ func goCatalogue() []Broken {
 			Break: "RateLimitExceededMaxRetries is ignored: RequestLimitExceeded is never retried",
 			Edits: []Edit{{goRateLimit, "err.Code == codeLimitExceeded && idx < maxRetries {", "err.Code == codeLimitExceeded && idx < 0 {"}}},
 		// The SDK's back-off sleeps deaf to the run's cancellation; the sdk driver gives
-		// up on a call that outlives its budget (steps.sdkBudget), so this one fails its
+		// up on a call that outlives its budget (driver.sdkBudget), so this one fails its
 		// scenarios instead of hanging the run.
 		{Name: "go-ratelimit-retry-never-stops", Driver: sdk, Rows: []string{"R1"},
 			Break: "RequestLimitExceeded is retried whatever RateLimitExceededMaxRetries says, with no end",

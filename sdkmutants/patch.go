@@ -165,6 +165,11 @@ func (s Sources) copySDK(b Broken, dir string) error {
 		err = copyTree(s.GoSDK, dir)
 	case NodeDriver:
 		err = copyTree(s.NodeSDK, dir, nodeParts()...)
+	case DriverPython:
+		var py pythonSource
+		if py, err = findPython(s.Repo); err == nil {
+			err = copyTree(py.site, dir, "tencentcloud")
+		}
 	default:
 		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 	}

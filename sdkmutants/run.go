@@ -205,6 +205,7 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 		}
 	}
 	var harness, nodeTmp string
+	var py *pythonSource
 	for _, b := range opts.Broken {
 		if err := ctx.Err(); err != nil {
 			return nil, cleanup, err
@@ -258,6 +259,26 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 			}
 			script := filepath.Join(dir, filepath.Base(s.NodeAdapter))
 			p.argv = []string{harness, "--driver", driver.ExecPrefix + shellQuote(s.Node) + " " + shellQuote(script)}
+		case DriverPython: // python.go
+			if py == nil {
+				found, err := findPython(s.Repo)
+				if err != nil {
+					return nil, cleanup, err
+				}
+				py = &found
+			}
+			if harness == "" {
+				harness = filepath.Join(tmp, "conformance")
+				progress("building the harness")
+				if err := goBuild(ctx, s.Repo, harness); err != nil {
+					return nil, cleanup, fmt.Errorf("the harness does not build: %v", err)
+				}
+			}
+			args, err := py.prepare(b, filepath.Join(tmp, "python", b.Name))
+			if err != nil {
+				return nil, cleanup, err
+			}
+			p.argv = append([]string{harness}, args...)
 		default:
 			return nil, cleanup, fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 		}

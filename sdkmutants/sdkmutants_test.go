@@ -28,7 +28,7 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			t.Errorf("%s: the name is given twice", b.Name)
 		}
 		seen[b.Name] = true
-		if b.Driver != driver.NameSDK && b.Driver != NodeDriver {
+		if b.Driver != driver.NameSDK && b.Driver != NodeDriver && b.Driver != DriverPython {
 			t.Errorf("%s: driver %q", b.Name, b.Driver)
 		}
 		if b.Break == "" {
@@ -56,7 +56,7 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			}
 		}
 	}
-	for _, d := range []string{driver.NameSDK, NodeDriver} {
+	for _, d := range []string{driver.NameSDK, NodeDriver, DriverPython} {
 		if controls[d] != 1 {
 			t.Errorf("driver %s: %d controls, want 1", d, controls[d])
 		}
@@ -84,6 +84,9 @@ func TestEveryEditApplies(t *testing.T) {
 				}
 				t.Skipf("the Node SDK is not installed (npm ci in drivers/node)")
 			}
+			if b.Driver == DriverPython {
+				needPython(t, src.Repo) // python_test.go
+			}
 			dir := t.TempDir()
 			if err := src.copySDK(b, dir); err != nil {
 				t.Fatal(err)
@@ -95,7 +98,7 @@ func TestEveryEditApplies(t *testing.T) {
 					if _, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution); err != nil {
 						t.Errorf("%s does not parse after the edits: %v", e.File, err)
 					}
-				case node != "":
+				case b.Driver == NodeDriver && node != "":
 					if out, err := exec.Command(node, "--check", path).CombinedOutput(); err != nil {
 						t.Errorf("%s does not parse after the edits: %s", e.File, out)
 					}
