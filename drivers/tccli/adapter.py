@@ -12,8 +12,9 @@ Each intent becomes the command line a tccli user types,
 
 and runs in this process through tccli's own main() and one reused CLICommand (a new
 tccli process costs ~0.8 s, too slow for the suite's rate-limit bursts). Parameters
-the options cannot carry (a UserStoreId that is not a string, a parameter ListJobs
-does not define) go the other way a tccli user has: --cli-input-json file://F.
+the options cannot carry (no UserStoreId, which the options require, or one that is
+not a string, or a parameter ListJobs does not define) go the other way a tccli user
+has: --cli-input-json file://F.
 What the user would see is what the outcome reports: the JSON tccli prints on stdout
 (exit 0), or the `[TencentCloudSDKException] code:... message:... requestId:...` line
 it prints on stderr (exit 255), or whatever else it printed and its exit status.
@@ -231,6 +232,14 @@ class Tccli(object):
         # option map on its first call, with or without --cli-input-json.
         self.commands = {"options": tccli.command.CLICommand(), "json": tccli.command.CLICommand()}
         tccli.main.CLICommand = lambda: (lambda args=None: self.commands[_tls.mode](list(_tls.argv)))
+        # Their first call builds the map of every service and of ListJobs' options
+        # (~1 s); concurrent first calls would each build it. `help` builds them and
+        # sends nothing.
+        for mode, argv in (("options", [SERVICE, ACTION, "help"]),
+                           ("json", [SERVICE, ACTION, "--cli-input-json", "file:///dev/null", "help"])):
+            status, _, err, _ = self.run(argv, mode, None)
+            if status != 0:
+                raise RuntimeError("tccli %s exited %s: %s" % (" ".join(argv), status, last_lines(err)))
 
     def run(self, argv, mode, protocol):
         """Runs `tccli ARGV` as tccli's main() does; returns (exit status, stdout,
@@ -356,7 +365,10 @@ def command_line(intent, files):
         raise Refused("the intent's region must be a string")
 
     argv = [SERVICE, action]
-    by_options = all(k in OPTION_PARAMS for k in params) and isinstance(params.get("UserStoreId", ""), str)
+    # The options carry a string UserStoreId (required: tccli refuses to send without
+    # it) and any JSON JobIds; anything else goes as --cli-input-json, which tccli
+    # sends without checking a parameter's presence or type.
+    by_options = all(k in OPTION_PARAMS for k in params) and isinstance(params.get("UserStoreId"), str)
     if by_options:
         mode = "options"
         if "UserStoreId" in params:
@@ -534,9 +546,9 @@ def main():
     try:
         adapter = Adapter(cli, cli.protocol_out)
         adapter.hello()
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline=None)
-        for line in stdin:
-            t = adapter.handle(line)
+        # readline, not iteration: a line is handled as soon as it arrives.
+        for raw in iter(sys.stdin.buffer.readline, b""):
+            t = adapter.handle(raw.decode("utf-8", "replace"))
             if t is not None:
                 threads.append(t)
                 threads = [x for x in threads if x.is_alive()]
