@@ -194,6 +194,10 @@ type Options struct {
 	// Driver sends the suite's requests, as runner.Config.Driver ("": wire). Check it
 	// first with ParseDriver.
 	Driver string
+	// KnownFailures is the known-failure ledger of the driver's client (runner.Config
+	// KnownFailures): the failures of the client itself, which would fail the
+	// reference too. It applies to the runs through Driver, not to the wire reruns.
+	KnownFailures string
 
 	// suite replaces runSuite (tests of the orchestration).
 	suite suiteFunc
@@ -420,6 +424,9 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 	cfg.Format = "progress"
 	cfg.OutDir = filepath.Join(opts.OutDir, "runs", m.Name)
 	cfg.Driver = string(driver)
+	if driver != steps.DriverWire {
+		cfg.KnownFailures = opts.KnownFailures
+	}
 	if opts.Timeout > 0 {
 		cfg.Timeout = opts.Timeout
 	}
