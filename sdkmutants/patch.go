@@ -165,6 +165,8 @@ func (s Sources) copySDK(b Broken, dir string) error {
 		err = copyTree(s.GoSDK, dir)
 	case steps.DriverNode:
 		err = copyTree(s.NodeSDK, dir, nodeParts()...)
+	case DriverTccli:
+		err = s.copyTccli(dir)
 	default:
 		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, steps.DriverSDK, steps.DriverNode)
 	}

@@ -257,6 +257,10 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 			}
 			script := filepath.Join(dir, filepath.Base(s.NodeAdapter))
 			p.argv = []string{harness, "--driver", steps.DriverExecPrefix + shellQuote(s.Node) + " " + shellQuote(script)}
+		case DriverTccli:
+			if p, err = s.prepareTccli(ctx, b, tmp, &harness); err != nil {
+				return nil, cleanup, err
+			}
 		default:
 			return nil, cleanup, fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, steps.DriverSDK, steps.DriverNode)
 		}
