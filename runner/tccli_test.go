@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -158,4 +159,14 @@ func TestTccliSecrets(t *testing.T) {
 		assert.NotRegexp(t, signature, text, name)
 		assert.NotContains(t, text, "SENTINEL", name)
 	}
+}
+
+// TestTccliAdapterUnitTests runs the adapter's own unittest tests (drivers/tccli/test),
+// so that make test and CI run them too.
+func TestTccliAdapterUnitTests(t *testing.T) {
+	t.Parallel()
+	tccliDriver(t)
+	out, err := exec.Command(filepath.Join("..", "drivers", "tccli", "test")).CombinedOutput()
+	require.NoError(t, err, "drivers/tccli/test:\n%s", out)
+	assert.Regexp(t, `(?m)^Ran \d+ tests in .*\n\nOK`, string(out))
 }
