@@ -172,7 +172,8 @@ class Tccli(object):
     """tccli loaded in this process, with a private HOME."""
 
     def __init__(self):
-        self.home = tempfile.mkdtemp(prefix="tccli-home-")
+        sweep_homes(tempfile.gettempdir())
+        self.home = tempfile.mkdtemp(prefix="tccli-home-%d-" % os.getpid())
         os.environ["HOME"] = self.home
         # tccli and the SDK read these; the intent alone says what to send.
         for name in list(os.environ):
@@ -267,6 +268,32 @@ class Tccli(object):
 
     def close(self):
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+_HOME = re.compile(r"tccli-home-(\d+)-")
+
+
+def sweep_homes(tmp):
+    """Removes the private HOMEs that adapters killed before their exit left in tmp
+    (the harness kills an adapter with SIGKILL when it overstays): those named with
+    the id of a process that is gone, and owned by this user."""
+    try:
+        names = os.listdir(tmp)
+    except OSError:
+        return
+    for name in names:
+        m = _HOME.match(name)
+        path = os.path.join(tmp, name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            if os.lstat(path).st_uid != os.getuid():
+                continue
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
 
 
 # --- Recording the round trips ----------------------------------------------------

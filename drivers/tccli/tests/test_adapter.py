@@ -385,6 +385,24 @@ class ProcessTest(unittest.TestCase):
         self.assertEqual(json.loads(rest)["id"], "late")
 
 
+class SweepTest(unittest.TestCase):
+    def test_stale_homes_go(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp, True)
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        stale = os.path.join(tmp, "tccli-home-%d-abc" % gone.pid)
+        alive = os.path.join(tmp, "tccli-home-%d-def" % os.getpid())
+        other = os.path.join(tmp, "tccli-home-x")
+        for d in (stale, alive, other):
+            os.makedirs(os.path.join(d, ".tccli"))
+        adapter.sweep_homes(tmp)
+        self.assertFalse(os.path.exists(stale))
+        self.assertTrue(os.path.exists(alive))
+        self.assertTrue(os.path.exists(other))
+        adapter.sweep_homes(os.path.join(tmp, "missing"))  # no error
+
+
 class RunScriptTest(unittest.TestCase):
     def test_missing_install(self):
         d = tempfile.mkdtemp()
