@@ -29,6 +29,7 @@ const (
 	tccliService   = "tccli/services/ciam/ciam_client.py"
 	tccliArgument  = "tccli/argument.py"
 	tccliOutput    = "tccli/format_output.py"
+	tccliMain      = "tccli/main.py"
 )
 
 // tccliTC3Body is the end of the TC3 request builder, where it writes the POST body.
@@ -75,6 +76,13 @@ func tccliCatalogue() []Broken {
 		{Name: "tccli-token-dropped", Driver: d, Rows: []string{"A8"},
 			Break: "tccli ignores --token: a temporary key goes out without X-TC-Token",
 			Edits: []Edit{{tccliService, "    g_param = parsed_globals\n    cvm_role_flag = True\n", "    g_param = parsed_globals\n    g_param[OptionsDefine.Token] = None\n    cvm_role_flag = True\n"}}},
+		{Name: "tccli-output-drops-last", Driver: d, Rows: []string{"S1", "S2"},
+			Break: "tccli's JSON output leaves out the last job of a JobSet of two or more (the SDK decoded them all)",
+			Edits: []Edit{{tccliOutput, "ret = json.dumps(response, ensure_ascii=False, indent=4)",
+				"ret = json.dumps(dict(response, JobSet=response['JobSet'][:-1]) if isinstance(response, dict) and isinstance(response.get('JobSet'), list) and len(response['JobSet']) > 1 else response, ensure_ascii=False, indent=4)"}}},
+		{Name: "tccli-api-error-exit-0", Driver: d, Rows: []string{"T7"},
+			Break: "tccli prints an API error on stderr but exits 0, with nothing on stdout",
+			Edits: []Edit{{tccliMain, "        log.error(e)\n        return 255\n", "        log.error(e)\n        return 0\n"}}},
 		{Name: "tccli-request-client-renamed", Driver: d,
 			Break:      "X-TC-RequestClient says SDK_PYTHON_COPY_3.1.189; _CLI_3.1.189.1",
 			Equivalent: "T4: the endpoint ignores an X-TC-* header it does not need; the contract says nothing of X-TC-RequestClient",

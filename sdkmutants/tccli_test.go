@@ -63,7 +63,7 @@ func TestTccliEditsApply(t *testing.T) {
 			assert.NotZero(t, info.Mode()&os.ModeSymlink, "another product of the SDK is linked, not copied")
 		})
 	}
-	assert.GreaterOrEqual(t, n, 12, "a control, at least 8 breaking and 2 equivalent broken tccli")
+	assert.GreaterOrEqual(t, n, 14, "a control, at least 8 breaking and 2 equivalent broken tccli")
 }
 
 // TestTccliRefusesAMovedEdit: an edit whose text is not in the pinned tccli is an
