@@ -110,7 +110,7 @@ type Result struct {
 	// of Row's, or one of WireKillers.
 	Skipped    int    `json:"skipped"`
 	SkipReason string `json:"skipReason,omitempty"`
-	// Inconclusive counts the scenarios skipped as inconclusive (steps.InconclusiveError:
+	// Inconclusive counts the scenarios skipped as inconclusive (a skip of the kind result.SkipInconclusive:
 	// a timing the loaded machine could not hold), which say nothing of the mutant.
 	Inconclusive int `json:"inconclusive,omitempty"`
 	// WireKillers, through a driver other than wire, are the scenarios that kill the
@@ -203,6 +203,10 @@ type Options struct {
 	// Driver sends the suite's requests, as runner.Config.Driver (the zero value is
 	// the wire driver).
 	Driver driver.Choice
+	// KnownFailures is the known-failure ledger of the driver's client (runner.Config
+	// KnownFailures): the failures of the client itself, which would fail the
+	// reference too. It applies to the runs through Driver, not to the wire reruns.
+	KnownFailures string
 
 	// suite replaces runSuite (tests of the orchestration).
 	suite suiteFunc
@@ -409,6 +413,9 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 	cfg.Format = "progress"
 	cfg.OutDir = filepath.Join(opts.OutDir, "runs", m.Name)
 	cfg.Driver = d
+	if !d.IsWire() {
+		cfg.KnownFailures = opts.KnownFailures
+	}
 	if opts.Timeout > 0 {
 		cfg.Timeout = opts.Timeout
 	}

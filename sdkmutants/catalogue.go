@@ -13,7 +13,11 @@
 // the unpatched copy of each SDK is the control, which must pass.
 package sdkmutants
 
-import "github.com/ciam-harness/listjobs/driver"
+import (
+	"slices"
+
+	"github.com/ciam-harness/listjobs/driver"
+)
 
 // Edit is one search/replace of an SDK file: Search must occur exactly once in File (a
 // slash-separated path from the SDK's root: the Go module's, the npm package's).
@@ -54,7 +58,7 @@ func (b Broken) Control() bool { return len(b.Edits) == 0 }
 
 // Catalogue returns the broken SDKs, the controls first. Every entry is built fresh.
 func Catalogue() []Broken {
-	return append(append(goCatalogue(), nodeCatalogue()...), pythonCatalogue()...)
+	return slices.Concat(goCatalogue(), nodeCatalogue(), pythonCatalogue(), tccliCatalogue())
 }
 
 // The Go SDK's files the edits touch (github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common).

@@ -170,6 +170,8 @@ func (s Sources) copySDK(b Broken, dir string) error {
 		if py, err = findPython(s.Repo); err == nil {
 			err = copyTree(py.site, dir, "tencentcloud")
 		}
+	case DriverTccli:
+		err = s.copyTccli(dir)
 	default:
 		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 	}

@@ -279,6 +279,10 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 				return nil, cleanup, err
 			}
 			p.argv = append([]string{harness}, args...)
+		case DriverTccli:
+			if p, err = s.prepareTccli(ctx, b, tmp, &harness); err != nil {
+				return nil, cleanup, err
+			}
 		default:
 			return nil, cleanup, fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 		}

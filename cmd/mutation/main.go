@@ -24,6 +24,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/ledger"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/mutation"
 )
@@ -75,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
 	quiet := fset.Bool("quiet", false, "no progress line per finished run")
+	known := fset.String("known-failures", "", "known-failure ledger of the driver's client (as conformance --known-failures): its own failures, listed, do not fail the reference; not applied to the wire reruns")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout, fset)
@@ -133,7 +135,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		fmt.Fprintf(stderr, "mutation: embedded fixture: %v\n", err)
 		return 2
 	}
-	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out, Driver: drv}
+	if *known != "" {
+		if _, err := ledger.Load(*known); err != nil {
+			fmt.Fprintf(stderr, "mutation: --known-failures: %v\n", err)
+			return 2
+		}
+	}
+	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out, Driver: drv, KnownFailures: *known}
 	if !*quiet {
 		opts.Progress = stderr
 	}
