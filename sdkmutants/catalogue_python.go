@@ -21,8 +21,9 @@ const (
 // hide them; pythonLedgerFixes drops that failure from their ledger.
 var pyRetryFixed = Edit{pyRetry, "            try:\n                resp = fn()\n", "            err = None\n            try:\n                resp = fn()\n"}
 
-// pythonRetryScenario is the known failure F1 causes (drivers/python/known-failures.json).
-const pythonRetryScenario = "Through the SDK with its rate-limit retry on, every request of a burst over the limit eventually succeeds"
+// pythonRetryScenario is the case id of the known failure F1 causes
+// (drivers/python/known-failures.json).
+const pythonRetryScenario = "R1-sdk-retry-on"
 
 // pythonLedgerFixes names, for a broken Python SDK, the scenarios of the adapter's
 // known-failure ledger that its edits change the outcome of: they are left out of the

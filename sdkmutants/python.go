@@ -84,8 +84,8 @@ func (s pythonSource) prepare(b Broken, dir string) ([]string, error) {
 	return []string{"--driver", driver, "--known-failures", ledger}, nil
 }
 
-// writeLedger copies the ledger at src to dst without the entries of the scenarios
-// named in drop, each of which must be there.
+// writeLedger copies the ledger at src to dst without the entries of the case ids in
+// drop, each of which must be there.
 func writeLedger(src, dst string, drop []string) error {
 	b, err := os.ReadFile(src)
 	if err != nil {
@@ -101,12 +101,12 @@ func writeLedger(src, dst string, drop []string) error {
 	kept := []json.RawMessage{}
 	found := map[string]bool{}
 	for _, raw := range l.KnownFailures {
-		var e struct{ Scenario string }
+		var e struct{ ID string }
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return fmt.Errorf("the known-failure ledger %s: %v", src, err)
 		}
-		if slices.Contains(drop, e.Scenario) {
-			found[e.Scenario] = true
+		if slices.Contains(drop, e.ID) {
+			found[e.ID] = true
 			continue
 		}
 		kept = append(kept, raw)

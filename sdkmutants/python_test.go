@@ -31,7 +31,7 @@ func TestPythonPrepare(t *testing.T) {
 		t.Fatal(err)
 	}
 	py := needPython(t, src.Repo)
-	full := ledgerScenarios(t, py.ledger)
+	full := ledgerIDs(t, py.ledger)
 	for _, b := range pythonCatalogue() {
 		t.Run(b.Name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -42,7 +42,7 @@ func TestPythonPrepare(t *testing.T) {
 			if len(args) != 4 || args[0] != "--driver" || !strings.HasPrefix(args[1], "exec:env 'PYTHONPATH="+filepath.Join(dir, "site")) || args[2] != "--known-failures" {
 				t.Fatalf("args %q", args)
 			}
-			got := ledgerScenarios(t, args[3])
+			got := ledgerIDs(t, args[3])
 			want := slices.DeleteFunc(slices.Clone(full), func(s string) bool { return slices.Contains(pythonLedgerFixes()[b.Name], s) })
 			if !slices.Equal(got, want) {
 				t.Errorf("ledger %v, want %v", got, want)
@@ -64,19 +64,19 @@ func TestPythonPrepare(t *testing.T) {
 	})
 }
 
-func ledgerScenarios(t *testing.T, path string) []string {
+func ledgerIDs(t *testing.T, path string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var l struct{ KnownFailures []struct{ Scenario string } }
+	var l struct{ KnownFailures []struct{ ID string } }
 	if err := json.Unmarshal(b, &l); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
 	for _, e := range l.KnownFailures {
-		out = append(out, e.Scenario)
+		out = append(out, e.ID)
 	}
 	return out
 }
@@ -90,7 +90,7 @@ func TestPythonLedgerFixes(t *testing.T) {
 		}
 	}
 	src := filepath.Join(t.TempDir(), "l.json")
-	if err := os.WriteFile(src, []byte(`{"knownFailures":[{"feature":"f","scenario":"a","reason":"r"}]}`), 0o644); err != nil {
+	if err := os.WriteFile(src, []byte(`{"knownFailures":[{"id":"a","reason":"r"}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(t.TempDir(), "out.json")
@@ -100,7 +100,7 @@ func TestPythonLedgerFixes(t *testing.T) {
 	if err := writeLedger(src, dst, []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ledgerScenarios(t, dst); len(got) != 0 {
+	if got := ledgerIDs(t, dst); len(got) != 0 {
 		t.Errorf("left %v", got)
 	}
 }
