@@ -36,19 +36,37 @@ ifneq ($(strip $(DRIVER)),)
 MUTATION_DRIVER = --driver "$$DRIVER"
 endif
 
-.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation
+.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation drivers adapters
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP,
-## DRIVER=node through the official Node.js SDK (npm ci in drivers/node first), and
-## DRIVER="exec:CMD ARGS" through any adapter of DRIVERS.md
+## DRIVER=node, python, java or tccli through that client's adapter (make drivers
+## first), and DRIVER="exec:CMD ARGS" through any adapter of DRIVERS.md
 conformance:
 	@echo "conformance: building the harness (a first build can take tens of seconds), then running the suite"
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
 
-## test: formatting, vet, staticcheck, actionlint, every Go test under the race detector, the suite itself, then
-## the mutation run (the suite against the reference and every mutant)
-test: fmt-check vet staticcheck actionlint unit conformance mutation
+## test: formatting, vet, staticcheck, actionlint, every Go test under the race detector, the adapters' own
+## tests, the suite itself, then the mutation run (the suite against the reference and every mutant)
+test: fmt-check vet staticcheck actionlint unit adapters conformance mutation
+
+## drivers: install every SDK adapter of drivers/ (drivers/NAME/install: each client pinned, with hashes where
+## its package manager takes them; idempotent, one line each). --driver NAME and DRIVER=NAME make conformance
+## then send every request through that client. Needs the client's toolchain: node and npm, python3, java and mvn.
+drivers:
+	@set -e; for install in drivers/*/install; do $$install; done
+
+## adapters: each installed adapter's own unit tests (drivers/NAME/test). An adapter not installed is skipped
+## with a line saying so, and fails where CI is set (.ci/run installs them all with make drivers).
+adapters:
+	@mkdir -p $(OUT); set -e; for run in drivers/*/run; do \
+		dir=$${run%/run}; name=$${dir#drivers/}; \
+		if ! $$run --check 2>/dev/null; then \
+			if [ -n "$$CI" ]; then echo "adapters: $$name is not installed (make drivers), and CI is set" >&2; $$run --check; exit 1; fi; \
+			echo "adapters: $$name is not installed (make drivers): its tests are skipped"; continue; \
+		fi; \
+		if [ -x $$dir/test ]; then echo "adapters: $$name"; $$dir/test >$(OUT)/adapter-$$name-test.log 2>&1 || { tail -30 $(OUT)/adapter-$$name-test.log; exit 1; }; fi; \
+	done
 
 fmt-check:
 	@files=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -3,28 +3,28 @@ Feature: Authentication with TC3-HMAC-SHA256
   signature over the raw query and body it received, the timestamp, the credential scope,
   the key and, for a temporary key, the token (contract rows A1-A8).
 
-  @A1
+  @A1 @id:A1-signed-content-type-host
   Scenario: A request signed over content-type;host is accepted
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host"
     When the request is sent
     Then the response is a success
 
-  @A1 @wire
+  @A1 @wire @id:A1-signed-with-x-tc-action
   Scenario: A request signed over content-type;host;x-tc-action is accepted
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-action"
     When the request is sent
     Then the response is a success
 
-  @A1 @wire
+  @A1 @wire @id:A1-signed-with-region-and-version
   Scenario: A request signed over content-type;host;x-tc-region;x-tc-version is accepted
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-region;x-tc-version"
     When the request is sent
     Then the response is a success
 
-  @A1 @wire
+  @A1 @wire @id:A1-signedheaders-leave-out-required
   Scenario Outline: A request whose SignedHeaders leaves out <left out>, signed over that list, is refused with an AuthFailure code
     Given a ListJobs request for the user store under test
     And the request signs the headers "<signed>"
@@ -37,7 +37,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | host                  | content-type;x-tc-action |
       | content-type and host | x-tc-action;x-tc-region  |
 
-  @A1 @wire
+  @A1 @wire @id:A1-body-python-sdk-style
   Scenario: A body in the Python SDK's style, with spaces after ':' and ',', is verified over its raw bytes
     Given a ListJobs request for the user store under test
     And the body is exactly:
@@ -47,7 +47,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is a success
 
-  @A1 @wire
+  @A1 @wire @id:A1-get-query-python-sdk-order
   Scenario: A GET query in the Python SDK's order, not sorted, is verified over its raw string
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test
@@ -57,28 +57,28 @@ Feature: Authentication with TC3-HMAC-SHA256
     Then the response is a success
     And the returned Ids are exactly known jobs 1 and 2
 
-  @A2
+  @A2 @id:A2-wrong-secretkey
   Scenario: A request signed with a wrong SecretKey gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is signed with a wrong SecretKey
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-body-altered
   Scenario: A body altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the body is replaced after signing by `{"UserStoreId":"{{user store}}","JobIds":["tampered"]}`
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-body-altered-white-space
   Scenario: A body altered after signing only by white space gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the body is replaced after signing by `{"UserStoreId": "{{user store}}"}`
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-get-query-altered
   Scenario: A GET query altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -86,14 +86,14 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-signed-content-type-altered
   Scenario: A signed Content-Type altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the header "Content-Type" is changed to "application/json; charset=utf-8" after signing
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-signed-x-tc-region-altered
   Scenario: A signed X-TC-Region altered after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request signs the headers "content-type;host;x-tc-region"
@@ -101,7 +101,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-get-query-parameters-reordered
   Scenario: A GET query whose parameters are reordered after signing gets AuthFailure.SignatureFailure
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -116,7 +116,7 @@ Feature: Authentication with TC3-HMAC-SHA256
   # arrived (A1: not sorted, not re-encoded), so a query re-encoded after signing, to
   # the same values, no longer matches its signature. Each request is otherwise valid:
   # the signature is the only thing to refuse it for.
-  @A2 @wire
+  @A2 @wire @id:A2-other-method-signed
   Scenario Outline: A <method> signed over the HTTPRequestMethod <signed> gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request method is "<method>"
@@ -129,7 +129,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | GET    | POST   |
       | POST   | GET    |
 
-  @A2 @wire
+  @A2 @wire @id:A2-other-canonicaluri-signed
   Scenario Outline: A <method> to / signed over the CanonicalURI "<uri>" gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request method is "<method>"
@@ -143,7 +143,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | GET    | //  |
       | POST   |     |
 
-  @A2 @wire
+  @A2 @wire @id:A2-get-empty-query-signed-one-sent
   Scenario: A GET signed over an empty query and sent with one gets AuthFailure.SignatureFailure
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -153,7 +153,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-get-query-jobid-added
   Scenario: A GET query with a JobIds.0 added after signing gets AuthFailure.SignatureFailure
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -163,7 +163,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-get-query-encoded-another-way
   Scenario Outline: A GET query signed with JobIds.0=<signed> and sent with JobIds.0=<sent>, the same value encoded another way, gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -179,7 +179,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | a+b    | a%20b |
       | a%20b  | a+b   |
 
-  @A2 @wire
+  @A2 @wire @id:A2-signature-hex-digit-changed
   Scenario Outline: A signature with its <digit> hex digit changed gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the signature's <digit> hex digit is changed after signing
@@ -192,14 +192,14 @@ Feature: Authentication with TC3-HMAC-SHA256
       | middle |
       | last   |
 
-  @A2 @A5 @assumed @wire
+  @A2 @A5 @assumed @wire @id:A2-signature-cut-short
   Scenario: A signature cut short by its last hex digit is refused with an AuthFailure
     Given a ListJobs request for the user store under test
     And the signature is cut short by its last hex digit after signing
     When the request is sent
     Then the response is an error with a code under "AuthFailure"
 
-  @A2 @wire
+  @A2 @wire @id:A2-x-tc-timestamp-moved-1-s
   Scenario Outline: An X-TC-Timestamp moved 1 s <direction> after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the X-TC-Timestamp is moved 1 second <direction> after signing
@@ -211,7 +211,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | earlier   |
       | later     |
 
-  @A2 @wire
+  @A2 @wire @id:A2-signedheaders-changed-after-signing
   Scenario Outline: A SignedHeaders list that <change> after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request signs the headers "<signed>"
@@ -225,7 +225,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | leaves out a header it signed    | content-type;host;x-tc-region | content-type;host             |
       | names another header in its place | content-type;host;x-tc-region | content-type;host;x-tc-action |
 
-  @A7 @A2 @signature-v1 @wire
+  @A7 @A2 @signature-v1 @wire @id:A7-v1-get-parameter-changed
   Scenario Outline: A signature v1 GET whose <parameter> is changed after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -241,7 +241,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | Region      |
       | UserStoreId |
 
-  @A7 @A2 @signature-v1 @wire
+  @A7 @A2 @signature-v1 @wire @id:A7-v1-form-post-nonce-changed
   Scenario: A signature v1 form POST whose Nonce is changed after signing gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is signed with signature v1 and "HmacSHA256"
@@ -249,7 +249,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A3 @wire
+  @A3 @wire @id:A3-timestamp-400-s-off
   Scenario Outline: An X-TC-Timestamp 400 s in the <direction> gets AuthFailure.SignatureExpire
     Given a ListJobs request for the user store under test
     And the request's timestamp is 400 seconds in the <direction>
@@ -261,7 +261,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | past      |
       | future    |
 
-  @A3 @wire
+  @A3 @wire @id:A3-timestamp-310-s-off
   Scenario Outline: An X-TC-Timestamp 310 s in the <direction>, just over five minutes, gets AuthFailure.SignatureExpire
     Given a ListJobs request for the user store under test
     And the request's timestamp is 310 seconds in the <direction>
@@ -273,7 +273,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | past      |
       | future    |
 
-  @A3 @wire
+  @A3 @wire @id:A3-clock-skew-accepted
   Scenario Outline: <seconds> s of clock skew in the <direction> is accepted
     Given a ListJobs request for the user store under test
     And the request's timestamp is <seconds> seconds in the <direction>
@@ -287,21 +287,21 @@ Feature: Authentication with TC3-HMAC-SHA256
       | 290     | past      |
       | 290     | future    |
 
-  @A4
+  @A4 @id:A4-unknown-secretid
   Scenario: An unknown SecretId gets AuthFailure.SecretIdNotFound
     Given a ListJobs request for the user store under test
     And the request is signed with an unknown SecretId
     When the request is sent
     Then the response is the error "AuthFailure.SecretIdNotFound"
 
-  @A5 @assumed @wire
+  @A5 @assumed @wire @id:A5-no-authorization-header
   Scenario: A request without an Authorization header gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the request carries no Authorization header
     When the request is sent
     Then the response is the error "AuthFailure.InvalidAuthorization"
 
-  @A5 @assumed @wire
+  @A5 @assumed @wire @id:A5-get-without-any-signature
   Scenario: A GET without an Authorization header, and without the parameters of signature v1, gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -309,7 +309,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.InvalidAuthorization"
 
-  @A5 @assumed @wire
+  @A5 @assumed @wire @id:A5-malformed-authorization-header
   Scenario Outline: A malformed Authorization header (<form>) gets AuthFailure.InvalidAuthorization
     Given a ListJobs request for the user store under test
     And the Authorization header is replaced by "<value>"
@@ -331,7 +331,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | algorithm cut short      | TC3-HMAC-SHA25 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}}  |
       | algorithm with a suffix  | TC3-HMAC-SHA2560 Credential={{SecretId}}/{{date}}/ciam/tc3_request, SignedHeaders=content-type;host, Signature={{signature}} |
 
-  @A6 @assumed @wire
+  @A6 @assumed @wire @id:A6-credential-scope-date-one-day-off
   Scenario Outline: A credential scope dated one day <direction> the timestamp's UTC date gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the credential scope date is one day <direction> the timestamp's UTC date
@@ -343,7 +343,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | before    |
       | after     |
 
-  @A6 @assumed @wire
+  @A6 @assumed @wire @id:A6-credential-scope-other-service
   Scenario Outline: A credential scope for the service "<service>" gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the credential scope service is "<service>"
@@ -357,7 +357,7 @@ Feature: Authentication with TC3-HMAC-SHA256
       | cia     |
       | ciamx   |
 
-  @A7 @signature-v1
+  @A7 @signature-v1 @id:A7-v1-get-accepted
   Scenario Outline: A GET signed with signature v1 and <method> is accepted
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -370,14 +370,14 @@ Feature: Authentication with TC3-HMAC-SHA256
       | HmacSHA1   |
       | HmacSHA256 |
 
-  @A7 @signature-v1
+  @A7 @signature-v1 @id:A7-v1-form-post-accepted
   Scenario: A form-encoded POST signed with signature v1 and HmacSHA256 is accepted
     Given a ListJobs request for the user store under test
     And the request is signed with signature v1 and "HmacSHA256"
     When the request is sent
     Then the response is a success
 
-  @A7 @A2 @signature-v1
+  @A7 @A2 @signature-v1 @id:A7-v1-wrong-secretkey
   Scenario: A signature v1 made with a wrong SecretKey gets AuthFailure.SignatureFailure
     Given a ListJobs request for the user store under test
     And the request is sent as GET
@@ -386,14 +386,14 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.SignatureFailure"
 
-  @A8 @token @fixture
+  @A8 @token @fixture @id:A8-token-accepted
   Scenario: A temporary key with its X-TC-Token is accepted
     Given a ListJobs request for the fixture user store "varied"
     And the request uses the fixture credential "temporary"
     When the request is sent
     Then the response is a success
 
-  @A8 @token @fixture
+  @A8 @token @fixture @id:A8-token-missing
   Scenario: A temporary key without X-TC-Token is refused with an AuthFailure
     Given a ListJobs request for the fixture user store "varied"
     And the request uses the fixture credential "temporary"
@@ -401,7 +401,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is an error with a code under "AuthFailure"
 
-  @A8 @token @fixture
+  @A8 @token @fixture @id:A8-token-wrong
   Scenario: A temporary key with a wrong X-TC-Token gets AuthFailure.TokenFailure
     Given a ListJobs request for the fixture user store "varied"
     And the request uses the fixture credential "temporary"
@@ -409,7 +409,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is the error "AuthFailure.TokenFailure"
 
-  @A8 @A7 @token @signature-v1 @fixture
+  @A8 @A7 @token @signature-v1 @fixture @id:A8-v1-token-accepted
   Scenario: A temporary key signing a GET with signature v1 and its Token is accepted
     Given a ListJobs request for the fixture user store "varied"
     And the request uses the fixture credential "temporary"
@@ -418,7 +418,7 @@ Feature: Authentication with TC3-HMAC-SHA256
     When the request is sent
     Then the response is a success
 
-  @A8 @A7 @token @signature-v1 @fixture
+  @A8 @A7 @token @signature-v1 @fixture @id:A8-v1-token-wrong
   Scenario: A temporary key signing a GET with signature v1 and a wrong Token gets AuthFailure.TokenFailure
     Given a ListJobs request for the fixture user store "varied"
     And the request uses the fixture credential "temporary"

@@ -4,7 +4,7 @@ Feature: Every documented error code comes back in the error envelope
   endpoint answer with each of them on a dedicated user store, so an SDK's handling of
   every documented code can be tested (contract row T7, and T8 for the RequestId).
 
-  @T7 @fault-injection @fixture
+  @T7 @fault-injection @fixture @id:T7-error-code-fault-injected
   Scenario Outline: The error code <code> comes back as {"Response": {"Error": {"Code", "Message"}, "RequestId"}}
     Given a ListJobs request for the fault user store of "<code>"
     When the request is sent

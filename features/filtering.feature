@@ -5,7 +5,7 @@ Feature: Filtering by JobIds
   suffix added, surrounding white space, the empty string) matches no job, alone or
   among real ids, at any position.
 
-  @S2
+  @S2 @id:S2-two-jobs
   Scenario: A JobIds of two jobs returns exactly those two jobs
     Given the user store under test holds at least 3 jobs
     And a ListJobs request for the user store under test
@@ -14,7 +14,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are exactly known jobs 1 and 2
 
-  @S2
+  @S2 @id:S2-one-job
   Scenario: A JobIds of one job returns exactly that job
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test
@@ -23,7 +23,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are exactly known job 2
 
-  @S2 @assumed
+  @S2 @assumed @id:S2-job-listed-twice
   Scenario: A job listed twice in JobIds comes back once
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test
@@ -33,7 +33,7 @@ Feature: Filtering by JobIds
     And the returned Ids are exactly known jobs 1 and 2
     And no Id is returned twice
 
-  @S2 @fixture
+  @S2 @fixture @id:S2-some-jobs-of-known-store
   Scenario: JobIds naming some jobs of a known user store returns exactly those jobs
     Given a ListJobs request for the fixture user store "varied"
     And the JobIds are known jobs 1, 3 and 5
@@ -42,7 +42,7 @@ Feature: Filtering by JobIds
     And the returned Ids are exactly known jobs 1, 3 and 5
     And no Id is returned twice
 
-  @S3 @assumed
+  @S3 @assumed @id:S3-unknown-id-left-out
   Scenario: An id that matches no job is left out of JobSet, without an error
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -51,7 +51,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are exactly known job 1
 
-  @S2 @S3 @assumed
+  @S2 @S3 @assumed @id:S2-near-miss
   Scenario Outline: A near miss of a job's id (<kind>) matches no job
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -68,7 +68,7 @@ Feature: Filtering by JobIds
       | surrounding white space |
       | the empty string        |
 
-  @S2 @S3 @assumed
+  @S2 @S3 @assumed @id:S2-jobs-with-near-miss
   Scenario Outline: Jobs 1 and 2 with a near miss of job 3 (<kind>) <position> return exactly jobs 1 and 2
     Given the user store under test holds at least 3 jobs
     And a ListJobs request for the user store under test
@@ -95,7 +95,7 @@ Feature: Filtering by JobIds
       | the empty string        | in the middle |
       | the empty string        | last          |
 
-  @S2 @S3 @assumed
+  @S2 @S3 @assumed @id:S2-repeats-among-near-misses
   Scenario Outline: JobIds naming <count> known jobs, each <times> times, among <misses> near misses return exactly those jobs
     Given the user store under test holds at least 1 job
     And a ListJobs request for the user store under test
@@ -112,7 +112,7 @@ Feature: Filtering by JobIds
       | every | 3     | 25     |
       | every | 2     | 300    |
 
-  @S8
+  @S8 @id:S8-filter-subset-of-full
   Scenario: A filtered listing is a subset of the full listing
     Given the user store under test holds at least 3 jobs
     And a ListJobs request for the user store under test
@@ -121,7 +121,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are a subset of the known jobs
 
-  @S8
+  @S8 @id:S8-union
   Scenario: The listing of a ∪ b is the union of the listings of a and of b
     Given the user store under test holds at least 3 jobs
     And a ListJobs request for the user store under test
@@ -138,7 +138,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are the union of those remembered as "a" and "b"
 
-  @S8
+  @S8 @id:S8-order-of-jobids
   Scenario: The order of JobIds does not change the set returned
     Given the user store under test holds at least 3 jobs
     And a ListJobs request for the user store under test
@@ -151,7 +151,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are the same set as those remembered as "forward"
 
-  @S8
+  @S8 @id:S8-duplicates-in-jobids
   Scenario: Duplicates in JobIds do not change the set returned
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test
@@ -164,7 +164,7 @@ Feature: Filtering by JobIds
     Then the response is a success
     And the returned Ids are the same set as those remembered as "plain"
 
-  @S8 @S7 @assumed
+  @S8 @S7 @assumed @id:S8-repeated-filter
   Scenario: A second identical filtered request returns the same Ids
     Given the user store under test holds at least 2 jobs
     And a ListJobs request for the user store under test

@@ -3,7 +3,7 @@ Feature: Rate limit
   arrival time; the others get RequestLimitExceeded (contract rows R1-R3). Each scenario
   has keys of its own, whose owners nothing else uses, and takes those owners' budget alone.
 
-  @R1 @rate-limit @fixture
+  @R1 @rate-limit @fixture @id:R1-burst-of-30
   Scenario: Of 30 requests of one owner within one second, exactly 20 pass and the others get RequestLimitExceeded
     When these requests arrive within one second:
       | credential           | requests |
@@ -11,7 +11,7 @@ Feature: Rate limit
     Then exactly 20 of them succeed
     And the others get the error "RequestLimitExceeded" or one of its sub-codes
 
-  @R1 @rate-limit @fixture
+  @R1 @rate-limit @fixture @id:R1-keys-of-owner-share-budget
   Scenario: Two keys of the same owner share one budget of 20 requests per second
     When these requests arrive within one second:
       | credential                   | requests |
@@ -20,7 +20,7 @@ Feature: Rate limit
     Then exactly 20 of them succeed
     And the others get the error "RequestLimitExceeded" or one of its sub-codes
 
-  @R1 @rate-limit @fixture
+  @R1 @rate-limit @fixture @id:R1-other-owner-own-budget
   Scenario: Another owner has a budget of its own
     When these requests arrive within one second:
       | credential                   | requests |
@@ -28,12 +28,12 @@ Feature: Rate limit
       | rate-limit-apart-other-owner | 20       |
     Then all 40 of them succeed
 
-  @R2 @rate-limit @fixture
+  @R2 @rate-limit @fixture @id:R2-half-limit-never-throttled
   Scenario: Requests at half the limit are never throttled
     When 20 requests of the fixture credential "rate-limit-steady" are sent at 10 per second
     Then all 20 of them succeed
 
-  @R3 @rate-limit @fixture @assumed
+  @R3 @rate-limit @fixture @assumed @id:R3-auth-failures-not-counted
   Scenario: Requests refused for authentication do not count against the limit
     When 25 badly signed and then 20 good requests of the fixture credential "rate-limit-auth" arrive within one second
     Then the 25 badly signed requests get the error "AuthFailure.SignatureFailure"
@@ -42,13 +42,13 @@ Feature: Rate limit
   # The official SDK's own rate-limit retry (ClientProfile.RateLimitExceededMaxRetries):
   # these run with --driver sdk only (@sdk-retry), and the wire driver skips them.
 
-  @R1 @rate-limit @sdk-retry @fixture
+  @R1 @rate-limit @sdk-retry @fixture @id:R1-sdk-retry-on
   Scenario: Through the SDK with its rate-limit retry on, every request of a burst over the limit eventually succeeds
     When 30 requests of the fixture credential "rate-limit-sdk-retry" arrive within one second from an SDK client with RateLimitExceededMaxRetries 2
     Then all 30 of them succeed
     And 10 of them succeeded only after the SDK retried on "RequestLimitExceeded"
 
-  @R1 @rate-limit @sdk-retry @fixture
+  @R1 @rate-limit @sdk-retry @fixture @id:R1-sdk-retry-off
   Scenario: Through the SDK with its rate-limit retry off, RequestLimitExceeded surfaces
     When 30 requests of the fixture credential "rate-limit-sdk-no-retry" arrive within one second from an SDK client with RateLimitExceededMaxRetries 0
     Then exactly 20 of them succeed

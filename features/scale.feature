@@ -7,14 +7,14 @@ Feature: A user store of 100,000 jobs
   the fixture's "scale" user store (testdata/fixture-scale.json), and against another
   endpoint its --fixture must describe a user store of the role "scale".
 
-  @S1 @fixture @scale
+  @S1 @fixture @scale @id:S1-scale-every-job
   Scenario: Every one of the 100,000 jobs of a very large user store is returned
     When the jobs of the fixture user store "scale" are listed
     Then the response is a success
     And the returned Ids are exactly the known jobs
     And no Id is returned twice
 
-  @S2 @fixture @scale
+  @S2 @fixture @scale @id:S2-scale-filter
   Scenario: A few ids filtered out of 100,000 jobs return exactly those jobs
     Given a ListJobs request for the fixture user store "scale"
     And the JobIds are known jobs 1, 50000 and 100000
@@ -23,7 +23,7 @@ Feature: A user store of 100,000 jobs
     And the returned Ids are exactly known jobs 1, 50000 and 100000
     And no Id is returned twice
 
-  @J1 @J2 @J3 @J4 @J5 @J6 @J7 @J8 @fixture @scale
+  @J1 @J2 @J3 @J4 @J5 @J6 @J7 @J8 @fixture @scale @id:J1-scale-job-rules
   Scenario: Every one of the 100,000 jobs of a very large user store honours the Job rules
     When the jobs of the fixture user store "scale" are listed
     Then every returned job has an Id that is a non-empty string
@@ -36,7 +36,7 @@ Feature: A user store of 100,000 jobs
     And every returned job has FailedUsers that are absent, null or an array of {FailedUserIdentification, FailedReason}
     And the returned jobs are those of the fixture user store "scale", field for field
 
-  @J9 @assumed @fixture @scale
+  @J9 @assumed @fixture @scale @id:J9-scale-job-schema
   Scenario: Every one of the 100,000 jobs of a very large user store matches the Job schema
     When the jobs of the fixture user store "scale" are listed
     Then every returned job matches the Job schema, whatever other fields it carries

@@ -27,10 +27,10 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "vendor emulator 2.3", l.Target)
 	require.Len(t, l.Entries, 2)
-	e, ok := l.Lookup(ID{"job.feature", "Every job has a Format"})
+	e, ok := l.Lookup(ID{Feature: "job.feature", Scenario: "Every job has a Format"})
 	assert.True(t, ok)
 	assert.Equal(t, "VX-2", e.Reason)
-	_, ok = l.Lookup(ID{"job.feature", "Every job has a format"})
+	_, ok = l.Lookup(ID{Feature: "job.feature", Scenario: "Every job has a format"})
 	assert.False(t, ok, "names match exactly")
 
 	_, err = Load(filepath.Join(t.TempDir(), "missing.json"))
@@ -51,6 +51,11 @@ func TestParseErrors(t *testing.T) {
 		"list missing":    {`{"target": "x"}`, `"knownFailures" is missing`},
 		"trailing data":   {`{"knownFailures": []} {}`, "data after the JSON object"},
 		"no feature":      {`{"knownFailures": [{"scenario": "b", "reason": "c"}]}`, `knownFailures[0]: "feature" is empty`},
+		"no id":           {`{"knownFailures": [{"reason": "c"}]}`, `knownFailures[0]: "id" is missing: name the scenario by its case id`},
+		"not an id":       {`{"knownFailures": [{"id": "S2 near miss", "reason": "c"}]}`, `knownFailures[0]: "id" "S2 near miss" is not a case id`},
+		"id and name":     {`{"knownFailures": [{"id": "S2-x", "feature": "a", "scenario": "b", "reason": "c"}]}`, `knownFailures[0] (S2-x): give "id" alone`},
+		"id twice":        {`{"knownFailures": [{"id": "S2-x/1", "reason": "c"}, {"id": "S2-x/1", "reason": "d"}]}`, `knownFailures[1]: S2-x/1 is listed twice (also knownFailures[0])`},
+		"id, no reason":   {`{"knownFailures": [{"id": "S2-x/1"}]}`, `knownFailures[0] (S2-x/1): "reason" is empty`},
 		"no scenario":     {`{"knownFailures": [{"feature": "a", "reason": "c"}]}`, `knownFailures[0] (a): "scenario" is empty`},
 		"blank reason":    {`{"knownFailures": [{"feature": "a", "scenario": "b", "reason": "  "}]}`, `"reason" is empty`},
 		"listed twice":    {`{"knownFailures": [{"feature": "a", "scenario": "b", "reason": "c"}, {"feature": "a", "scenario": "b", "reason": "d"}]}`, `knownFailures[1]: a: "b" is listed twice (also knownFailures[0])`},
@@ -75,7 +80,7 @@ func TestParseReportsEveryProblem(t *testing.T) {
 
 // suite: a.feature holds s1..s4; results: s1 failed, s2 passed, s3 skipped; s4 not run.
 func compareFixture() ([]ID, []result.Scenario) {
-	ids := []ID{{"a.feature", "s1"}, {"a.feature", "s2"}, {"a.feature", "s3"}, {"a.feature", "s4"}}
+	ids := []ID{{Feature: "a.feature", Scenario: "s1"}, {Feature: "a.feature", Scenario: "s2"}, {Feature: "a.feature", Scenario: "s3"}, {Feature: "a.feature", Scenario: "s4"}}
 	return ids, []result.Scenario{
 		{Feature: "a.feature", Name: "s1", Status: result.Failed},
 		{Feature: "a.feature", Name: "s2", Status: result.Passed},
@@ -143,4 +148,91 @@ func TestCompareUncheckedEntriesDoNotFail(t *testing.T) {
 	v := Compare(l, suite, results)
 	assert.True(t, v.OK(), "%+v", v)
 	assert.Equal(t, l.Entries, v.Unchecked)
+}
+
+// idFixture: a suite of ids (s1..s4 as compareFixture), the results carrying them.
+func idFixture() ([]ID, []result.Scenario) {
+	suite, results := compareFixture()
+	for i := range suite {
+		suite[i].Case = "S1-" + suite[i].Scenario
+	}
+	for i := range results {
+		results[i].ID = "S1-" + results[i].Name
+	}
+	return suite, results
+}
+
+func TestParseIDs(t *testing.T) {
+	l, err := Parse("l.json", []byte(`{"knownFailures": [{"id": "S2-near-miss/3", "reason": "VX-1"}, {"feature": "a.feature", "scenario": "s1", "reason": "VX-2"}]}`))
+	require.NoError(t, err, "ids and names side by side")
+	assert.Equal(t, []Entry{{ID: "S2-near-miss/3", Reason: "VX-1"}, {Feature: "a.feature", Scenario: "s1", Reason: "VX-2"}}, l.Entries)
+	e, ok := l.Lookup(ID{Case: "S2-near-miss/3", Feature: "x.feature", Scenario: "any name"})
+	assert.True(t, ok, "an id matches whatever the name")
+	assert.Equal(t, "VX-1", e.Reason)
+	_, ok = l.Lookup(ID{Case: "S2-near-miss/4", Feature: "x.feature", Scenario: "any name"})
+	assert.False(t, ok)
+	e, ok = l.Lookup(ID{Case: "S1-s1", Feature: "a.feature", Scenario: "s1"})
+	assert.True(t, ok, "a name matches as before")
+	assert.Equal(t, "VX-2", e.Reason)
+}
+
+// Keyed by ids, the ledger judges as by names: a known failure, a listed scenario that
+// passed, one not run, one the suite lacks; and a renamed scenario is still the one
+// its id names.
+func TestCompareByID(t *testing.T) {
+	suite, results := idFixture()
+	results[1].Name = "s2 renamed" // the suite renamed s2 since the ledger was written
+	suite[1].Scenario = "s2 renamed"
+	l := &Ledger{Entries: []Entry{{ID: "S1-s1", Reason: "r1"}, {ID: "S1-s2", Reason: "r2"}, {ID: "S1-s4", Reason: "r4"}, {ID: "S1-gone", Reason: "r5"}}}
+	v := Compare(l, suite, results)
+	assert.Equal(t, []Entry{l.Entries[0]}, v.Known)
+	assert.Equal(t, []Entry{l.Entries[1]}, v.Fixed, "s2 passed under its new name")
+	assert.Equal(t, []Entry{l.Entries[2]}, v.Unchecked)
+	assert.Equal(t, []Entry{l.Entries[3]}, v.Stale)
+	assert.Empty(t, v.New)
+	assert.Empty(t, v.Notes)
+	assert.Equal(t, []string{
+		"S1-s2 is listed as a known failure but passed: remove it from the ledger",
+		"S1-gone is listed as a known failure but the suite has no such scenario: remove it from the ledger, or correct its id (the NDJSON report and features/suite.tsv list the ids)",
+	}, v.Problems())
+
+	results[1].Status = result.Failed
+	v = Compare(l, suite, results)
+	assert.Empty(t, v.New, "listed: no new failure")
+	assert.Equal(t, []Entry{l.Entries[0], l.Entries[1]}, v.Known)
+	v = Compare(&Ledger{Entries: l.Entries[2:]}, suite, results)
+	assert.Equal(t, []ID{{Case: "S1-s1", Feature: "a.feature", Scenario: "s1"}, {Case: "S1-s2", Feature: "a.feature", Scenario: "s2 renamed"}}, v.New)
+}
+
+// An entry written before the ids still matches its scenario by name, and gets a note
+// that gives the id to key it by; one that names a scenario without an id gets none.
+func TestCompareByNameIsDeprecated(t *testing.T) {
+	suite, results := idFixture()
+	l := &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s1", Reason: "r1"}, {Feature: "a.feature", Scenario: "s4", Reason: "r4"}}}
+	v := Compare(l, suite, results)
+	assert.True(t, v.OK(), "%+v", v)
+	assert.Equal(t, []Entry{l.Entries[0]}, v.Known)
+	assert.Equal(t, []Entry{l.Entries[1]}, v.Unchecked)
+	assert.Equal(t, []string{
+		`ledger entry knownFailures[0] (a.feature: "s1") names a scenario by its name; key it by its id "S1-s1": {"id": "S1-s1", "reason": ...} (a name changes with the title, the id does not)`,
+		`ledger entry knownFailures[1] (a.feature: "s4") names a scenario by its name; key it by its id "S1-s4": {"id": "S1-s4", "reason": ...} (a name changes with the title, the id does not)`,
+	}, v.Notes)
+
+	// Renamed since: the entry by name is stale, as before the ids.
+	l = &Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s1 old name", Reason: "r1"}}}
+	v = Compare(l, suite, results)
+	assert.Equal(t, l.Entries, v.Stale)
+	assert.Empty(t, v.Notes)
+	assert.Equal(t, []string{`a.feature: "s1 old name" is listed as a known failure but the suite has no such scenario: remove or rename it in the ledger (better: key it by its id)`}, v.Problems())
+
+	// Listed twice, by id and by name: the note says which to remove.
+	l = &Ledger{Entries: []Entry{{ID: "S1-s1", Reason: "r1"}, {Feature: "a.feature", Scenario: "s1", Reason: "r1"}}}
+	v = Compare(l, suite, results)
+	assert.Equal(t, []string{`ledger entry knownFailures[1] (a.feature: "s1") names by its name the scenario that knownFailures[0] lists by its id "S1-s1": remove knownFailures[1]`}, v.Notes)
+
+	// A suite without ids: nothing to key by.
+	plain, plainResults := compareFixture()
+	v = Compare(&Ledger{Entries: []Entry{{Feature: "a.feature", Scenario: "s1", Reason: "r1"}}}, plain, plainResults)
+	assert.Empty(t, v.Notes)
+	assert.Len(t, v.Known, 1)
 }

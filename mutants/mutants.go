@@ -10,19 +10,30 @@
 // The catalogue also holds equivalent mutants: changes that the contract allows (a
 // sorted JobSet, "JobSet": null for an empty result, extra Job fields...). The suite
 // must pass on those: failing there would mean it asserts what the contract does not say.
+//
+// The files follow the contract, one a contract area, each holding every mutant of its
+// rows whatever its mechanism, entries first: transport.go (T), auth_signature.go (A1,
+// A2) and auth.go (A3-A8), params.go (P), semantics.go (S), job.go (J), ratelimit.go
+// (R). The mechanisms they are built of are shared, one file each: middleware.go (the
+// shapes of a middleware), call.go (a request as a middleware reads it), resign.go
+// (re-signing it, TC3 and v1), query.go (a query split as the emulator splits it),
+// json.go (the JSON helpers), answers.go (the emulator's answers, read and written) and
+// lookup.go (what the fixture holds).
 package mutants
 
 import (
+	"slices"
+
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 )
 
 // Mutant is one named break.
 type Mutant struct {
-	Name  string // short id, e.g. "filter-ignored"
+	Name  string // short id, e.g. "filter-ignored"; kill tables and ledgers key on it
 	Row   string // the contract row it breaks, e.g. "S2"
-	Break string // what the broken emulator does, one sentence
-	How   string // how it is built: "rewriter", "middleware", "re-signing front", "config", "fixture"
+	Break string // what the broken emulator does, one line
+	How   string // how it is built: howMiddleware, howRewriter, howResigning, "config ...", "fixture: ..."
 	// Equivalent, when set, says why the mutant conforms to the contract: the suite
 	// must pass on it. Row is then the row that allows the change.
 	Equivalent string
@@ -31,6 +42,14 @@ type Mutant struct {
 	RateLimit bool
 	apply     func(*emulator.Config)
 }
+
+// The How of a mutant built in front of the emulator (a "config" or "fixture" mutant
+// names the setting it changes instead).
+const (
+	howMiddleware = "middleware"       // it reads the request: answers in the emulator's place, or changes the request or the answer
+	howRewriter   = "rewriter"         // it rewrites the emulator's answers
+	howResigning  = "re-signing front" // it re-signs a request the emulator would refuse, so that the emulator serves it
+)
 
 // Config is the embedded emulator's configuration (fx, the documented rate limit)
 // with the break applied. Every call builds fresh state (a stateful middleware's
@@ -44,6 +63,14 @@ func (m Mutant) Config(fx *fixture.Fixture) emulator.Config {
 // Start serves the broken emulator on 127.0.0.1:0.
 func (m Mutant) Start(fx *fixture.Fixture) (*emulator.Server, error) {
 	return emulator.Start(m.Config(fx))
+}
+
+// catalogue is every mutant, in contract-row order. Each breaks one row (Row) and
+// leaves the others alone as far as it can; the rows S7 and S8 derive from S1-S3, so
+// their mutants also break an S1-S3 rule, which the scenarios of those rows may see too.
+func catalogue() []Mutant {
+	return slices.Concat(transportMutants(), signatureMutants(), authMutants(), paramMutants(),
+		semanticsMutants(), jobMutants(), rateLimitMutants())
 }
 
 // Catalogue returns every mutant, equivalent ones included, in contract-row order.
@@ -100,4 +127,20 @@ func ByName(name string) (Mutant, bool) {
 		}
 	}
 	return Mutant{}, false
+}
+
+// rewriter puts in front of the emulator a middleware that rewrites every answer body with f.
+func rewriter(f func([]byte) []byte) func(*emulator.Config) {
+	return func(c *emulator.Config) { c.Wrap = rewriteBodies(f) }
+}
+
+// through puts a middleware, built over the emulator's fixture, in front of the emulator
+// (emulator.Config.Wrap).
+func through(mw func(fx *fixture.Fixture) middleware) func(*emulator.Config) {
+	return func(c *emulator.Config) { c.Wrap = mw(c.Fixture) }
+}
+
+// fixed is a middleware that needs no fixture, for through.
+func fixed(mw middleware) func(*fixture.Fixture) middleware {
+	return func(*fixture.Fixture) middleware { return mw }
 }

@@ -34,11 +34,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ciam-harness/listjobs/driver"
+
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/runner"
-	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -67,9 +69,11 @@ const (
 // is tolerated through an SDK driver only (see Report.OK).
 func (v Verdict) Good() bool { return v == Killed || v == Equivalent }
 
-// Scenario is the kill table's view of a failing result.Scenario: where it is, the rows
-// its failure is blamed on (result.Scenario.Failures) and the first line of its error.
+// Scenario is the kill table's view of a failing result.Scenario: its case id, where it
+// is, the rows its failure is blamed on (result.Scenario.Failures) and the first line of
+// its error.
 type Scenario struct {
+	ID      string   `json:"id"`
 	Feature string   `json:"feature"`
 	Line    int64    `json:"line"`
 	Name    string   `json:"name"`
@@ -77,7 +81,12 @@ type Scenario struct {
 	Error   string   `json:"error,omitempty"`
 }
 
+// String names the scenario in the kill tables, and keys it: its case id, which a new
+// title does not change; "feature:line name" for a scenario without one.
 func (s Scenario) String() string {
+	if s.ID != "" {
+		return s.ID
+	}
 	return fmt.Sprintf("%s:%d %s", s.Feature, s.Line, s.Name)
 }
 
@@ -101,7 +110,7 @@ type Result struct {
 	// of Row's, or one of WireKillers.
 	Skipped    int    `json:"skipped"`
 	SkipReason string `json:"skipReason,omitempty"`
-	// Inconclusive counts the scenarios skipped as inconclusive (steps.InconclusiveError:
+	// Inconclusive counts the scenarios skipped as inconclusive (a skip of the kind result.SkipInconclusive:
 	// a timing the loaded machine could not hold), which say nothing of the mutant.
 	Inconclusive int `json:"inconclusive,omitempty"`
 	// WireKillers, through a driver other than wire, are the scenarios that kill the
@@ -147,7 +156,7 @@ func percent(n, of int) float64 {
 
 // Report is a whole mutation run.
 type Report struct {
-	// Driver sent the requests (steps.Driver); SDK names the SDK under test and its
+	// Driver sent the requests (driver.Choice); SDK names the SDK under test and its
 	// version when the driver is an SDK's (the runner's Result.SDK), else "".
 	Driver        string    `json:"driver"`
 	SDK           string    `json:"sdk,omitempty"`
@@ -191,9 +200,9 @@ type Options struct {
 	Progress io.Writer
 	// Timeout bounds every HTTP request of the suite (0: the runner's default).
 	Timeout time.Duration
-	// Driver sends the suite's requests, as runner.Config.Driver ("": wire). Check it
-	// first with ParseDriver.
-	Driver string
+	// Driver sends the suite's requests, as runner.Config.Driver (the zero value is
+	// the wire driver).
+	Driver driver.Choice
 	// KnownFailures is the known-failure ledger of the driver's client (runner.Config
 	// KnownFailures): the failures of the client itself, which would fail the
 	// reference too. It applies to the runs through Driver, not to the wire reruns.
@@ -204,7 +213,7 @@ type Options struct {
 }
 
 // suiteFunc runs the scenarios tags selects through driver against the emulator of m.
-type suiteFunc func(ctx context.Context, m mutants.Mutant, driver steps.Driver, tags string) outcome
+type suiteFunc func(ctx context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome
 
 // reference is the name of the run against the unbroken emulator.
 const reference = "reference"
@@ -222,23 +231,6 @@ type outcome struct {
 	sdk       string // runner.Result.SDK
 }
 
-// ParseDriver reads a driver name as the conformance command's --driver does
-// (steps.ParseDriver: "" is wire) and, for a driver that sends through an adapter
-// (node, exec:), finds its command, so that a missing Node.js or an adapter not
-// installed is one error before any suite runs. Its errors are one line.
-func ParseDriver(name string) (steps.Driver, error) {
-	d, err := steps.ParseDriver(name)
-	if err != nil {
-		return "", fmt.Errorf("--%v", err)
-	}
-	if d.Adapter() {
-		if _, err := d.Command(); err != nil {
-			return "", err
-		}
-	}
-	return d, nil
-}
-
 // Run runs the suite against the reference emulator and every mutant of opts: first
 // every scenario but the clock-bound ones, for every emulator, then the clock-bound
 // ones. A mutant's verdict comes from both.
@@ -252,22 +244,19 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if opts.Parallel < 1 || opts.ClockParallel < 1 {
 		return Report{}, fmt.Errorf("mutation: Parallel %d, ClockParallel %d: want at least 1", opts.Parallel, opts.ClockParallel)
 	}
-	driver, err := ParseDriver(opts.Driver)
-	if err != nil {
-		return Report{}, fmt.Errorf("mutation: %v", err)
-	}
+	drv := opts.Driver
 	primary, ok := opts.Fixture.Credential(runner.DefaultCredentialRole)
 	if !ok {
 		return Report{}, fmt.Errorf("mutation: the fixture has no %q credential", runner.DefaultCredentialRole)
 	}
 	suite := opts.suite
 	if suite == nil {
-		suite = func(ctx context.Context, m mutants.Mutant, driver steps.Driver, tags string) outcome {
-			return runSuite(ctx, opts, primary, m, driver, tags)
+		suite = func(ctx context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome {
+			return runSuite(ctx, opts, primary, m, d, tags)
 		}
 	}
 	report := Report{
-		Driver:        string(driver),
+		Driver:        drv.String(),
 		Machine:       fmt.Sprintf("%s/%s, %d CPUs, %s", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version()),
 		Parallel:      opts.Parallel,
 		ClockParallel: opts.ClockParallel,
@@ -276,12 +265,12 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	// The reference first: its verdict decides whether the others mean anything.
 	all := append([]mutants.Mutant{{Name: reference}}, opts.Mutants...)
 	start := time.Now()
-	outcomes := runAll(ctx, opts, suite, driver, all)
+	outcomes := runAll(ctx, opts, suite, drv, all)
 	results := make([]Result, len(all))
 	var again []int // mutants run again through the wire driver
 	for i, m := range all {
 		results[i] = judge(m, outcomes[i][:], nil)
-		if v := results[i].Verdict; driver != steps.DriverWire && (v == Survived || v == KilledElsewhere) {
+		if v := results[i].Verdict; !drv.IsWire() && (v == Survived || v == KilledElsewhere) {
 			again = append(again, i)
 		}
 	}
@@ -292,7 +281,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		for j, i := range again {
 			list[j] = all[i]
 		}
-		for j, wire := range runAll(ctx, opts, suite, steps.DriverWire, list) {
+		for j, wire := range runAll(ctx, opts, suite, driver.Wire, list) {
 			i := again[j]
 			results[i] = judge(all[i], outcomes[i][:], wire[:])
 		}
@@ -312,22 +301,22 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	report.Totals = count(report.Mutants)
 	report.KillRate = report.Totals.KillRate()
 	report.CheckedKillRate = report.Totals.CheckedKillRate()
-	report.OK = gate(driver, report.Reference.Verdict, report.Totals) && ctx.Err() == nil
+	report.OK = gate(drv, report.Reference.Verdict, report.Totals) && ctx.Err() == nil
 	return report, ctx.Err()
 }
 
 // toleratesNotChecked tells whether a mutant not checked through driver d is no
 // failure: d is a driver other than wire ("" is wire).
-func toleratesNotChecked(d steps.Driver) bool { return d != "" && d != steps.DriverWire }
+func toleratesNotChecked(d driver.Choice) bool { return !d.IsWire() }
 
 // gate tells whether a run passes: the reference passed, no equivalent mutant failed,
 // nothing errored, and every non-equivalent mutant was killed, or, through a driver
 // other than wire, not checked through it (every scenario of its row skipped). The
 // wire driver runs every scenario: a mutant not checked through it is a catalogue
 // mutant no scenario of its row can catch, a failure.
-func gate(driver steps.Driver, reference Verdict, t Totals) bool {
+func gate(d driver.Choice, reference Verdict, t Totals) bool {
 	tolerated := 0
-	if toleratesNotChecked(driver) {
+	if toleratesNotChecked(d) {
 		tolerated = t.NotChecked
 	}
 	return reference == Passed && t.OverAsserted == 0 && t.Errors == 0 && t.Killed+tolerated == t.NonEquivalent
@@ -335,7 +324,7 @@ func gate(driver steps.Driver, reference Verdict, t Totals) bool {
 
 // runAll runs both phases of the suite through driver against every emulator of list,
 // and returns the outcomes, in list's order.
-func runAll(ctx context.Context, opts Options, suite suiteFunc, driver steps.Driver, list []mutants.Mutant) [][2]outcome {
+func runAll(ctx context.Context, opts Options, suite suiteFunc, d driver.Choice, list []mutants.Mutant) [][2]outcome {
 	outcomes := make([][2]outcome, len(list))
 	var mu sync.Mutex // Progress
 	for phase, tags := range phaseTags() {
@@ -349,13 +338,13 @@ func runAll(ctx context.Context, opts Options, suite suiteFunc, driver steps.Dri
 		for range min(parallel, len(list)) {
 			wg.Go(func() {
 				for i := range queue {
-					o := suite(ctx, list[i], driver, tags)
+					o := suite(ctx, list[i], d, tags)
 					outcomes[i][phase] = o
 					if opts.Progress != nil {
 						mu.Lock()
 						done++
 						fmt.Fprintf(opts.Progress, "%s phase %d/2 [%d/%d] %-30s %d scenarios, %d failed, %d skipped (%.1fs)\n",
-							driver, phase+1, done, len(list), list[i].Name, len(o.scenarios), failures(o.scenarios), skipped(o.scenarios), o.seconds)
+							d, phase+1, done, len(list), list[i].Name, len(o.scenarios), failures(o.scenarios), skipped(o.scenarios), o.seconds)
 						mu.Unlock()
 					}
 				}
@@ -396,7 +385,7 @@ func failures(scenarios []runner.ScenarioResult) int {
 // runSuite starts the emulator of m (the reference for the mutant named reference)
 // and runs the scenarios tags selects against it, as a foreign endpoint with the
 // fixture's primary key.
-func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m mutants.Mutant, driver steps.Driver, tags string) (o outcome) {
+func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m mutants.Mutant, d driver.Choice, tags string) (o outcome) {
 	start := time.Now()
 	defer func() { o.seconds = time.Since(start).Seconds() }()
 	if ctx.Err() != nil {
@@ -423,8 +412,8 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 	cfg.Tags = tags
 	cfg.Format = "progress"
 	cfg.OutDir = filepath.Join(opts.OutDir, "runs", m.Name)
-	cfg.Driver = string(driver)
-	if driver != steps.DriverWire {
+	cfg.Driver = d
+	if !d.IsWire() {
 		cfg.KnownFailures = opts.KnownFailures
 	}
 	if opts.Timeout > 0 {
@@ -550,15 +539,12 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 // skipped as inconclusive (the machine too loaded for its timing) did run, and said
 // nothing: it does not make a mutant "not checked".
 func driverSkipped(s runner.ScenarioResult) bool {
-	return s.Status == runner.StatusSkipped && !strings.HasPrefix(s.Reason, inconclusive)
+	return s.Status == runner.StatusSkipped && s.Skip != result.SkipInconclusive
 }
-
-// inconclusive starts the skip reason of an inconclusive scenario (steps.InconclusiveError).
-var inconclusive = (&steps.InconclusiveError{}).Error()
 
 // scenarioOf is the kill table's view of s.
 func scenarioOf(s runner.ScenarioResult) Scenario {
-	return Scenario{Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
+	return Scenario{ID: s.ID, Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
 }
 
 // killersOf are the failing scenarios of phases whose failure is blamed on row.

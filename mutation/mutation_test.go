@@ -13,10 +13,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/runner"
-	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -103,7 +104,7 @@ func TestRunOrchestration(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	calls := map[string][]string{}
-	fake := func(_ context.Context, m mutants.Mutant, _ steps.Driver, tags string) outcome {
+	fake := func(_ context.Context, m mutants.Mutant, _ driver.Choice, tags string) outcome {
 		mu.Lock()
 		calls[m.Name] = append(calls[m.Name], tags)
 		mu.Unlock()
@@ -142,7 +143,7 @@ func TestRunOrchestration(t *testing.T) {
 	assert.InDelta(t, 100, report.KillRate, 0.001)
 
 	// A failing reference fails the run, whatever the mutants did.
-	failRef := func(ctx context.Context, m mutants.Mutant, d steps.Driver, tags string) outcome {
+	failRef := func(ctx context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome {
 		if m.Name == reference {
 			return outcome{scenarios: []runner.ScenarioResult{scenario("x.feature", 1, runner.StatusFailed, "T1")}, exit: runner.ExitFailed}
 		}
@@ -177,7 +178,7 @@ func TestRunInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	report, err := Run(ctx, Options{Fixture: testFixture(), Mutants: []mutants.Mutant{{Name: "m", Row: "S2"}}, Parallel: 1,
-		suite: func(context.Context, mutants.Mutant, steps.Driver, string) outcome { return outcome{} }})
+		suite: func(context.Context, mutants.Mutant, driver.Choice, string) outcome { return outcome{} }})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.False(t, report.OK)
 	assert.Equal(t, Errored, report.Reference.Verdict, "no scenario ran")
@@ -223,7 +224,10 @@ func TestReportFiles(t *testing.T) {
 
 func skippedScenario(feature string, line int64, reason string, rows ...string) runner.ScenarioResult {
 	s := scenario(feature, line, runner.StatusSkipped, rows...)
-	s.Error, s.Reason = "", reason
+	s.Error, s.Reason, s.Skip = "", reason, result.SkipNeedsWire
+	if strings.HasPrefix(reason, "inconclusive: ") {
+		s.Skip = result.SkipInconclusive
+	}
 	return s
 }
 
@@ -290,7 +294,7 @@ func TestJudgeNotChecked(t *testing.T) {
 // driver; a survivor, an over-assertion, an error or a failing reference fail any.
 func TestGate(t *testing.T) {
 	notChecked := Totals{Mutants: 3, NonEquivalent: 3, Killed: 2, NotChecked: 1}
-	for _, d := range []steps.Driver{steps.DriverSDK, steps.DriverNode, "exec:adapter"} {
+	for _, d := range []driver.Choice{mustParse("sdk"), mustParse("node"), mustParse("exec:adapter")} {
 		assert.True(t, gate(d, Passed, notChecked), d)
 		assert.False(t, gate(d, Failed, notChecked), d)
 		assert.False(t, gate(d, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 1, NotChecked: 1, Survived: 1}), d)
@@ -298,8 +302,8 @@ func TestGate(t *testing.T) {
 		assert.False(t, gate(d, Passed, Totals{Mutants: 4, NonEquivalent: 3, Killed: 3, OverAsserted: 1}), d)
 		assert.False(t, gate(d, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 2, Errors: 1}), d)
 	}
-	assert.False(t, gate(steps.DriverWire, Passed, notChecked), "the wire driver runs every scenario")
-	assert.True(t, gate(steps.DriverWire, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 3}))
+	assert.False(t, gate(driver.Wire, Passed, notChecked), "the wire driver runs every scenario")
+	assert.True(t, gate(driver.Wire, Passed, Totals{Mutants: 3, NonEquivalent: 3, Killed: 3}))
 	assert.InDelta(t, 66.7, notChecked.KillRate(), 0.1)
 	assert.InDelta(t, 100, notChecked.CheckedKillRate(), 0.001)
 	assert.InDelta(t, 100, Totals{NonEquivalent: 1, NotChecked: 1}.CheckedKillRate(), 0.001)
@@ -310,15 +314,15 @@ func TestGate(t *testing.T) {
 func TestRunThroughSDKDriver(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
-	calls := map[string][]steps.Driver{}
-	fake := func(_ context.Context, m mutants.Mutant, d steps.Driver, tags string) outcome {
+	calls := map[string][]string{}
+	fake := func(_ context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome {
 		if tags == runner.ClockBoundTag {
 			return outcome{scenarios: []runner.ScenarioResult{scenario("r.feature", 1, runner.StatusPassed, "R1")}}
 		}
 		mu.Lock()
-		calls[m.Name] = append(calls[m.Name], d)
+		calls[m.Name] = append(calls[m.Name], d.String())
 		mu.Unlock()
-		wire := d == steps.DriverWire
+		wire := d.IsWire()
 		line5, line6 := scenario("a.feature", 5, runner.StatusPassed, "A2"), skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")
 		if wire {
 			line6 = scenario("a.feature", 6, runner.StatusPassed, "A2")
@@ -338,17 +342,17 @@ func TestRunThroughSDKDriver(t *testing.T) {
 		return o
 	}
 	ms := []mutants.Mutant{{Name: "killed", Row: "A2"}, {Name: "caught-by-wire-only", Row: "A2"}, {Name: "row-skipped", Row: "T5"}}
-	report, err := Run(context.Background(), Options{Fixture: testFixture(), Mutants: ms, Parallel: 2, Driver: "sdk", suite: fake})
+	report, err := Run(context.Background(), Options{Fixture: testFixture(), Mutants: ms, Parallel: 2, Driver: mustParse("sdk"), suite: fake})
 	require.NoError(t, err)
 	verdicts := map[string]Verdict{}
 	for _, r := range report.Mutants {
 		verdicts[r.Name] = r.Verdict
 	}
 	assert.Equal(t, map[string]Verdict{"killed": Killed, "caught-by-wire-only": NotChecked, "row-skipped": NotChecked}, verdicts)
-	assert.Equal(t, []steps.Driver{steps.DriverSDK, steps.DriverWire}, calls["caught-by-wire-only"])
-	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls["killed"])
-	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls["row-skipped"], "its row was not checked: no wire run needed")
-	assert.Equal(t, []steps.Driver{steps.DriverSDK}, calls[reference])
+	assert.Equal(t, []string{"sdk", "wire"}, calls["caught-by-wire-only"])
+	assert.Equal(t, []string{"sdk"}, calls["killed"])
+	assert.Equal(t, []string{"sdk"}, calls["row-skipped"], "its row was not checked: no wire run needed")
+	assert.Equal(t, []string{"sdk"}, calls[reference])
 	assert.Equal(t, 1, report.WireBaseline)
 	assert.Equal(t, Totals{Mutants: 3, NonEquivalent: 3, Killed: 1, NotChecked: 2}, report.Totals)
 	assert.True(t, report.OK, "not checked is no failure through an SDK driver")
@@ -362,7 +366,7 @@ func TestRunThroughSDKDriver(t *testing.T) {
 	assert.Contains(t, table.String(), "\nPASS\n")
 
 	// A survivor (a scenario the driver ran catches it through wire) fails the run.
-	report, err = Run(context.Background(), Options{Fixture: testFixture(), Mutants: []mutants.Mutant{{Name: "survivor", Row: "A2"}}, Parallel: 1, Driver: "exec:fake-adapter", suite: fake})
+	report, err = Run(context.Background(), Options{Fixture: testFixture(), Mutants: []mutants.Mutant{{Name: "survivor", Row: "A2"}}, Parallel: 1, Driver: mustParse("exec:fake-adapter"), suite: fake})
 	require.NoError(t, err)
 	assert.Equal(t, Survived, report.Mutants[0].Verdict)
 	assert.False(t, report.OK)
@@ -374,22 +378,41 @@ func TestRunThroughSDKDriver(t *testing.T) {
 	assert.Equal(t, NotChecked, report.Mutants[0].Verdict)
 	assert.False(t, report.OK)
 	assert.Zero(t, report.WireBaseline)
-	assert.Equal(t, []steps.Driver{steps.DriverWire}, calls["row-skipped"])
+	assert.Equal(t, []string{"wire"}, calls["row-skipped"])
 }
 
-func TestParseDriver(t *testing.T) {
-	for _, name := range []string{"", "wire", "sdk", " sdk ", "exec:./adapter --flag"} {
-		_, err := ParseDriver(name)
-		assert.NoError(t, err, name)
+// mustParse is the driver named name.
+func mustParse(name string) driver.Choice {
+	c, err := driver.Parse(name)
+	if err != nil {
+		panic(err)
 	}
-	for name, want := range map[string]string{
-		"nope":    `--driver "nope": want wire, sdk, node or exec:CMD ARGS`,
-		"exec:":   `--driver "exec:"`,
-		"exec:'a": `--driver "exec:'a"`,
-	} {
-		_, err := ParseDriver(name)
-		assert.ErrorContains(t, err, want, name)
+	return c
+}
+
+// The kill tables name and key a scenario by its case id: a killer through the wire
+// driver is matched by id with the same scenario skipped through an SDK driver.
+func TestKillTablesKeyOnIDs(t *testing.T) {
+	m := mutants.Mutant{Name: "m", Row: "A2", Break: "b", How: "h"}
+	withID := func(s runner.ScenarioResult, id string) runner.ScenarioResult {
+		s.ID = id
+		return s
 	}
-	_, err := Run(context.Background(), Options{Fixture: testFixture(), Parallel: 1, Driver: "nope"})
-	assert.ErrorContains(t, err, `mutation: --driver "nope"`)
+	killer := withID(scenario("a.feature", 6, runner.StatusFailed, "A2"), "A2-body-altered")
+	killer.Blamed = []string{"A2"}
+	skipped := withID(scenario("a.feature", 6, runner.StatusSkipped, "A2"), "A2-body-altered")
+	skipped.Reason = "@wire: the SDK signs and sends in one call"
+	ran := withID(scenario("a.feature", 5, runner.StatusPassed, "A2"), "A2-wrong-secretkey")
+	res := judge(m, []outcome{{scenarios: []runner.ScenarioResult{ran, skipped}}}, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}})
+	assert.Equal(t, NotChecked, res.Verdict, "the wire killer is the scenario skipped here, by its id")
+	require.Len(t, res.WireKillers, 1)
+	assert.Equal(t, "A2-body-altered", res.WireKillers[0].String())
+	assert.Contains(t, res.killers(maxKillers), "killed through wire by A2-body-altered only, skipped here")
+
+	res = judge(m, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}}, nil)
+	assert.Equal(t, Killed, res.Verdict)
+	assert.Equal(t, "A2-body-altered", res.killers(maxKillers))
+	b, err := json.Marshal(res.Killers[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `{"id":"A2-body-altered","feature":"a.feature","line":6,`)
 }

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ciam-harness/listjobs/steps"
+	dpkg "github.com/ciam-harness/listjobs/driver"
 )
 
 // maxKillers is how many killing scenarios the table and the Markdown name per mutant
@@ -69,7 +69,7 @@ func (r Result) others() string {
 // summary is the closing lines of the table and the Markdown.
 func (r Report) summary() []string {
 	t := r.Totals
-	driver := cmp.Or(r.Driver, string(steps.DriverWire))
+	driver := cmp.Or(r.Driver, dpkg.NameWire)
 	if r.SDK != "" {
 		driver += ", " + r.SDK
 	}
@@ -84,7 +84,7 @@ func (r Report) summary() []string {
 	}
 	if t.NotChecked > 0 {
 		gate := "they fail the run: the wire driver runs every scenario"
-		if toleratesNotChecked(steps.Driver(r.Driver)) {
+		if r.Driver != "" && r.Driver != dpkg.NameWire {
 			gate = "no failure through an SDK driver: the gate is that every mutant it can check is killed (--driver wire checks them)"
 		}
 		lines = append(lines, fmt.Sprintf("not checked through this driver: %d mutants, every scenario that can catch them skipped (their row's, or those that kill them through wire); %s", t.NotChecked, gate))

@@ -1,6 +1,6 @@
 // Package plan is the suite plan: the feature files parsed once into the scenarios
-// godog runs (outline rows expanded, as godog's pickles), each with its feature file,
-// name, line, tags, shard hash and step texts.
+// godog runs (outline rows expanded, as godog's pickles), each with its case id (see
+// vocab.TagIDPrefix), feature file, name, line, tags, shard hash and step texts.
 //
 // The runner reads the plan to select, order and shard the scenarios, and to know them
 // before godog runs them; FS gives godog the feature files of a part of the suite.
@@ -18,6 +18,8 @@ import (
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // StepText is one step of a scenario: its text and doc string ("" for none), and the
@@ -30,6 +32,9 @@ type StepText struct {
 
 // Scenario is one scenario of the suite (an outline row is a scenario of its own).
 type Scenario struct {
+	// ID is its case id: its @id: tag's ("S2-near-miss"), with "/N" for the N-th row of an
+	// outline ("S2-near-miss/3"); "" when it has no @id: tag.
+	ID            string
 	Feature, Name string
 	// Line is the line of the scenario, or of its example row for an outline row.
 	Line  int64
@@ -67,9 +72,12 @@ type Plan struct {
 }
 
 // Build parses the *.feature files of fsys (searched recursively, in lexical order, as
-// godog does) once.
+// godog does) once. A malformed @id: tag, one out of place (anywhere but on a
+// Scenario), two on one scenario, and an id two scenarios share are errors; a scenario
+// without one has no id.
 func Build(fsys fs.FS) (*Plan, error) {
 	p := &Plan{fsys: fsys, sources: map[string][]byte{}}
+	var idErrs []string
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".feature") {
 			return err
@@ -84,20 +92,27 @@ func Build(fsys fs.FS) (*Plan, error) {
 			return fmt.Errorf("%s - %v", path, err)
 		}
 		p.sources[path] = src
-		p.add(doc, gherkin.Pickles(*doc, path, newID), int64(bytes.Count(src, []byte("\n"))+1))
+		idErrs = append(idErrs, p.add(path, doc, gherkin.Pickles(*doc, path, newID), int64(bytes.Count(src, []byte("\n"))+1))...)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("features: %v", err)
 	}
+	idErrs = append(idErrs, p.checkUniqueIDs()...)
+	if len(idErrs) > 0 {
+		return nil, fmt.Errorf("features: %s", strings.Join(idErrs, "\n"))
+	}
 	return p, nil
 }
 
-func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, lastLine int64) {
+// add adds the scenarios of a document, and returns the problems of its @id: tags.
+func (p *Plan) add(path string, doc *messages.GherkinDocument, pickles []*messages.Pickle, lastLine int64) []string {
 	type node struct {
 		first, line int64
 		outline     bool
+		id          string // case id
 	}
+	ids := idReader{file: path}
 	nodes := map[string]node{} // scenario and example row ids
 	var starts []int64         // where each block of the document starts
 
@@ -114,14 +129,23 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 			first = min(first, t.Location.Line)
 		}
 		starts = append(starts, first)
-		nodes[sc.Id] = node{first: first, line: sc.Location.Line, outline: len(sc.Examples) > 0}
+		id := ids.of(sc.Tags, sc.Location)
+		nodes[sc.Id] = node{first: first, line: sc.Location.Line, outline: len(sc.Examples) > 0, id: id}
+		n := 0 // the rows of every Examples table, numbered together
 		for _, ex := range sc.Examples {
+			ids.none(ex.Tags, "an Examples table")
 			for _, row := range ex.TableBody {
-				nodes[row.Id] = node{first: row.Location.Line, line: row.Location.Line}
+				n++
+				rowID := ""
+				if id != "" {
+					rowID = vocab.OutlineRowID(id, n)
+				}
+				nodes[row.Id] = node{first: row.Location.Line, line: row.Location.Line, id: rowID}
 			}
 		}
 	}
 	if doc.Feature != nil {
+		ids.none(doc.Feature.Tags, "a Feature")
 		for _, child := range doc.Feature.Children {
 			switch {
 			case child.Background != nil:
@@ -130,6 +154,7 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 			case child.Scenario != nil:
 				addScenario(child.Scenario)
 			case child.Rule != nil:
+				ids.none(child.Rule.Tags, "a Rule")
 				first := child.Rule.Location.Line
 				for _, t := range child.Rule.Tags {
 					first = min(first, t.Location.Line)
@@ -160,10 +185,10 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 		sc := Scenario{Feature: pk.Uri, Name: pk.Name}
 		if len(pk.AstNodeIds) > 0 {
 			outer := nodes[pk.AstNodeIds[0]]
-			sc.Line, sc.lines = outer.line, blockOf(outer.first)
+			sc.ID, sc.Line, sc.lines = outer.id, outer.line, blockOf(outer.first)
 			if n := len(pk.AstNodeIds); n > 1 && outer.outline {
 				row := nodes[pk.AstNodeIds[n-1]]
-				sc.Line, sc.lines = row.line, [2]int64{row.line, row.line}
+				sc.ID, sc.Line, sc.lines = row.id, row.line, [2]int64{row.line, row.line}
 				sc.outline, sc.block = pk.AstNodeIds[0], blockOf(outer.first)
 			}
 		}
@@ -184,6 +209,7 @@ func (p *Plan) add(doc *messages.GherkinDocument, pickles []*messages.Pickle, la
 		}
 		p.Scenarios = append(p.Scenarios, sc)
 	}
+	return ids.errs
 }
 
 // Source returns the feature files the plan was built from.

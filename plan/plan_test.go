@@ -3,6 +3,7 @@ package plan
 import (
 	"io/fs"
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -119,4 +120,55 @@ func TestStepKeywords(t *testing.T) {
 		{{Text: "a store", Keyword: "Given ", Line: 4}, {Text: "1 fails", Keyword: "But ", Line: 12}},
 		{{Text: "a store", Keyword: "Given ", Line: 4}, {Text: "a rule store", Keyword: "Given ", Line: 21}, {Text: "it passes", Keyword: "And ", Line: 24}},
 	}, got)
+}
+
+// Each scenario has the id of its @id: tag; each row of an outline the outline's id and
+// its number among the rows of all its Examples tables; a scenario without a tag none.
+func TestCaseIDs(t *testing.T) {
+	text := "Feature: f\n\n  @S1 @id:S1-plain\n  Scenario: plain\n    Given it passes\n\n  @id:S2-rows @S2\n  Scenario Outline: row <n>\n    Given it passes\n\n    Examples:\n      | n |\n      | 1 |\n      | 2 |\n\n    Examples: more\n      | n |\n      | 3 |\n\n  Rule: r\n\n    @S3 @id:S3-in-a-rule\n    Scenario: in a rule\n      Given it passes\n\n  Scenario: no id\n    Given it passes\n"
+	p, err := Build(fstest.MapFS{"f.feature": {Data: []byte(text)}})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, sc := range p.Scenarios {
+		got[sc.Name] = sc.ID
+	}
+	assert.Equal(t, map[string]string{"plain": "S1-plain", "row 1": "S2-rows/1", "row 2": "S2-rows/2", "row 3": "S2-rows/3", "in a rule": "S3-in-a-rule", "no id": ""}, got)
+}
+
+func TestCaseIDProblems(t *testing.T) {
+	scenario := func(tags, name string) string {
+		return "  " + tags + "\n  Scenario: " + name + "\n    Given it passes\n\n"
+	}
+	cases := map[string]struct {
+		files map[string]string
+		want  []string
+	}{
+		"bad grammar": {map[string]string{"f.feature": "Feature: f\n\n" + scenario("@S1 @id:S1_Bad", "a")},
+			[]string{"f.feature:3: @id:S1_Bad is not a case id: want @id:<ROW>-<slug>"}},
+		"too long": {map[string]string{"f.feature": "Feature: f\n\n" + scenario("@S1 @id:S1-"+strings.Repeat("x", 62), "a")},
+			[]string{"is not a case id", "at most 64 characters"}},
+		"two tags": {map[string]string{"f.feature": "Feature: f\n\n" + scenario("@S1 @id:S1-a @id:S1-b", "a")},
+			[]string{"f.feature:4: the scenario has two @id: tags, @id:S1-a and @id:S1-b: keep one"}},
+		"on the feature": {map[string]string{"f.feature": "@id:S1-f\nFeature: f\n\n" + scenario("@S1 @id:S1-a", "a")},
+			[]string{"f.feature:1: @id:S1-f is on a Feature"}},
+		"on examples": {map[string]string{"f.feature": "Feature: f\n\n  @id:S1-o\n  Scenario Outline: o <n>\n    Given it passes\n\n    @id:S1-e\n    Examples:\n      | n |\n      | 1 |\n"},
+			[]string{"f.feature:7: @id:S1-e is on an Examples table"}},
+		"shared across files": {map[string]string{"a.feature": "Feature: a\n\n" + scenario("@S1 @id:S1-same", "a"), "b.feature": "Feature: b\n\n" + scenario("@S1 @id:S1-same", "b")},
+			[]string{"b.feature:4: the case id S1-same is also the id of a.feature:4"}},
+		"outline and scenario": {map[string]string{"f.feature": "Feature: f\n\n" + scenario("@S1 @id:S1-same", "a") + "  @id:S1-same\n  Scenario Outline: o <n>\n    Given it passes\n\n    Examples:\n      | n |\n      | 1 |\n"},
+			[]string{"the case id S1-same is also the id of f.feature:4"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for f, text := range tc.files {
+				fsys[f] = &fstest.MapFile{Data: []byte(text)}
+			}
+			_, err := Build(fsys)
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
 }

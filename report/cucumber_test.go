@@ -89,7 +89,7 @@ func TestCucumber(t *testing.T) {
 	assert.Equal(t, "known failure: VX-9: seconds", known.Description)
 	assert.Equal(t, []struct {
 		Name string `json:"name"`
-	}{{"@J4"}, {KnownFailureTag}}, known.Tags)
+	}{{"@J4"}, {"@id:J4-createddate"}, {KnownFailureTag}}, known.Tags, "the tags kept, the case id's among them")
 	assert.Equal(t, "failed", known.Steps[0].Result.Status, "a known failure keeps its real step status")
 
 	skipped := doc[3].Elements[0]

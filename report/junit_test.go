@@ -93,10 +93,10 @@ func TestJUnit(t *testing.T) {
 	envelope := doc.Suites[0]
 	assert.Equal(t, []int{1, 0, 0, 0}, []int{envelope.Tests, envelope.Failures, envelope.Errors, envelope.Skipped})
 	pass := envelope.Cases[0]
-	assert.Equal(t, []string{"POST works", "envelope.feature", "0.030"}, []string{pass.Name, pass.Classname, pass.Time})
+	assert.Equal(t, []string{"[T1-post] POST works", "envelope.feature", "0.030"}, []string{pass.Name, pass.Classname, pass.Time}, "the case id, then the name")
 	assert.Nil(t, pass.Failure)
 	assert.Nil(t, pass.Skipped)
-	assert.Regexp(t, `<testcase name="POST works" classname="envelope.feature" time="0.030"></testcase>`, text, "a pass is an empty testcase")
+	assert.Regexp(t, `<testcase name="\[T1-post\] POST works" classname="envelope.feature" time="0.030"></testcase>`, text, "a pass is an empty testcase")
 
 	filtering := doc.Suites[1]
 	assert.Equal(t, []int{2, 1, 0, 0}, []int{filtering.Tests, filtering.Failures, filtering.Errors, filtering.Skipped})
@@ -108,7 +108,8 @@ func TestJUnit(t *testing.T) {
 		assert.Contains(t, f.Text, want)
 	}
 	assert.Contains(t, text, `message="S2: Response.JobSet has 6 jobs; want 2 &lt;script&gt;`, "escaped")
-	assert.Equal(t, "rows: filter <by> two | ids", filtering.Properties[0].Name)
+	assert.Equal(t, "rows: [S2-filter/1] filter <by> two | ids", filtering.Properties[0].Name)
+	assert.Equal(t, "filter one", filtering.Cases[1].Name, "a scenario without an id: its name alone")
 	assert.Equal(t, "S2", filtering.Properties[0].Value)
 
 	job := doc.Suites[2]
@@ -122,7 +123,7 @@ func TestJUnit(t *testing.T) {
 	assert.Contains(t, job.Properties, struct {
 		Name  string `xml:"name,attr"`
 		Value string `xml:"value,attr"`
-	}{"known-failure: CreatedDate", "VX-9: seconds"})
+	}{"known-failure: [J4-createddate] CreatedDate", "VX-9: seconds"})
 
 	params := doc.Suites[3]
 	require.NotNil(t, params.Cases[0].Skipped)

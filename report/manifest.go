@@ -53,6 +53,9 @@ type LedgerInfo struct {
 	SHA256  string `json:"sha256"`
 	Target  string `json:"target,omitempty"`
 	Entries int    `json:"entries"`
+	// Notes are the ledger's deprecation notes: entries that name a scenario by its name
+	// rather than by its id (see package ledger).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Harness identifies the build of the harness.

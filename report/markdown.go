@@ -72,6 +72,18 @@ func Markdown(run Run) []byte {
 		b.WriteString("\n")
 	}
 
+	if m.KnownFailures != nil && len(m.KnownFailures.Notes) > 0 {
+		b.WriteString("### Known-failure ledger: deprecation notes\n\n")
+		for i, n := range m.KnownFailures.Notes {
+			if i == mdMaxItems {
+				fmt.Fprintf(&b, "- ... and %d more: see %s\n", len(m.KnownFailures.Notes)-mdMaxItems, ManifestFile)
+				break
+			}
+			fmt.Fprintf(&b, "- %s\n", mdText(n))
+		}
+		b.WriteString("\n")
+	}
+
 	var failedRows []RowResult
 	for _, rr := range matrix {
 		if rr.Verdict == Failed {
@@ -106,7 +118,11 @@ func Markdown(run Run) []byte {
 			if f := s.Failures(); len(f) > 0 {
 				rows = f // the rows it failed, not all it is tagged with
 			}
-			fmt.Fprintf(&b, "- `%s:%d` %s %s: %s\n", mdCode(s.Feature), s.Line, mdText(s.Name), mdRows(rows), line(s))
+			id := ""
+			if s.ID != "" {
+				id = "`" + mdCode(s.ID) + "` "
+			}
+			fmt.Fprintf(&b, "- %s`%s:%d` %s %s: %s\n", id, mdCode(s.Feature), s.Line, mdText(s.Name), mdRows(rows), line(s))
 		}
 		b.WriteString("\n")
 	}

@@ -8,6 +8,8 @@ import (
 
 // Record is one line of the NDJSON log: one scenario.
 type Record struct {
+	// ID is the scenario's case id, its stable key ("S2-near-miss/3"); "" when it has none.
+	ID         string   `json:"id"`
 	Feature    string   `json:"feature"`
 	Line       int64    `json:"line"`
 	Name       string   `json:"name"`
@@ -32,7 +34,7 @@ type Failure struct {
 
 // RecordOf is the NDJSON record of a scenario.
 func RecordOf(s Scenario) Record {
-	r := Record{Feature: s.Feature, Line: s.Line, Name: s.Name, Tags: s.Tags, Rows: s.Rows, Status: s.Status,
+	r := Record{ID: s.ID, Feature: s.Feature, Line: s.Line, Name: s.Name, Tags: s.Tags, Rows: s.Rows, Status: s.Status,
 		DurationMs: float64(s.Duration.Microseconds()) / 1000, Reason: s.Reason}
 	if r.Tags == nil {
 		r.Tags = []string{}

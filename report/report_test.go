@@ -39,8 +39,8 @@ func sampleRun() Run {
 			{ID: "J4", Class: "documented", Area: "Job", Behaviour: "CreatedDate in ms"},
 		},
 		Scenarios: []Scenario{
-			{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
-			{Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: Failed, Duration: time.Second,
+			{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
+			{ID: "S2-filter/1", Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2", "@id:S2-filter"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: Failed, Duration: time.Second,
 				Step:  "Then the returned Ids are exactly known jobs 1 and 2",
 				Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>",
 				Steps: []result.Step{
@@ -56,7 +56,7 @@ func sampleRun() Run {
 					{Name: "burst.txt", Body: "30 requests"},
 				}},
 			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Passed},
-			{Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
+			{ID: "J4-createddate", Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4", "@id:J4-createddate"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
 				Step: "CreatedDate is in ms", Steps: []result.Step{{Keyword: "Then ", Text: "CreatedDate is in ms", Line: 4, Status: Failed, Error: "J4: seconds"}}},
 			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: Skipped, Reason: "sends another action"},
 			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: Undefined, Error: "undefined step"},
@@ -117,7 +117,7 @@ func TestNDJSON(t *testing.T) {
 		recs = append(recs, r)
 	}
 	require.Len(t, recs, len(run.Scenarios), "one record per scenario, one per line")
-	assert.Equal(t, Record{Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1"}, Rows: []string{"T1"}, Status: Passed, DurationMs: 30}, recs[0])
+	assert.Equal(t, Record{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: Passed, DurationMs: 30}, recs[0])
 	f := recs[1].Failure
 	require.NotNil(t, f)
 	assert.Equal(t, "Then the returned Ids are exactly known jobs 1 and 2", f.Step)
@@ -126,6 +126,8 @@ func TestNDJSON(t *testing.T) {
 	assert.Equal(t, "VX-9: seconds", recs[3].Reason)
 	assert.Equal(t, Skipped, recs[4].Status)
 	assert.Contains(t, string(b), `<script>`, "JSON is not HTML: no \\u003c escapes")
+	assert.True(t, strings.HasPrefix(string(b), `{"id":"T1-post","feature":"envelope.feature",`), "the case id first")
+	assert.Contains(t, string(b), `{"id":"","feature":"filtering.feature","line":20,`, "a scenario without an id says so")
 }
 
 func TestMarkdown(t *testing.T) {
@@ -138,8 +140,8 @@ func TestMarkdown(t *testing.T) {
 	assert.Contains(t, md, "### Rows failed")
 	assert.Contains(t, md, "| S2 | mixed | filter &lt;by&gt; two \\| ids |")
 	assert.Contains(t, md, "### Failures (2)")
-	assert.Contains(t, md, "- `filtering.feature:9` filter &lt;by&gt; two \\| ids `[S2]`: S2: Response.JobSet has 6 jobs; want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
-	assert.Contains(t, md, "### Known failures (1)\n\n- `job.feature:3` CreatedDate `[J4]`: known: VX-9: seconds")
+	assert.Contains(t, md, "- `S2-filter/1` `filtering.feature:9` filter &lt;by&gt; two \\| ids `[S2]`: S2: Response.JobSet has 6 jobs; want 2 &lt;script&gt;alert(1)&lt;/script&gt;")
+	assert.Contains(t, md, "### Known failures (1)\n\n- `J4-createddate` `job.feature:3` CreatedDate `[J4]`: known: VX-9: seconds")
 	assert.Contains(t, md, "### Skipped (1)")
 	assert.Contains(t, md, "### Problems\n\n- job.feature: \"x\" is listed")
 	assert.Contains(t, md, "<details><summary>Contract matrix</summary>")
@@ -350,4 +352,31 @@ func TestHTMLLeadsToTheFailures(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `<span class="badge passed">PASS</span>`)
 	assert.NotContains(t, string(b), `id="failed-rows"`)
+}
+
+// The ledger's deprecation notes are in the Markdown summary, the HTML report and the
+// manifest; the case ids are beside the scenarios.
+func TestLedgerNotesAndIDs(t *testing.T) {
+	run := sampleRun()
+	note := `ledger entry knownFailures[0] (job.feature: "CreatedDate") names a scenario by its name; key it by its id "J4-createddate"`
+	run.Manifest.KnownFailures = &LedgerInfo{Path: "known.json", SHA256: "c", Entries: 1, Notes: []string{note}}
+	md := string(Markdown(run))
+	assert.Contains(t, md, "### Known-failure ledger: deprecation notes\n\n- ledger entry knownFailures\\[0\\] (job.feature: \"CreatedDate\") names a scenario by its name; key it by its id \"J4-createddate\"\n")
+	b, err := HTML(run)
+	require.NoError(t, err)
+	html := string(b)
+	assert.Contains(t, html, "known.json (1 entry)<br>ledger entry knownFailures[0] (job.feature: &#34;CreatedDate&#34;) names a scenario by its name")
+	assert.Contains(t, html, "<summary><code>S2-filter/1</code> filtering.feature:9 filter &lt;by&gt; two | ids")
+	assert.Contains(t, html, "<tr><td><code>T1-post</code></td><td>envelope.feature:5</td>")
+	m, err := ManifestJSON(run.Manifest)
+	require.NoError(t, err)
+	assert.Contains(t, string(m), `"notes": [`)
+
+	run.Manifest.KnownFailures.Notes = make([]string, mdMaxItems+3)
+	for i := range run.Manifest.KnownFailures.Notes {
+		run.Manifest.KnownFailures.Notes[i] = note
+	}
+	assert.Contains(t, string(Markdown(run)), "- ... and 3 more: see manifest.json\n")
+	run.Manifest.KnownFailures.Notes = nil
+	assert.NotContains(t, string(Markdown(run)), "deprecation notes")
 }

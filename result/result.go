@@ -35,6 +35,9 @@ type Attachment struct {
 
 // Scenario is what one scenario of the run did.
 type Scenario struct {
+	// ID is its case id (plan.Scenario.ID), its key in the ledger, the reports and the
+	// kill tables: "S2-near-miss/3"; "" when the feature file gives it none.
+	ID      string
 	Feature string   // feature file, e.g. "listing.feature"
 	Name    string   // as the reports print it (an outline row with its values)
 	Line    int64    // line of the scenario (or outline example row) in Feature; 0 if unknown
@@ -62,6 +65,8 @@ type Scenario struct {
 	// Reason says why the scenario was skipped, or is the known-failure ledger's reason
 	// for a known failure.
 	Reason string
+	// Skip is the kind of a skip (SkipNone unless Status is Skipped).
+	Skip SkipKind
 	// Steps are its steps, in order, each with its own result (Background steps
 	// included); none when the scenario did not get to run.
 	Steps []Step

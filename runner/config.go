@@ -11,7 +11,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
@@ -162,11 +162,10 @@ type Config struct {
 	// (every scenario of it skipped), for gates that want every row judged. Without
 	// it such a run still says INCOMPLETE in its verdict.
 	RequireAllRows bool
-	// Driver sends the requests: "wire" ("" too), the harness's own signed HTTP, or
-	// "sdk", the official Go SDK (steps.SDKModule), whose decoding the checks then
-	// judge. Scenarios the driver cannot run are skipped with the reason (steps.TagWire,
-	// steps.TagSDKRetry).
-	Driver string
+	// Driver sends the requests (package driver): the wire driver (the zero value),
+	// the official Go SDK, or an SDK adapter; scenarios the driver cannot run are
+	// skipped with the reason, decided when the run is planned.
+	Driver driver.Choice
 	// Seed, when non-zero, runs scenarios in an order shuffled from it and seeds the
 	// embedded emulator's JobSet shuffle, so a run can be repeated; -1 picks one.
 	Seed int64
@@ -212,49 +211,110 @@ func (c Config) String() string {
 		token = "set"
 	}
 	return fmt.Sprintf("endpoint=%s region=%s secretId=%s secretKey=%s token=%s fixture=%q userStore=%q tags=%q shard=%q format=%q out=%q reports=%q concurrency=%d timeout=%s deadline=%s maxResponse=%d seed=%d knownFailures=%q caFile=%q insecureSkipVerify=%t allowInvalidActions=%t requireAllRows=%t driver=%q profile=%q",
-		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.RequireAllRows, c.Driver, c.Profile)
+		endpoint, c.Region, c.SecretID, key, token, c.FixturePath, c.UserStoreID, c.Tags, c.Shard, c.Format, c.OutDir, c.Reports, c.Concurrency, c.Timeout, c.Deadline, c.MaxResponse, c.Seed, c.KnownFailures, c.CAFile, c.InsecureSkipVerify, c.AllowInvalidActions, c.RequireAllRows, c.Driver.String(), c.Profile)
 }
 
 // GoString is String, so %#v does not print the secrets either.
 func (c Config) GoString() string { return "runner.Config{" + c.String() + "}" }
 
-// flagSpec ties a flag to its environment variable for ParseFlags and the usage text.
-type flagSpec struct {
+// option is one setting of the command line, declared once: its flag, its environment
+// variable ("" for a flag only: the switches that lower the harness's guards must be
+// asked for explicitly), its help, and the flag.Value that parses it into a Config
+// (its default is the Config's value before parsing: DefaultConfig).
+type option struct {
 	name, env, usage string
+	value            func(c *Config, secrets *secretFiles) flag.Value
 }
 
-// flagSpecs lists the flags in the order --help shows them. A flag without a variable
-// (env "") is read from the command line only: the switches that lower the harness's
-// guards must be asked for explicitly.
-func flagSpecs() []flagSpec {
-	return []flagSpec{
-		{"endpoint", EnvEndpoint, "base URL of the " + vocab.Action + " endpoint, e.g. https://" + vocab.DefaultHost + " (default: start the embedded emulator)"},
-		{"region", EnvRegion, "X-TC-Region of ordinary requests"},
-		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included) sdk (the official Go SDK " + steps.SDKModule + ", to gate an SDK release; @wire scenarios are skipped), node (the official Node.js SDK through drivers/node/adapter.js; run `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md; CMD ARGS split as a shell splits words, no shell: exec:'sh -c ...' for one)"},
-		{"secret-id", EnvSecretID, "SecretId of the API key that signs ordinary requests (required with --endpoint)"},
-		{"secret-key-file", "", "file holding the SecretKey (default: " + EnvSecretKey + "); the key is never taken from the command line"},
-		{"session-token-file", "", "file holding the session token of a temporary key (default: " + EnvToken + ")"},
-		{"fixture", EnvFixture, "fixture file describing the endpoint's data (default: the embedded fixture with the embedded emulator; none otherwise)"},
-		{"user-store", EnvUserStore, "user store the data-agnostic scenarios list; it must hold jobs (default: the fixture's \"varied\" store)"},
-		{"tags", EnvTags, "godog tag filter: ',' = OR, '&&' = AND, '~' = NOT, e.g. '@S1,@S2' or '~@assumed&&~@R1'"},
-		{"shard", EnvShard, "run one part of the suite, K/N (e.g. 2/4): the scenarios whose feature file and name hash to K; the N shards are disjoint and together the whole suite"},
-		{"known-failures", EnvKnownFailures, "known-failure ledger of the target (JSON): the scenarios expected to fail, each with a reason; the run fails on a new failure, a listed one that passes, or a listed one that no longer exists"},
-		{"format", EnvFormat, "godog formatters, comma-separated: pretty, progress, events; events goes to <out>/events.ndjson; name:path sets a file (junit.xml and cucumber.json are --reports)"},
-		{"out", EnvOut, "folder of the report files"},
-		{"reports", EnvReports, "reports written into <out>, comma-separated: junit (junit.xml), cucumber (cucumber.json), ndjson (results.ndjson), markdown (summary.md), html (report.html), manifest (manifest.json); all or none; the others' files are removed from <out>"},
-		{"concurrency", EnvConcurrency, "scenarios run at once"},
-		{"timeout", EnvTimeout, "timeout of every HTTP request, reading the response included (Go duration)"},
-		{"deadline", EnvDeadline, "bound on the whole run (Go duration; 0 = none): scenarios still running then fail"},
-		{"max-response", EnvMaxResponse, "cap on the bytes read from one response body, e.g. 256MB, 64KB, 1048576 (KB, MB, GB are powers of 1024)"},
-		{"ca-file", EnvCAFile, "PEM file of CA certificates trusted, besides the system's, to verify an https endpoint"},
-		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file"},
-		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent"},
-		{"profile", EnvProfile, "what the endpoint may take: account (the default, for a real account: only ListJobs is sent, one key signs) or emulator (an emulator of yours: the invalid-action probes too, and every \"primary\" key of the --fixture signs ordinary requests)"},
-		{"name", "", "run only the scenarios whose name matches this regular expression (with --tags and --shard), e.g. 'near miss'"},
-		{"list", "", "print the selected scenarios (file:line, name, rows, what they need) and run none"},
-		{"require-all-rows", "", "exit 1 when a selected contract row was not checked (every scenario of it skipped); without it such a run only says INCOMPLETE"},
-		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one"},
+// secretFiles are the files that hold the secrets, which are never read from the
+// command line itself.
+type secretFiles struct{ key, token string }
+
+// options lists the settings in the order --help shows them.
+func options() []option {
+	str := func(f func(*Config) *string) func(*Config, *secretFiles) flag.Value {
+		return func(c *Config, _ *secretFiles) flag.Value { return (*stringValue)(f(c)) }
 	}
+	return []option{
+		{"endpoint", EnvEndpoint, "base URL of the " + vocab.Action + " endpoint, e.g. https://" + vocab.DefaultHost + " (default: start the embedded emulator)", str(func(c *Config) *string { return &c.Endpoint })},
+		{"region", EnvRegion, "X-TC-Region of ordinary requests", str(func(c *Config) *string { return &c.Region })},
+		{"driver", EnvDriver, "how the requests are sent: wire (the default: signed HTTP the harness builds, deliberate breaks included), sdk (the official Go SDK " + driver.SDKModule + ", to gate an SDK release; @wire scenarios are skipped), the name of an SDK adapter of drivers/ (node, python, java, tccli: `make drivers` installs them) or exec:'CMD ARGS' (any adapter of DRIVERS.md; CMD ARGS split as a shell splits words, no shell: exec:'sh -c ...' for one)",
+			func(c *Config, _ *secretFiles) flag.Value { return driver.Flag{Choice: &c.Driver} }},
+		{"secret-id", EnvSecretID, "SecretId of the API key that signs ordinary requests (required with --endpoint)", str(func(c *Config) *string { return &c.SecretID })},
+		{"secret-key-file", "", "file holding the SecretKey (default: " + EnvSecretKey + "); the key is never taken from the command line",
+			func(_ *Config, f *secretFiles) flag.Value { return (*stringValue)(&f.key) }},
+		{"session-token-file", "", "file holding the session token of a temporary key (default: " + EnvToken + ")",
+			func(_ *Config, f *secretFiles) flag.Value { return (*stringValue)(&f.token) }},
+		{"fixture", EnvFixture, "fixture file describing the endpoint's data (default: the embedded fixture with the embedded emulator; none otherwise)", str(func(c *Config) *string { return &c.FixturePath })},
+		{"user-store", EnvUserStore, "user store the data-agnostic scenarios list; it must hold jobs (default: the fixture's \"varied\" store)", str(func(c *Config) *string { return &c.UserStoreID })},
+		{"tags", EnvTags, "godog tag filter: ',' = OR, '&&' = AND, '~' = NOT, e.g. '@S1,@S2' or '~@assumed&&~@R1'", str(func(c *Config) *string { return &c.Tags })},
+		{"shard", EnvShard, "run one part of the suite, K/N (e.g. 2/4): the scenarios whose feature file and name hash to K; the N shards are disjoint and together the whole suite", str(func(c *Config) *string { return &c.Shard })},
+		{"known-failures", EnvKnownFailures, "known-failure ledger of the target (JSON): the scenarios expected to fail, each with a reason; the run fails on a new failure, a listed one that passes, or a listed one that no longer exists", str(func(c *Config) *string { return &c.KnownFailures })},
+		{"format", EnvFormat, "godog formatters, comma-separated: pretty, progress, events; events goes to <out>/events.ndjson; name:path sets a file (junit.xml and cucumber.json are --reports)", str(func(c *Config) *string { return &c.Format })},
+		{"out", EnvOut, "folder of the report files", str(func(c *Config) *string { return &c.OutDir })},
+		{"reports", EnvReports, "reports written into <out>, comma-separated: junit (junit.xml), cucumber (cucumber.json), ndjson (results.ndjson), markdown (summary.md), html (report.html), manifest (manifest.json); all or none; the others' files are removed from <out>", str(func(c *Config) *string { return &c.Reports })},
+		{"concurrency", EnvConcurrency, "scenarios run at once", func(c *Config, _ *secretFiles) flag.Value { return (*intValue)(&c.Concurrency) }},
+		{"timeout", EnvTimeout, "timeout of every HTTP request, reading the response included (Go duration)", func(c *Config, _ *secretFiles) flag.Value { return (*durationValue)(&c.Timeout) }},
+		{"deadline", EnvDeadline, "bound on the whole run (Go duration; 0 = none): scenarios still running then fail", func(c *Config, _ *secretFiles) flag.Value { return (*durationValue)(&c.Deadline) }},
+		{"max-response", EnvMaxResponse, "cap on the bytes read from one response body, e.g. 256MB, 64KB, 1048576 (KB, MB, GB are powers of 1024)", func(c *Config, _ *secretFiles) flag.Value { return byteSize{&c.MaxResponse} }},
+		{"ca-file", EnvCAFile, "PEM file of CA certificates trusted, besides the system's, to verify an https endpoint", str(func(c *Config) *string { return &c.CAFile })},
+		{"insecure-skip-verify", "", "do not verify the endpoint's TLS certificate (a test endpoint with a self-signed certificate); prefer --ca-file", func(c *Config, _ *secretFiles) flag.Value { return (*boolValue)(&c.InsecureSkipVerify) }},
+		{"allow-invalid-actions", "", "against an endpoint other than the embedded emulator, also run the scenarios that send an action other than ListJobs (P1, and the InvalidAction examples of T5 and T7); without it they are skipped and only ListJobs is sent", func(c *Config, _ *secretFiles) flag.Value { return (*boolValue)(&c.AllowInvalidActions) }},
+		{"profile", EnvProfile, "what the endpoint may take: account (the default, for a real account: only ListJobs is sent, one key signs) or emulator (an emulator of yours: the invalid-action probes too, and every \"primary\" key of the --fixture signs ordinary requests)", str(func(c *Config) *string { return &c.Profile })},
+		{"name", "", "run only the scenarios whose name matches this regular expression (with --tags and --shard), e.g. 'near miss'", str(func(c *Config) *string { return &c.Name })},
+		{"list", "", "print the selected scenarios (file:line, name, rows, what they need) and run none", func(c *Config, _ *secretFiles) flag.Value { return (*boolValue)(&c.List) }},
+		{"require-all-rows", "", "exit 1 when a selected contract row was not checked (every scenario of it skipped); without it such a run only says INCOMPLETE", func(c *Config, _ *secretFiles) flag.Value { return (*boolValue)(&c.RequireAllRows) }},
+		{"seed", EnvSeed, "non-zero: shuffle the scenario order (and the embedded emulator's JobSet order) with this seed; -1 picks one", func(c *Config, _ *secretFiles) flag.Value { return (*int64Value)(&c.Seed) }},
+	}
+}
+
+// The flag.Values of the options, over the fields of a Config.
+type (
+	stringValue   string
+	intValue      int
+	int64Value    int64
+	boolValue     bool
+	durationValue time.Duration
+)
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+func (v *intValue) String() string        { return strconv.Itoa(int(*v)) }
+func (v *intValue) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, strconv.IntSize)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*v = intValue(n)
+	return nil
+}
+func (v *int64Value) String() string { return strconv.FormatInt(int64(*v), 10) }
+func (v *int64Value) Set(s string) error {
+	n, err := strconv.ParseInt(s, 0, 64)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*v = int64Value(n)
+	return nil
+}
+func (v *boolValue) String() string { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*v = boolValue(b)
+	return nil
+}
+func (v *boolValue) IsBoolFlag() bool   { return true }
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return errors.New("parse error")
+	}
+	*v = durationValue(d)
+	return nil
 }
 
 // byteSize is a flag of a number of bytes, with an optional unit.
@@ -329,8 +389,8 @@ func formatSize(n int64) string {
 // else that is wrong (the caller exits 2).
 func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Config, error) {
 	cfg := DefaultConfig()
-	var keyFile, tokenFile string
-	fset := newFlagSet(&cfg, &keyFile, &tokenFile)
+	var files secretFiles
+	fset := newFlagSet(&cfg, &files)
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			if output == nil {
@@ -348,7 +408,7 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 		return cfg, err
 	}
 	var err error
-	if cfg.SecretKey, err = secretFrom("--secret-key-file", keyFile, getenv(EnvSecretKey)); err != nil {
+	if cfg.SecretKey, err = secretFrom("--secret-key-file", files.key, getenv(EnvSecretKey)); err != nil {
 		return cfg, err
 	}
 	token, alias := getenv(EnvToken), getenv(EnvTokenAlias)
@@ -358,7 +418,7 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 	if token == "" {
 		token = alias
 	}
-	if cfg.Token, err = secretFrom("--session-token-file", tokenFile, token); err != nil {
+	if cfg.Token, err = secretFrom("--session-token-file", files.token, token); err != nil {
 		return cfg, err
 	}
 	return cfg, nil
@@ -368,7 +428,7 @@ func ParseFlags(args []string, getenv func(string) string, output io.Writer) (Co
 func fromEnvironment(fset *flag.FlagSet, getenv func(string) string) error {
 	given := map[string]bool{}
 	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	for _, s := range flagSpecs() {
+	for _, s := range options() {
 		if s.env == "" {
 			continue
 		}
@@ -383,40 +443,13 @@ func fromEnvironment(fset *flag.FlagSet, getenv func(string) string) error {
 	return nil
 }
 
-// newFlagSet binds the command-line flags to cfg and the two secret files.
-func newFlagSet(cfg *Config, keyFile, tokenFile *string) *flag.FlagSet {
+// newFlagSet binds the options to cfg and the secret files.
+func newFlagSet(cfg *Config, files *secretFiles) *flag.FlagSet {
 	fset := flag.NewFlagSet("conformance", flag.ContinueOnError)
 	fset.SetOutput(io.Discard) // errors are returned as one line; usage printed on -help only
-	usage := map[string]string{}
-	for _, s := range flagSpecs() {
-		usage[s.name] = s.usage
+	for _, o := range options() {
+		fset.Var(o.value(cfg, files), o.name, o.usage)
 	}
-	fset.StringVar(&cfg.Endpoint, "endpoint", cfg.Endpoint, usage["endpoint"])
-	fset.StringVar(&cfg.Region, "region", cfg.Region, usage["region"])
-	fset.StringVar(&cfg.SecretID, "secret-id", cfg.SecretID, usage["secret-id"])
-	fset.StringVar(keyFile, "secret-key-file", "", usage["secret-key-file"])
-	fset.StringVar(tokenFile, "session-token-file", "", usage["session-token-file"])
-	fset.StringVar(&cfg.FixturePath, "fixture", cfg.FixturePath, usage["fixture"])
-	fset.StringVar(&cfg.UserStoreID, "user-store", cfg.UserStoreID, usage["user-store"])
-	fset.StringVar(&cfg.Tags, "tags", cfg.Tags, usage["tags"])
-	fset.StringVar(&cfg.Shard, "shard", cfg.Shard, usage["shard"])
-	fset.StringVar(&cfg.KnownFailures, "known-failures", cfg.KnownFailures, usage["known-failures"])
-	fset.StringVar(&cfg.Format, "format", cfg.Format, usage["format"])
-	fset.StringVar(&cfg.OutDir, "out", cfg.OutDir, usage["out"])
-	fset.StringVar(&cfg.Reports, "reports", cfg.Reports, usage["reports"])
-	fset.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, usage["concurrency"])
-	fset.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, usage["timeout"])
-	fset.DurationVar(&cfg.Deadline, "deadline", cfg.Deadline, usage["deadline"])
-	fset.Var(byteSize{&cfg.MaxResponse}, "max-response", usage["max-response"])
-	fset.StringVar(&cfg.CAFile, "ca-file", cfg.CAFile, usage["ca-file"])
-	fset.BoolVar(&cfg.InsecureSkipVerify, "insecure-skip-verify", false, usage["insecure-skip-verify"])
-	fset.BoolVar(&cfg.AllowInvalidActions, "allow-invalid-actions", false, usage["allow-invalid-actions"])
-	fset.BoolVar(&cfg.RequireAllRows, "require-all-rows", false, usage["require-all-rows"])
-	fset.Int64Var(&cfg.Seed, "seed", cfg.Seed, usage["seed"])
-	fset.StringVar(&cfg.Driver, "driver", cfg.Driver, usage["driver"])
-	fset.StringVar(&cfg.Profile, "profile", cfg.Profile, usage["profile"])
-	fset.StringVar(&cfg.Name, "name", cfg.Name, usage["name"])
-	fset.BoolVar(&cfg.List, "list", false, usage["list"])
 	return fset
 }
 
@@ -473,7 +506,7 @@ Exit status:
 
 Flags (each also read from the environment variable shown; the flag wins):
 `)
-	for _, s := range flagSpecs() {
+	for _, s := range options() {
 		f := fset.Lookup(s.name)
 		def := f.DefValue
 		if def == "" || def == "0" || def == "false" || def == "0s" {
@@ -497,61 +530,4 @@ Against an endpoint other than the embedded emulator the harness sends only List
 requests, paced below the documented 20 requests per second per key owner except in
 the rate-limit scenarios. The HTTP proxy comes from HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 `, EnvSecretID, EnvSecretKey, EnvToken, EnvTokenAlias)
-}
-
-// validate checks the values of the configuration that need nothing else: tags,
-// endpoint, region, numbers and the driver. Every error is one line, for exit 2.
-func (cfg Config) validate() error {
-	if err := ValidateTags(cfg.Tags); err != nil {
-		return err
-	}
-	if cfg.Endpoint != "" {
-		if _, err := parseEndpoint(cfg.Endpoint); err != nil {
-			return err
-		}
-	}
-	if err := cfg.validateNumbers(); err != nil {
-		return err
-	}
-	if _, err := regexp.Compile(cfg.Name); err != nil {
-		return usageError("--name %q: not a regular expression: %v", cfg.Name, err)
-	}
-	if cfg.Profile != "" && cfg.Profile != ProfileAccount && cfg.Profile != ProfileEmulator {
-		return usageError("--profile %q: want %s or %s", cfg.Profile, ProfileAccount, ProfileEmulator)
-	}
-	if _, err := steps.ParseDriver(cfg.Driver); err != nil {
-		return usageError("--%v", err)
-	}
-	return nil
-}
-
-// The profiles of --profile.
-const (
-	ProfileAccount  = "account"
-	ProfileEmulator = "emulator"
-)
-
-// allowInvalidActions tells whether the scenarios that send another action run against
-// a foreign endpoint: asked for, or the endpoint is the user's emulator.
-func (cfg Config) allowInvalidActions() bool {
-	return cfg.AllowInvalidActions || cfg.Profile == ProfileEmulator
-}
-
-// validateNumbers checks the region and the numbers of the configuration.
-func (cfg Config) validateNumbers() error {
-	switch {
-	case strings.TrimSpace(cfg.Region) == "" || strings.ContainsAny(cfg.Region, " \t\r\n"):
-		return usageError("--region %q: want a region name such as %s", cfg.Region, DefaultRegion)
-	case cfg.Concurrency < 1 || cfg.Concurrency > 64:
-		return usageError("--concurrency %d: want 1 to 64", cfg.Concurrency)
-	case cfg.Timeout <= 0:
-		return usageError("--timeout %s: want a positive duration such as 10s", cfg.Timeout)
-	case cfg.Seed < -1:
-		return usageError("--seed %d: want 0 (no shuffle), -1 (pick one) or a positive seed", cfg.Seed)
-	case cfg.Deadline < 0:
-		return usageError("--deadline %s: want a positive duration such as 15m, or 0 for none", cfg.Deadline)
-	case cfg.MaxResponse < minMaxResponse || cfg.MaxResponse > maxMaxResponse:
-		return usageError("--max-response %d: want from %s to %s", cfg.MaxResponse, formatSize(minMaxResponse), formatSize(maxMaxResponse))
-	}
-	return nil
 }

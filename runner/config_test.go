@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -87,7 +88,7 @@ func TestParseFlagsHelpListsEveryFlagAndVariable(t *testing.T) {
 	var out bytes.Buffer
 	_, err := ParseFlags([]string{"--help"}, env(nil), &out)
 	require.ErrorIs(t, err, flag.ErrHelp)
-	for _, s := range flagSpecs() {
+	for _, s := range options() {
 		if s.env == "" {
 			assert.Contains(t, out.String(), "--"+s.name+" (flag only")
 			continue
@@ -314,14 +315,13 @@ func TestRunEmbeddedTarget(t *testing.T) {
 		assert.Equal(t, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey, Token: c.Token}, target.Credentials[i])
 	}
 	assert.Equal(t, varied.ID, target.UserStoreID)
-	assert.True(t, target.EmbeddedEmulator)
 	assert.Equal(t, "ap-guangzhou", target.Region)
 	assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, target.BaseURL)
 	assert.Equal(t, res.Endpoint, target.BaseURL)
-	assert.Equal(t, DefaultTimeout, target.Client.Timeout)
+	assert.Equal(t, "wire", target.Driver.Name())
 
 	// The emulator is stopped at the end of the run.
-	_, err := target.Client.Post(target.BaseURL+"/", "application/json", nil)
+	_, err := (&http.Client{Timeout: DefaultTimeout}).Post(target.BaseURL+"/", "application/json", nil)
 	assert.Error(t, err, "the embedded emulator still answers after the run")
 }
 

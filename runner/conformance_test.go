@@ -9,11 +9,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/vocab"
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 // godogOpts receives the -godog.* flags of `go test ./runner` (e.g. -godog.tags=@S1,
@@ -69,7 +68,7 @@ func TestRunEmbedded(t *testing.T) {
 	require.NotEmpty(t, res.Scenarios)
 	rows := map[string]bool{}
 	for _, s := range res.Scenarios {
-		if slices.Contains(s.Tags, steps.TagSDKRetry) {
+		if slices.Contains(s.Tags, vocab.TagSDKRetry) {
 			// The SDK's own retry: the sdk driver's (TestRunSDK), skipped here with the reason.
 			assert.Equal(t, StatusSkipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
 			assert.Contains(t, s.Reason, "--driver sdk", s.Name)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/plan"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 )
 
@@ -44,8 +45,8 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 	require.Equal(t, 1, changed)
 
 	type derived struct {
-		guard     map[string]string // the action guard's skips against a foreign endpoint
-		sdkSkip   string            // why the sdk driver skips the scenario
+		guard     map[string]result.Skip // the action guard's skips against a foreign endpoint
+		sdkSkip   string                 // why the sdk driver skips the scenario
 		sdkStatus Status
 		unjudged  int // coverage problems of the scenario
 	}
@@ -53,7 +54,12 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 		var d derived
 		sel, _, err := selectScenarios(p, cat, "", shard{1, 1}, nil)
 		require.NoError(t, err)
-		d.guard = actionSkips(sel, true)
+		d.guard = map[string]result.Skip{}
+		for _, sc := range sel {
+			if skip := sc.traits.Skip(wireDriver(t), true, true); skip.Skipped() {
+				d.guard[sc.Key()] = skip
+			}
+		}
 		for _, pr := range c.Judged(p, func(sc plan.Scenario) []string { return cat.Analyze(sc.Tags, sc.Steps).Rows }).Problems {
 			if pr.Kind == contract.KindUnjudgedRow && pr.Pos != "" {
 				d.unjudged++
@@ -61,7 +67,7 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 		}
 		cfg := DefaultConfig()
 		cfg.features, cfg.catalogue = fsys, cat
-		cfg.Driver, cfg.Format, cfg.Reports = string(steps.DriverSDK), "progress", "none"
+		cfg.Driver, cfg.Format, cfg.Reports = choice(t, "sdk"), "progress", "none"
 		res, stdout, stderr := runCfg(t, cfg)
 		require.NoError(t, res.Err, "%s\n%s", stdout, stderr)
 		require.Len(t, res.Scenarios, 1)
@@ -75,7 +81,10 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 	assert.Zero(t, before.unjudged)
 
 	after := derive(steps.NewCatalogue(entries))
-	assert.Equal(t, map[string]string{plan.Scenario{Feature: "f.feature", Name: "The RequestId has the UUID form"}.Key(): invalidActionReason("DescribeUsers")}, after.guard)
+	key := plan.Scenario{Feature: "f.feature", Name: "The RequestId has the UUID form"}.Key()
+	require.Contains(t, after.guard, key)
+	assert.Equal(t, result.SkipInvalidAction, after.guard[key].Kind)
+	assert.Contains(t, after.guard[key].Reason, `sends the action "DescribeUsers" on purpose`)
 	assert.Equal(t, StatusSkipped, after.sdkStatus)
 	assert.Contains(t, after.sdkSkip, "a reason of the test")
 	assert.Equal(t, 1, after.unjudged)

@@ -12,8 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/mutants"
-	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // TestRunSDK runs the whole suite through the official Go SDK against the embedded
@@ -30,7 +31,7 @@ func TestRunSDK(t *testing.T) {
 	var summary string
 	for _, part := range []string{ClockBoundTag, "~" + ClockBoundTag} {
 		cfg := DefaultConfig()
-		cfg.Driver = string(steps.DriverSDK)
+		cfg.Driver = choice(t, "sdk")
 		cfg.Tags = part
 		if godogOpts.Tags != "" { // (a OR b) AND part, as godog reads it: a&&part,b&&part
 			alternatives := strings.Split(godogOpts.Tags, ",")
@@ -49,7 +50,7 @@ func TestRunSDK(t *testing.T) {
 		}
 		require.Equal(t, ExitPassed, res.ExitCode, "%s: %v\n%s\n%s", part, res.Err, stderr.String(), stdout.String())
 		assert.Equal(t, "sdk", res.Driver)
-		assert.True(t, strings.HasPrefix(res.SDK, steps.SDKModule+" v"), res.SDK)
+		assert.True(t, strings.HasPrefix(res.SDK, driver.SDKModule+" v"), res.SDK)
 		assert.Contains(t, stdout.String(), "driver: sdk, "+res.SDK+"\n")
 		results = append(results, res.Scenarios...)
 		summary = stdout.String()
@@ -59,13 +60,13 @@ func TestRunSDK(t *testing.T) {
 
 	wire, passed, retry := 0, 0, 0
 	for _, s := range results {
-		if slices.Contains(s.Tags, steps.TagWire) {
+		if slices.Contains(s.Tags, vocab.TagWire) {
 			wire++
 			assert.Equal(t, StatusSkipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
 			assert.Contains(t, s.Reason, "needs the wire driver: ", s.Name)
 			continue
 		}
-		if slices.Contains(s.Tags, steps.TagSDKRetry) {
+		if slices.Contains(s.Tags, vocab.TagSDKRetry) {
 			retry++
 		}
 		passed++
@@ -85,18 +86,20 @@ func TestRunSDK(t *testing.T) {
 func TestParseFlagsDriver(t *testing.T) {
 	cfg, err := ParseFlags(nil, env(map[string]string{EnvDriver: "sdk"}), nil)
 	require.NoError(t, err)
-	assert.Equal(t, "sdk", cfg.Driver)
+	assert.Equal(t, "sdk", cfg.Driver.String())
 	cfg, err = ParseFlags([]string{"--driver", "wire"}, env(map[string]string{EnvDriver: "sdk"}), nil)
 	require.NoError(t, err)
-	assert.Equal(t, "wire", cfg.Driver, "the flag wins")
+	assert.Equal(t, "wire", cfg.Driver.String(), "the flag wins")
 	assert.Contains(t, cfg.String(), `driver="wire"`)
 
+	_, err = ParseFlags([]string{"--driver", "GRPC"}, env(nil), nil)
+	assert.ErrorContains(t, err, `driver "GRPC": want wire, sdk, the name of an adapter of drivers`)
 	bad := DefaultConfig()
-	bad.Driver = "grpc"
+	bad.Driver = choice(t, "grpc")
 	var stderr bytes.Buffer
 	res := Run(context.Background(), bad, &bytes.Buffer{}, &stderr)
 	assert.Equal(t, ExitUsage, res.ExitCode)
-	assert.Contains(t, stderr.String(), `--driver "grpc": want wire, sdk, node or exec:CMD ARGS`)
+	assert.Contains(t, stderr.String(), `--driver grpc: no adapter drivers/grpc/run`)
 }
 
 // TestRunSDKFails: against an endpoint whose answers lack the RequestId (T8), the sdk
@@ -109,9 +112,9 @@ func TestRunSDKFails(t *testing.T) {
 	srv, err := m.Start(fx)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = srv.Close() })
-	for _, driver := range steps.Drivers() {
+	for _, driver := range []string{"wire", "sdk"} {
 		cfg := foreignConfig(t, srv.URL, fx, "@T8")
-		cfg.Driver, cfg.Reports = string(driver), "none"
+		cfg.Driver, cfg.Reports = choice(t, driver), "none"
 		var stdout, stderr bytes.Buffer
 		res := Run(context.Background(), cfg, &stdout, &stderr)
 		assert.Equal(t, ExitFailed, res.ExitCode, "%s driver: %v\n%s", driver, res.Err, stdout.String())

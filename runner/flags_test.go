@@ -45,7 +45,7 @@ func TestParseFlagsSwitchesHaveNoVariable(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, cfg.InsecureSkipVerify)
 	assert.False(t, cfg.AllowInvalidActions)
-	for _, s := range flagSpecs() {
+	for _, s := range options() {
 		if s.name == "insecure-skip-verify" || s.name == "allow-invalid-actions" || strings.HasSuffix(s.name, "-file") && s.name != "ca-file" {
 			assert.Empty(t, s.env, s.name)
 		}

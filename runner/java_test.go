@@ -6,44 +6,30 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/mutants"
 )
 
 // The Java SDK's adapter (drivers/java: tencentcloud-sdk-java through its launcher,
-// drivers/java/run), run as an exec driver.
+// drivers/java/run): --driver java.
 
 // javaSDK is how the Java adapter's hello names it.
 const javaSDK = "java adapter, tencentcloud-sdk-java 3.1.1436"
 
-// javaDriver returns the exec driver of drivers/java/run. It skips the test without java
-// or the built jar (drivers/java/install builds it), or fails it when CI is set.
-func javaDriver(t *testing.T) string {
+// javaDriver returns the Java adapter's driver (--driver java: drivers/java/run). It
+// skips the test when the adapter is not installed (drivers/java/install builds its jar),
+// or fails it when CI is set.
+func javaDriver(t *testing.T) driver.Choice {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "drivers", "java"))
-	require.NoError(t, err)
-	var why string
-	if _, err := exec.LookPath("java"); err != nil {
-		why = "java is not on PATH (install a Java 17 runtime)"
-	} else if _, err := os.Stat(filepath.Join(dir, "target", "ciam-java-adapter.jar")); err != nil {
-		why = "the Java adapter is not built: run drivers/java/install"
-	}
-	if why != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the Java adapter cannot run (CI is set, so that is a failure): %s", why)
-		}
-		t.Skip(why)
-	}
-	return "exec:'" + filepath.Join(dir, "run") + "'"
+	return needAdapter(t, "java")
 }
 
 // TestRunJava: the Java SDK's adapter passes scenarios of jobs, errors, signature v1,
@@ -51,9 +37,9 @@ func javaDriver(t *testing.T) string {
 // the manifest name the adapter, the SDK and its version.
 func TestRunJava(t *testing.T) {
 	t.Parallel()
-	driver := javaDriver(t)
+	drv := javaDriver(t)
 	cfg := DefaultConfig()
-	cfg.Driver = driver
+	cfg.Driver = drv
 	cfg.Tags = "@S1,@S2,@T7,@A7,@A8,@P1"
 	cfg.Format = "progress"
 	cfg.Reports = "manifest"
@@ -61,9 +47,9 @@ func TestRunJava(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	res := Run(context.Background(), cfg, &stdout, &stderr)
 	require.Equal(t, ExitPassed, res.ExitCode, "%v\n%s\n%s", res.Err, stderr.String(), stdout.String())
-	assert.Equal(t, driver, res.Driver)
+	assert.Equal(t, "java", res.Driver)
 	assert.Contains(t, res.SDK, javaSDK)
-	assert.Contains(t, stdout.String(), javaSDK)
+	assert.Contains(t, stdout.String(), "every request goes through "+javaSDK)
 	manifest, err := os.ReadFile(filepath.Join(cfg.OutDir, "manifest.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(manifest), `"sdk": "`+javaSDK)
@@ -80,9 +66,9 @@ func TestRunJava(t *testing.T) {
 // its rows (a listed failure that passed, or an unlisted one, would fail the run).
 func TestRunJavaKnownFailures(t *testing.T) {
 	t.Parallel()
-	driver := javaDriver(t)
+	drv := javaDriver(t)
 	cfg := DefaultConfig()
-	cfg.Driver = driver
+	cfg.Driver = drv
 	cfg.Tags = "@T1,@T4"
 	cfg.Format = "progress"
 	cfg.Reports = "none"
@@ -97,7 +83,7 @@ func TestRunJavaKnownFailures(t *testing.T) {
 // adapter fails the run on the broken row.
 func TestRunJavaFails(t *testing.T) {
 	t.Parallel()
-	driver := javaDriver(t)
+	drv := javaDriver(t)
 	fx := defaultFixture(t)
 	for _, c := range []struct{ mutant, tags, row string }{
 		{"requestid-missing", "@T8", "T8"},
@@ -113,7 +99,7 @@ func TestRunJavaFails(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = srv.Close() })
 			cfg := foreignConfig(t, srv.URL, fx, c.tags)
-			cfg.Driver, cfg.Reports, cfg.AllowInvalidActions = driver, "none", true
+			cfg.Driver, cfg.Reports, cfg.AllowInvalidActions = drv, "none", true
 			var stdout, stderr bytes.Buffer
 			res := Run(context.Background(), cfg, &stdout, &stderr)
 			assert.Equal(t, ExitFailed, res.ExitCode, "%v\n%s", res.Err, stdout.String())
@@ -131,7 +117,8 @@ func TestRunJavaFails(t *testing.T) {
 // them: the harness redacts what it takes of an adapter, but the adapter must not need it.
 func TestJavaKeepsSecrets(t *testing.T) {
 	t.Parallel()
-	driver := javaDriver(t)
+	argv, err := javaDriver(t).Argv()
+	require.NoError(t, err)
 	fx, secrets := sentinelFixture(t)
 	broken, ok := mutants.ByName("filter-ignored")
 	require.True(t, ok)
@@ -143,13 +130,13 @@ func TestJavaKeepsSecrets(t *testing.T) {
 	out := t.TempDir()
 	adapterErr := filepath.Join(out, "adapter-stderr.txt")
 	adapterOut := filepath.Join(out, "adapter-stdout.ndjson")
-	run := strings.TrimSuffix(strings.TrimPrefix(driver, "exec:'"), "'")
 	primary := fx.Credentials[0]
 	cfg := DefaultConfig()
 	cfg.Endpoint = srv.URL
 	cfg.Fixture = fx
 	cfg.SecretID, cfg.SecretKey, cfg.Token = primary.SecretID, primary.SecretKey, primary.Token
-	cfg.Driver = fmt.Sprintf(`exec:sh -c '"$0" 2>"$1" | tee "$2"' '%s' '%s' '%s'`, run, adapterErr, adapterOut)
+	cfg.Driver, err = driver.Parse(fmt.Sprintf(`exec:sh -c '"$0" 2>"$1" | tee "$2"' '%s' '%s' '%s'`, argv[0], adapterErr, adapterOut))
+	require.NoError(t, err)
 	cfg.Tags = "@A7,@A8,@S2,@T7"
 	cfg.Format = "pretty,events"
 	cfg.OutDir = out

@@ -12,20 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/mutants"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
-// needNode skips the test without node or the Node adapter's node_modules, or fails it
-// when CI is set (.ci/run installs both).
-func needNode(t *testing.T) {
-	t.Helper()
-	if _, err := steps.NodeCommand(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("--driver node cannot run (CI is set, so that is a failure): %v", err)
-		}
-		t.Skip(err.Error())
-	}
-}
+// needNode skips the test without the Node adapter installed, or fails it when CI is
+// set.
+func needNode(t *testing.T) { needAdapter(t, "node") }
 
 // TestRunNode: the Node.js SDK's adapter passes scenarios of jobs and errors against
 // the embedded emulator; the result, the summary and the manifest name the adapter and
@@ -34,7 +25,7 @@ func TestRunNode(t *testing.T) {
 	t.Parallel()
 	needNode(t)
 	cfg := DefaultConfig()
-	cfg.Driver = string(steps.DriverNode)
+	cfg.Driver = choice(t, "node")
 	cfg.Tags = "@S1,@S2,@T7,@A7,@A8,@P1"
 	cfg.Format = "progress"
 	cfg.Reports = "manifest"
@@ -76,7 +67,7 @@ func TestRunNodeFails(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = srv.Close() })
 			cfg := foreignConfig(t, srv.URL, fx, c.tags)
-			cfg.Driver, cfg.Reports, cfg.AllowInvalidActions = string(steps.DriverNode), "none", true
+			cfg.Driver, cfg.Reports, cfg.AllowInvalidActions = choice(t, "node"), "none", true
 			var stdout, stderr bytes.Buffer
 			res := Run(context.Background(), cfg, &stdout, &stderr)
 			assert.Equal(t, ExitFailed, res.ExitCode, "%v\n%s", res.Err, stdout.String())
@@ -90,21 +81,21 @@ func TestRunNodeFails(t *testing.T) {
 // on PATH, are exit 2 saying why.
 func TestRunAdapterUsage(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Driver = "exec:/nonexistent/adapter --flag"
+	cfg.Driver = choice(t, "exec:/nonexistent/adapter --flag")
 	cfg.Reports = "none"
 	var stdout, stderr bytes.Buffer
 	res := Run(context.Background(), cfg, &stdout, &stderr)
 	assert.Equal(t, ExitUsage, res.ExitCode)
 	assert.Contains(t, stderr.String(), `adapter "/nonexistent/adapter --flag" does not start`)
 
-	cfg.Driver = "exec:sh -c 'echo not a hello'"
+	cfg.Driver = choice(t, "exec:sh -c 'echo not a hello'")
 	stderr.Reset()
 	res = Run(context.Background(), cfg, &stdout, &stderr)
 	assert.Equal(t, ExitUsage, res.ExitCode)
 	assert.Contains(t, stderr.String(), "its first line is not a JSON hello")
 
 	t.Setenv("PATH", t.TempDir())
-	cfg.Driver = "node"
+	cfg.Driver = choice(t, "node")
 	stderr.Reset()
 	res = Run(context.Background(), cfg, &stdout, &stderr)
 	assert.Equal(t, ExitUsage, res.ExitCode)

@@ -16,12 +16,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // The tests in this file exercise the runner's godog plumbing with a fake scenario
@@ -50,18 +53,12 @@ func fakeSteps(target *steps.Target, calls *atomic.Int64) func(steps.Target) (fu
 				if calls != nil {
 					calls.Add(1)
 				}
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.BaseURL+"/", strings.NewReader("{}"))
+				ex, err := sendAction(ctx, t, "ListJobs") // the one action a foreign endpoint may be sent
 				if err != nil {
 					return err
 				}
-				req.Header.Set("X-TC-Action", "ListJobs") // the one action a foreign endpoint may be sent
-				resp, err := t.Client.Do(req)
-				if err != nil {
-					return err
-				}
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					return fmt.Errorf("HTTP %d; want 200", resp.StatusCode)
+				if ex.Status != http.StatusOK {
+					return fmt.Errorf("HTTP %d; want 200", ex.Status)
 				}
 				return nil
 			})
@@ -74,6 +71,18 @@ func fakeSteps(target *steps.Target, calls *atomic.Int64) func(steps.Target) (fu
 			})
 		}, nil
 	}
+}
+
+// sendAction sends an ordinary request of action through the run's driver.
+func sendAction(ctx context.Context, t steps.Target, action string) (*wire.Exchange, error) {
+	spec := wire.NewSpec(t.UserStoreID, t.Credential)
+	spec.Headers = []wire.HeaderEdit{{Name: "X-TC-Action", Value: action}}
+	shot, err := t.Driver.Prepare(ctx, spec, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	ex := shot()
+	return ex, ex.Err
 }
 
 // okServer is an endpoint that answers every request with 200.
@@ -460,11 +469,13 @@ func TestRunInterrupted(t *testing.T) {
 
 // Every kind of skip the steps give has its own words in the summary's count.
 func TestSkipsByReason(t *testing.T) {
-	sk := func(reason string) ScenarioResult { return ScenarioResult{Status: StatusSkipped, Reason: reason} }
+	sk := func(kind result.SkipKind) ScenarioResult {
+		return ScenarioResult{Status: StatusSkipped, Skip: kind, Reason: "words that say nothing of the kind"}
+	}
 	got := skipsByReason([]ScenarioResult{
-		sk(steps.TagWire + ": the step needs the wire driver"),
-		sk("the node adapter did not send JobIds as null (the request carried no JobIds), so " + steps.NullNotSent),
-		sk("the node adapter did not send UserStoreId as null (the request carried no UserStoreId), so " + steps.NullNotSent),
+		sk(result.SkipNeedsWire),
+		sk(result.SkipNullNotSent),
+		sk(result.SkipNullNotSent),
 		{Status: StatusPassed},
 	})
 	assert.Equal(t, "skipped by reason: 1 need the wire driver (--driver wire runs them), 2 had their null parameter dropped by the driver's SDK (P10 not checked on the endpoint)", got)

@@ -28,20 +28,32 @@ func TestProfiles(t *testing.T) {
 	keys, err := credentials(cfg, fx, false)
 	require.NoError(t, err)
 	assert.Len(t, keys, 1, "account: the environment's key only")
-	assert.False(t, cfg.allowInvalidActions())
 
 	cfg.Profile = ProfileEmulator
 	keys, err = credentials(cfg, fx, false)
 	require.NoError(t, err)
 	require.Len(t, keys, len(primaries), "emulator: every primary key, the environment's first and once")
 	assert.Equal(t, primaries[0].SecretID, keys[0].SecretID)
-	assert.True(t, cfg.allowInvalidActions())
 	keys, err = credentials(cfg, nil, false)
 	require.NoError(t, err)
 	assert.Len(t, keys, 1, "no fixture, no other key")
 
+	// Only ListJobs goes out to a real account; the user's emulator takes the probes too.
+	cfg.UserStoreID = "us-x"
+	for profile, listJobsOnly := range map[string]bool{ProfileAccount: true, ProfileEmulator: false} {
+		cfg.Profile = profile
+		s, err := newSetup(cfg)
+		require.NoError(t, err, profile)
+		assert.Equal(t, listJobsOnly, s.listJobsOnly, profile)
+	}
+	cfg.Profile, cfg.AllowInvalidActions = ProfileAccount, true
+	s, err := newSetup(cfg)
+	require.NoError(t, err)
+	assert.False(t, s.listJobsOnly, "--allow-invalid-actions")
+
 	cfg.Profile = "vendor"
-	assert.ErrorContains(t, cfg.validate(), `--profile "vendor": want account or emulator`)
+	_, err = newSetup(cfg)
+	assert.ErrorContains(t, err, `--profile "vendor": want account or emulator`)
 }
 
 // A fixture key that the endpoint refuses stops the run at the pre-flight, saying that

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/ciam-harness/listjobs/check"
 	"github.com/ciam-harness/listjobs/plan"
 	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
@@ -72,13 +72,13 @@ func newRecorder(red *redactor) *recorder {
 // hook registers the recorder on a scenario. It must be called after the steps'
 // InitializeScenario, so its After hooks run last and see the steps' hook errors and
 // attachments. planned maps the plan's key of every selected scenario to it (its line
-// and its steps as written); skips maps the ids of the scenarios the runner skips to
-// the reason: they end at their Before hook, before any step runs.
-func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scenario, skips map[string]string) {
+// and its steps as written); skips maps the keys of the scenarios the run skips to
+// the decision (setup.skips): they end at their Before hook, before any step runs.
+func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scenario, skips map[string]result.Skip) {
 	rec := &record{r: r, start: time.Now()}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		if _, skip := skips[key(p)]; skip {
-			return ctx, godog.ErrSkip
+		if skip, ok := skips[key(p)]; ok {
+			return ctx, &steps.SkipError{Kind: skip.Kind, Reason: skip.Reason}
 		}
 		return ctx, nil
 	})
@@ -106,11 +106,12 @@ func (r *recorder) hook(sc *godog.ScenarioContext, planned map[string]plan.Scena
 
 // record is what the hooks of one scenario gather.
 type record struct {
-	r                      *recorder
-	start, stepStart       time.Time
-	sawSkip                bool
-	failedStep, skipReason string
-	attachments            []Attachment
+	r                *recorder
+	start, stepStart time.Time
+	sawSkip          bool
+	failedStep       string
+	skip             result.Skip // the skip a step ended the scenario with
+	attachments      []Attachment
 	// The steps' own results. godog ends the scenario (its After hook) at the failing
 	// step, then still calls the step hooks of the steps after it: those are recorded
 	// as skipped by the After hook, and ended keeps them from being recorded twice.
@@ -124,9 +125,12 @@ func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepRe
 	red.attachments(ctx)
 	// A step that returns godog.ErrSkip ends the scenario, but godog then hands the
 	// After hook a nil error: remember it here.
-	if errors.Is(err, godog.ErrSkip) {
+	if skip, ok := steps.SkipOf(err); ok {
 		rec.sawSkip = true
-		rec.skipReason = cmp.Or(rec.skipReason, red.string(steps.SkipReason(err)))
+		if !rec.skip.Skipped() {
+			rec.skip = skip
+			rec.skip.Reason = red.string(skip.Reason)
+		}
 	}
 	if status == godog.StepFailed && rec.failedStep == "" {
 		rec.failedStep = red.string(st.Text)
@@ -144,9 +148,10 @@ func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepRe
 }
 
 // result is the scenario's result once it ended with err.
-func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]string, err error) ScenarioResult {
+func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]result.Skip, err error) ScenarioResult {
 	red := rec.r.red
 	res := ScenarioResult{
+		ID:       planned.ID,
 		Feature:  p.Uri,
 		Name:     p.Name,
 		Line:     planned.Line,
@@ -158,19 +163,22 @@ func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[st
 		res.Tags = append(res.Tags, t.Name)
 	}
 	res.Rows = vocab.RowsOf(res.Tags)
-	if reason, skip := skips[key(p)]; skip {
-		res.Status, res.Reason = StatusSkipped, reason
+	if skip, ok := skips[key(p)]; ok {
+		res.Status, res.Reason, res.Skip = StatusSkipped, skip.Reason, skip.Kind
 	} else if err != nil {
 		res.Error = red.string(err.Error())
 	}
-	if res.Status == StatusSkipped {
-		res.Error = ""                                  // a skip is no failure: its reason says why
-		res.Reason = cmp.Or(res.Reason, rec.skipReason) // the steps' own reason, if they gave one
+	if res.Status == StatusSkipped && res.Skip == result.SkipNone {
+		// The steps' own skip, if they gave one (a skip is no failure: its reason says why).
+		res.Error, res.Reason, res.Skip = "", rec.skip.Reason, rec.skip.Kind
+		if res.Skip == result.SkipNone {
+			res.Skip = result.SkipOther
+		}
 	}
 	if res.Status.Failing() {
 		// err holds the failed step's error and the steps' own After hook's (the
 		// invariants of every response): both name the rows they fail.
-		res.Step, res.Attachments, res.Blamed = rec.failedStep, rec.attachments, steps.Blame(err)
+		res.Step, res.Attachments, res.Blamed = rec.failedStep, rec.attachments, check.Blame(err)
 		res.Finished = res.Status == StatusFailed && rec.failedStep == ""
 	}
 	return res
@@ -234,7 +242,7 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 	for _, s := range selected {
 		res, ok := r.byKey[s.Key()]
 		if !ok {
-			res = ScenarioResult{Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
+			res = ScenarioResult{ID: s.ID, Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
 				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)",
 				Steps: r.steps(s.Steps, nil)}
 		}

@@ -66,33 +66,45 @@ func loadLedger(path string) (*ledger.Ledger, *reportpkg.LedgerInfo, error) {
 
 // judge compares the results with the known-failure ledger: a listed failure becomes a
 // known failure with the ledger's reason. It returns the ledger's problems (listed
-// scenarios that passed or are gone), each a reason to fail the run.
-func (s *session) judge(results []ScenarioResult) []string {
+// scenarios that passed or are gone), each a reason to fail the run, and keeps its
+// deprecation notes in the ledger's info (writeReports prints them).
+func (s *setup) judge(results []ScenarioResult) []string {
 	if s.ledger == nil {
 		return nil
 	}
-	v := ledger.Compare(s.ledger, s.suite, results)
+	suite := make([]ledger.ID, 0, len(s.plan.Scenarios)) // every scenario, with its case id
+	for _, sc := range s.plan.Scenarios {
+		suite = append(suite, ledger.ID{Case: sc.ID, Feature: sc.Feature, Scenario: sc.Name})
+	}
+	v := ledger.Compare(s.ledger, suite, results)
+	s.ledgerInfo.Notes = v.Notes
 	for i := range results {
 		if results[i].Status != StatusFailed {
 			continue
 		}
-		if e, ok := s.ledger.Lookup(ledger.ID{Feature: results[i].Feature, Scenario: results[i].Name}); ok {
+		if e, ok := s.ledger.Lookup(ledger.ID{Case: results[i].ID, Feature: results[i].Feature, Scenario: results[i].Name}); ok {
 			results[i].Status, results[i].Reason = StatusKnownFailure, e.Reason
 		}
 	}
 	var problems []string
 	for _, p := range v.Problems() {
-		problems = append(problems, "known-failure ledger "+s.cfg.KnownFailures+": "+p)
+		problems = append(problems, "known-failure ledger "+s.ledgerInfo.Path+": "+p)
 	}
 	return problems
 }
 
-// writeReports writes the runner's own reports (package report) into the output
-// folder, every file redacted, and adds them to res.Reports. It first removes the
-// reports of the other kinds from the folder: an earlier run's would look current.
-func (s *session) writeReports(res *Result, start time.Time, red *redactor, stderr io.Writer) {
-	if strings.TrimSpace(s.cfg.OutDir) != "" {
-		removed, err := reportpkg.Prune(s.cfg.OutDir, s.own)
+// writeReports prints the ledger's deprecation notes to stderr, then writes the runner's
+// own reports (package report) into the output folder, every file redacted, and adds
+// them to res.Reports. It first removes the reports of the other kinds from the folder:
+// an earlier run's would look current.
+func (s *setup) writeReports(res *Result, start time.Time, red *redactor, stderr io.Writer) {
+	if s.ledgerInfo != nil {
+		for _, n := range s.ledgerInfo.Notes {
+			fmt.Fprintf(stderr, "conformance: known-failure ledger %s: %s\n", s.ledgerInfo.Path, n)
+		}
+	}
+	if strings.TrimSpace(s.outDir) != "" {
+		removed, err := reportpkg.Prune(s.outDir, s.own)
 		for _, p := range removed {
 			fmt.Fprintf(stderr, "conformance: removed %s: an earlier run's report that this run does not write\n", p)
 		}
@@ -115,9 +127,9 @@ func (s *session) writeReports(res *Result, start time.Time, red *redactor, stde
 	run.Scenarios = res.Scenarios
 	// The manifest lists every report, itself included.
 	for _, k := range s.own {
-		run.Manifest.Reports = append(run.Manifest.Reports, filepath.Join(s.cfg.OutDir, reportpkg.FileName(k)))
+		run.Manifest.Reports = append(run.Manifest.Reports, filepath.Join(s.outDir, reportpkg.FileName(k)))
 	}
-	paths, err := reportpkg.Write(s.cfg.OutDir, s.own, run, red.bytes)
+	paths, err := reportpkg.Write(s.outDir, s.own, run, red.bytes)
 	res.Reports = append(res.Reports, paths...)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance: writing the reports: %v\n", err)
@@ -126,16 +138,16 @@ func (s *session) writeReports(res *Result, start time.Time, red *redactor, stde
 }
 
 // manifest describes the run for the manifest and the reports.
-func (s *session) manifest(res Result, start time.Time) reportpkg.Manifest {
+func (s *setup) manifest(res Result, start time.Time) reportpkg.Manifest {
 	m := reportpkg.Manifest{
 		Harness:          reportpkg.BuildHarness(),
 		Contract:         reportpkg.SHA256(listjobs.Contract),
 		Endpoint:         res.Endpoint,
-		EmbeddedEmulator: s.cfg.Endpoint == "",
+		EmbeddedEmulator: s.endpoint == "",
 		Driver:           res.Driver,
 		SDK:              res.SDK,
-		Region:           s.cfg.Region,
-		Tags:             s.cfg.Tags,
+		Region:           s.region,
+		Tags:             s.tags,
 		Seed:             res.Seed,
 		Start:            start,
 		Duration:         res.Duration,

@@ -19,6 +19,7 @@ import (
 	"github.com/ciam-harness/listjobs/features"
 	reportpkg "github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/vocab"
 )
 
 // checkEveryReport checks that a run with the default --reports wrote every report into
@@ -348,7 +349,7 @@ func TestExitCodeKnownFailures(t *testing.T) {
 // skipped, with its keyword.
 func TestRunJUnitOfAPassingRun(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Tags = "@S1," + steps.TagSDKRetry
+	cfg.Tags = "@S1," + vocab.TagSDKRetry
 	cfg.Format = "progress"
 	cfg.Reports = "junit,cucumber"
 	cfg.OutDir = t.TempDir()

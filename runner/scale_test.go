@@ -96,9 +96,9 @@ func TestScaleScenariosRunOnlyWhenAsked(t *testing.T) {
 func TestPrepareLeavesScaleOut(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.OutDir = t.TempDir()
-	s, err := prepare(cfg)
+	s, err := newSetup(cfg)
 	require.NoError(t, err)
-	assert.Empty(t, s.cfg.Tags, "the user's filter is kept as given, for messages and reports")
+	assert.Empty(t, s.tags, "the user's filter is kept as given, for messages and reports")
 	assert.NotEmpty(t, s.selected)
 	for _, sc := range s.selected {
 		assert.NotContains(t, sc.Tags, ScaleTag, sc.Name)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ciam-harness/listjobs/result"
-	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -192,50 +191,26 @@ func oneLine(s string) string {
 	return s
 }
 
-// skipsByReason counts the skipped scenarios by the kind of their reason, in the order
+// skipsByReason counts the skipped scenarios by the kind of their skip, in the order
 // first seen: "skipped by reason: 41 need the wire driver, 2 need the SDK's own retry".
 func skipsByReason(scenarios []ScenarioResult) string {
-	counts := map[string]int{}
-	var kinds []string
+	counts := map[result.SkipKind]int{}
+	var kinds []result.SkipKind
 	for _, s := range scenarios {
 		if s.Status != StatusSkipped {
 			continue
 		}
-		k := skipKind(s.Reason)
-		if counts[k] == 0 {
-			kinds = append(kinds, k)
+		if counts[s.Skip] == 0 {
+			kinds = append(kinds, s.Skip)
 		}
-		counts[k]++
+		counts[s.Skip]++
 	}
 	if len(kinds) == 0 {
 		return ""
 	}
 	parts := make([]string, len(kinds))
 	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
+		parts[i] = fmt.Sprintf("%d %s", counts[k], k.Summary())
 	}
 	return "skipped by reason: " + strings.Join(parts, ", ")
-}
-
-// skipKind names the kind of a skip reason.
-func skipKind(reason string) string {
-	switch {
-	case strings.HasPrefix(reason, steps.TagWire+":"):
-		return "need the wire driver (--driver wire runs them)"
-	case strings.HasPrefix(reason, steps.TagSDKRetry+":"):
-		return "test the official Go SDK's own retry (--driver sdk runs them)"
-	case strings.HasPrefix(reason, vocab.TagFixture+":"):
-		return "need the target's fixture (--fixture)"
-	case strings.HasPrefix(reason, "inconclusive:"):
-		return "were inconclusive on this machine"
-	case strings.Contains(reason, "--allow-invalid-actions"):
-		return "send another action (--profile emulator or --allow-invalid-actions runs them)"
-	case strings.HasPrefix(reason, "the ") && strings.Contains(reason, " cannot run the step "):
-		return "ask the driver's SDK for what it cannot do"
-	case strings.HasSuffix(reason, steps.NullNotSent):
-		return "had their null parameter dropped by the driver's SDK (P10 not checked on the endpoint)"
-	case reason == "":
-		return "skipped by a step"
-	}
-	return "for another reason (see above)"
 }

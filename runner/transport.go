@@ -226,15 +226,6 @@ func actionsOf(r *http.Request) ([]string, error) {
 	return out, nil
 }
 
-// invalidActionReason says why a scenario that sends another action is skipped.
-func invalidActionReason(action string) string {
-	what := fmt.Sprintf("sends the action %q", action)
-	if action == "" {
-		what = "sends a request without an action"
-	}
-	return what + " on purpose: against an endpoint other than the embedded emulator the harness sends only " + listJobs + " (--allow-invalid-actions runs it)"
-}
-
 // probe makes one unsigned ListJobs POST / so an endpoint that cannot be reached (no
 // server, a name that does not resolve, a certificate that does not verify) is a clear
 // exit 2 instead of every scenario failing. An endpoint that accepted the connection is

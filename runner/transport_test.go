@@ -111,16 +111,8 @@ func actionSteps(t *testing.T) func(steps.Target) (func(*godog.ScenarioContext),
 		return func(sc *godog.ScenarioContext) {
 			init(sc)
 			send := func(ctx context.Context, action string) error {
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, tg.BaseURL+"/", strings.NewReader("{}"))
-				if err != nil {
-					return err
-				}
-				req.Header.Set("X-TC-Action", action)
-				resp, err := tg.Client.Do(req)
-				if err != nil {
-					return err
-				}
-				return resp.Body.Close()
+				_, err := sendAction(ctx, tg, action)
+				return err
 			}
 			// The real sentences, so that the catalogue's traits say what they send.
 			var action string

@@ -3,7 +3,7 @@
 // on each (cmd/sdk-mutation, make sdk-mutation).
 //
 // A broken SDK is one deliberate change to a copy of an official SDK, made at run time:
-// the Go SDK's module (steps.SDKModule, the version of go.mod, from the module cache),
+// the Go SDK's module (driver.SDKModule, the version of go.mod, from the module cache),
 // swapped in for --driver sdk with a replace directive, and the Node.js SDK's package
 // (drivers/node/node_modules/tencentcloud-sdk-nodejs), run through a copy of the Node
 // adapter. The change is a few search/replace edits of named files, written here as
@@ -13,7 +13,11 @@
 // the unpatched copy of each SDK is the control, which must pass.
 package sdkmutants
 
-import "github.com/ciam-harness/listjobs/steps"
+import (
+	"slices"
+
+	"github.com/ciam-harness/listjobs/driver"
+)
 
 // Edit is one search/replace of an SDK file: Search must occur exactly once in File (a
 // slash-separated path from the SDK's root: the Go module's, the npm package's).
@@ -26,9 +30,9 @@ type Edit struct {
 // Broken is one broken (or equivalent) SDK of the catalogue.
 type Broken struct {
 	Name string `json:"name"`
-	// Driver is the driver the SDK is gated through: steps.DriverSDK (the Go SDK) or
-	// steps.DriverNode (the Node.js SDK).
-	Driver steps.Driver `json:"driver"`
+	// Driver is the --driver the SDK is gated through: driver.NameSDK (the Go SDK) or
+	// NodeDriver (the Node.js SDK's adapter).
+	Driver string `json:"driver"`
 	// Rows are the contract rows whose checks must fail on it: it is killed when a
 	// failure is blamed on one of them. None for an equivalent SDK and the control. A
 	// client that sends another action or version is caught by the ordinary listings
@@ -42,12 +46,19 @@ type Broken struct {
 	Edits []Edit `json:"edits,omitempty"`
 }
 
+// NodeDriver is the --driver of the Node.js SDK's adapter; NodeAdapter its script, from
+// the repository's root.
+const (
+	NodeDriver  = "node"
+	NodeAdapter = "drivers/node/adapter.js"
+)
+
 // Control tells whether b is the unpatched copy of its SDK.
 func (b Broken) Control() bool { return len(b.Edits) == 0 }
 
 // Catalogue returns the broken SDKs, the controls first. Every entry is built fresh.
 func Catalogue() []Broken {
-	return append(append(goCatalogue(), nodeCatalogue()...), javaCatalogue()...)
+	return slices.Concat(goCatalogue(), nodeCatalogue(), pythonCatalogue(), tccliCatalogue(), javaCatalogue())
 }
 
 // The Go SDK's files the edits touch (github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common).
@@ -60,7 +71,7 @@ const (
 )
 
 func goCatalogue() []Broken {
-	sdk := steps.DriverSDK
+	sdk := driver.NameSDK
 	return []Broken{
 		{Name: "go-unpatched", Driver: sdk, Break: "none: the copy of the module as go.mod pins it, swapped in by the same replace"},
 		{Name: "go-payload-hash-empty", Driver: sdk, Rows: []string{"A1"},
@@ -101,7 +112,7 @@ func goCatalogue() []Broken {
 			Break: "RateLimitExceededMaxRetries is ignored: RequestLimitExceeded is never retried",
 			Edits: []Edit{{goRateLimit, "err.Code == codeLimitExceeded && idx < maxRetries {", "err.Code == codeLimitExceeded && idx < 0 {"}}},
 		// The SDK's back-off sleeps deaf to the run's cancellation; the sdk driver gives
-		// up on a call that outlives its budget (steps.sdkBudget), so this one fails its
+		// up on a call that outlives its budget (driver.sdkBudget), so this one fails its
 		// scenarios instead of hanging the run.
 		{Name: "go-ratelimit-retry-never-stops", Driver: sdk, Rows: []string{"R1"},
 			Break: "RequestLimitExceeded is retried whatever RateLimitExceededMaxRetries says, with no end",
@@ -140,7 +151,7 @@ const (
 const nodeReturn = "                    return data.Response;\n"
 
 func nodeCatalogue() []Broken {
-	node := steps.DriverNode
+	node := NodeDriver
 	return []Broken{
 		{Name: "node-unpatched", Driver: node, Break: "none: a copy of the installed package, through a copy of the adapter"},
 		{Name: "node-payload-hash-empty", Driver: node, Rows: []string{"A1"},

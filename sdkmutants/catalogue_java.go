@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/driver"
 )
 
 // The Java SDK's broken copies (tencentcloud-sdk-java, the version drivers/java/pom.xml
@@ -26,9 +26,9 @@ import (
 // the adapter's hello says capabilities.retry false), so the @sdk-retry scenarios are
 // skipped through it and nothing could catch such a copy.
 
-// DriverJava is the driver of the Java SDK's broken copies: the java adapter, through a
-// copy of its launcher.
-const DriverJava steps.Driver = "java"
+// DriverJava names the Java SDK's broken copies (--driver java: drivers/java/run); each
+// runs through a copy of that launcher.
+const DriverJava = "java"
 
 // The Java SDK's files the edits touch, from the sources jar's root. AbstractClient,
 // AbstractModel and JsonResponseErrModel have CRLF line ends: a search over several
@@ -238,6 +238,6 @@ func (s Sources) prepareJava(ctx context.Context, b Broken, tmp string, harness 
 	if err := os.WriteFile(run, []byte(script), 0o755); err != nil {
 		return p, err
 	}
-	p.argv = []string{*harness, "--driver", steps.DriverExecPrefix + shellQuote(run), "--known-failures", js.ledger}
+	p.argv = []string{*harness, "--driver", driver.ExecPrefix + shellQuote(run), "--known-failures", js.ledger}
 	return p, nil
 }

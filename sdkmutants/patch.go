@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/driver"
 )
 
 // Apply makes the edits in the SDK tree at root, in order. An edit whose search text is
@@ -82,7 +82,7 @@ func copyTree(src, dst string, parts ...string) error {
 // gated with.
 type Sources struct {
 	Repo string // the harness's module root (its go.mod)
-	// GoSDK is the Go SDK's module folder in the module cache (steps.SDKModule at the
+	// GoSDK is the Go SDK's module folder in the module cache (driver.SDKModule at the
 	// version of go.mod), GoVersion that version.
 	GoSDK, GoVersion string
 	// NodeSDK is drivers/node/node_modules/tencentcloud-sdk-nodejs, NodeVersion the
@@ -110,11 +110,11 @@ func FindSources(needNode bool) (Sources, error) {
 	}
 	s.Repo = main.Dir
 	var sdk struct{ Version, Dir string }
-	if err := goJSON(s.Repo, &sdk, "mod", "download", "-json", steps.SDKModule); err != nil {
+	if err := goJSON(s.Repo, &sdk, "mod", "download", "-json", driver.SDKModule); err != nil {
 		return s, err
 	}
 	if sdk.Dir == "" {
-		return s, fmt.Errorf("go mod download %s gave no folder: the Go SDK is not in the module cache", steps.SDKModule)
+		return s, fmt.Errorf("go mod download %s gave no folder: the Go SDK is not in the module cache", driver.SDKModule)
 	}
 	s.GoSDK, s.GoVersion = sdk.Dir, sdk.Version
 	if !needNode {
@@ -125,7 +125,7 @@ func FindSources(needNode bool) (Sources, error) {
 		return s, fmt.Errorf("the Node.js broken SDKs need Node.js: node is not on PATH (or run --only go-...)")
 	}
 	s.Node = node
-	s.NodeAdapter = filepath.Join(s.Repo, filepath.FromSlash(steps.NodeAdapter))
+	s.NodeAdapter = filepath.Join(s.Repo, filepath.FromSlash(NodeAdapter))
 	s.NodeSDK = filepath.Join(filepath.Dir(s.NodeAdapter), "node_modules", "tencentcloud-sdk-nodejs")
 	var pkg struct{ Version string }
 	b, err := os.ReadFile(filepath.Join(s.NodeSDK, "package.json"))
@@ -161,14 +161,21 @@ func goJSON(dir string, v any, args ...string) error {
 func (s Sources) copySDK(b Broken, dir string) error {
 	var err error
 	switch b.Driver {
-	case steps.DriverSDK:
+	case driver.NameSDK:
 		err = copyTree(s.GoSDK, dir)
-	case steps.DriverNode:
+	case NodeDriver:
 		err = copyTree(s.NodeSDK, dir, nodeParts()...)
+	case DriverPython:
+		var py pythonSource
+		if py, err = findPython(s.Repo); err == nil {
+			err = copyTree(py.site, dir, "tencentcloud")
+		}
+	case DriverTccli:
+		err = s.copyTccli(dir)
 	case DriverJava: // catalogue_java.go
 		err = s.copyJava(b, dir)
 	default:
-		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, steps.DriverSDK, steps.DriverNode)
+		return fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 	}
 	if err != nil {
 		return fmt.Errorf("broken SDK %s: copying the SDK: %v", b.Name, err)

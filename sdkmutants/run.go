@@ -17,12 +17,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ciam-harness/listjobs/driver"
+
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutation"
 	"github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/runner"
-	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -142,7 +143,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		}
 	}
 	if opts.Sources.GoVersion != "" {
-		rep.GoSDK = steps.SDKModule + " " + opts.Sources.GoVersion
+		rep.GoSDK = driver.SDKModule + " " + opts.Sources.GoVersion
 	}
 	if opts.Sources.NodeVersion != "" {
 		rep.NodeSDK = "tencentcloud-sdk-nodejs " + opts.Sources.NodeVersion
@@ -204,13 +205,14 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 		}
 	}
 	var harness, nodeTmp string
+	var py *pythonSource
 	for _, b := range opts.Broken {
 		if err := ctx.Err(); err != nil {
 			return nil, cleanup, err
 		}
 		p := prepared{Broken: b}
 		switch b.Driver {
-		case steps.DriverSDK:
+		case driver.NameSDK:
 			dir := filepath.Join(tmp, "go", b.Name)
 			if err := s.copySDK(b, filepath.Join(dir, "sdk")); err != nil {
 				return nil, cleanup, err
@@ -219,7 +221,7 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 			if err != nil {
 				return nil, cleanup, err
 			}
-			mod = fmt.Appendf(mod, "\nreplace %s => %s\n", steps.SDKModule, filepath.Join(dir, "sdk"))
+			mod = fmt.Appendf(mod, "\nreplace %s => %s\n", driver.SDKModule, filepath.Join(dir, "sdk"))
 			if err := os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644); err != nil {
 				return nil, cleanup, err
 			}
@@ -231,8 +233,8 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 			if err := goBuild(ctx, s.Repo, bin, "-modfile", filepath.Join(dir, "go.mod")); err != nil {
 				return nil, cleanup, fmt.Errorf("broken SDK %s does not build (the SDK moved?): %v", b.Name, err)
 			}
-			p.argv = []string{bin, "--driver", string(steps.DriverSDK)}
-		case steps.DriverNode:
+			p.argv = []string{bin, "--driver", string(driver.NameSDK)}
+		case NodeDriver:
 			if nodeTmp == "" {
 				if nodeTmp, err = os.MkdirTemp(filepath.Dir(s.NodeAdapter), ".broken-"); err != nil {
 					return nil, cleanup, err
@@ -256,13 +258,37 @@ func (opts Options) prepare(ctx context.Context, tmp string) (ready []prepared, 
 				return nil, cleanup, err
 			}
 			script := filepath.Join(dir, filepath.Base(s.NodeAdapter))
-			p.argv = []string{harness, "--driver", steps.DriverExecPrefix + shellQuote(s.Node) + " " + shellQuote(script)}
+			p.argv = []string{harness, "--driver", driver.ExecPrefix + shellQuote(s.Node) + " " + shellQuote(script)}
+		case DriverPython: // python.go
+			if py == nil {
+				found, err := findPython(s.Repo)
+				if err != nil {
+					return nil, cleanup, err
+				}
+				py = &found
+			}
+			if harness == "" {
+				harness = filepath.Join(tmp, "conformance")
+				progress("building the harness")
+				if err := goBuild(ctx, s.Repo, harness); err != nil {
+					return nil, cleanup, fmt.Errorf("the harness does not build: %v", err)
+				}
+			}
+			args, err := py.prepare(b, filepath.Join(tmp, "python", b.Name))
+			if err != nil {
+				return nil, cleanup, err
+			}
+			p.argv = append([]string{harness}, args...)
+		case DriverTccli:
+			if p, err = s.prepareTccli(ctx, b, tmp, &harness); err != nil {
+				return nil, cleanup, err
+			}
 		case DriverJava: // catalogue_java.go
 			if p, err = s.prepareJava(ctx, b, tmp, &harness); err != nil {
 				return nil, cleanup, err
 			}
 		default:
-			return nil, cleanup, fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, steps.DriverSDK, steps.DriverNode)
+			return nil, cleanup, fmt.Errorf("broken SDK %s: driver %q: want %s or %s", b.Name, b.Driver, driver.NameSDK, NodeDriver)
 		}
 		ready = append(ready, p)
 	}
@@ -297,7 +323,7 @@ func nodeCheck(node, root string, edits []Edit) error {
 	return nil
 }
 
-// shellQuote quotes s for steps.SplitCommand.
+// shellQuote quotes s for driver.SplitCommand.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // runSuite runs the suite through p against endpoint: the embedded emulator, or a
@@ -411,7 +437,7 @@ func Judge(b Broken, runs []SuiteRun) Result {
 			if !rec.Status.Failing() || rec.Failure == nil {
 				continue
 			}
-			sc := mutation.Scenario{Feature: rec.Feature, Line: rec.Line, Name: rec.Name + " [" + r.Endpoint + "]",
+			sc := mutation.Scenario{ID: rec.ID, Feature: rec.Feature, Line: rec.Line, Name: rec.Name + " [" + r.Endpoint + "]",
 				Rows: rec.Failure.Rows, Error: firstLine(rec.Failure.Error)}
 			res.Failed = append(res.Failed, sc)
 			if slices.ContainsFunc(rec.Failure.Rows, func(row string) bool { return slices.Contains(b.Rows, row) }) {

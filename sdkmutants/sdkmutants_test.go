@@ -11,23 +11,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/driver"
+
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/mutation"
 	"github.com/ciam-harness/listjobs/report"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 // TestCatalogueIsWellFormed: unique names, one control per SDK, every breaking SDK names
 // contract rows, no equivalent one does, and every edit changes something.
 func TestCatalogueIsWellFormed(t *testing.T) {
 	seen := map[string]bool{}
-	controls := map[steps.Driver]int{}
+	controls := map[string]int{}
 	for _, b := range Catalogue() {
 		if seen[b.Name] {
 			t.Errorf("%s: the name is given twice", b.Name)
 		}
 		seen[b.Name] = true
-		if b.Driver != steps.DriverSDK && b.Driver != steps.DriverNode && b.Driver != DriverJava {
+		if b.Driver != driver.NameSDK && b.Driver != NodeDriver && b.Driver != DriverPython && b.Driver != DriverTccli && b.Driver != DriverJava {
 			t.Errorf("%s: driver %q", b.Name, b.Driver)
 		}
 		if b.Break == "" {
@@ -55,7 +56,7 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 			}
 		}
 	}
-	for _, d := range []steps.Driver{steps.DriverSDK, steps.DriverNode, DriverJava} {
+	for _, d := range []string{driver.NameSDK, NodeDriver, DriverPython, DriverTccli, DriverJava} {
 		if controls[d] != 1 {
 			t.Errorf("driver %s: %d controls, want 1", d, controls[d])
 		}
@@ -80,11 +81,17 @@ func TestEveryEditApplies(t *testing.T) {
 			if b.Driver == DriverJava {
 				t.Skip("TestJavaEditsCompile applies it")
 			}
-			if b.Driver == steps.DriverNode && nodeErr != nil {
+			if b.Driver == DriverTccli {
+				t.Skip("TestTccliEditsApply applies it")
+			}
+			if b.Driver == NodeDriver && nodeErr != nil {
 				if os.Getenv("CI") != "" {
 					t.Fatalf("CI: the Node SDK is not installed (npm ci in drivers/node): %v", nodeErr)
 				}
 				t.Skipf("the Node SDK is not installed (npm ci in drivers/node)")
+			}
+			if b.Driver == DriverPython {
+				needPython(t, src.Repo) // python_test.go
 			}
 			dir := t.TempDir()
 			if err := src.copySDK(b, dir); err != nil {
@@ -97,7 +104,7 @@ func TestEveryEditApplies(t *testing.T) {
 					if _, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution); err != nil {
 						t.Errorf("%s does not parse after the edits: %v", e.File, err)
 					}
-				case node != "":
+				case b.Driver == NodeDriver && node != "":
 					if out, err := exec.Command(node, "--check", path).CombinedOutput(); err != nil {
 						t.Errorf("%s does not parse after the edits: %s", e.File, out)
 					}
@@ -143,15 +150,15 @@ func passing(endpoint string) SuiteRun {
 func failing(endpoint string, rows ...string) SuiteRun {
 	r := passing(endpoint)
 	r.ExitCode = 1
-	r.records = append(r.records, report.Record{Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: report.Failed,
+	r.records = append(r.records, report.Record{ID: "S1-t", Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: report.Failed,
 		Failure: &report.Failure{Rows: rows, Error: rows[0] + ": wrong\nmore"}})
 	return r
 }
 
 func TestJudge(t *testing.T) {
-	breaking := Broken{Name: "b", Driver: steps.DriverSDK, Rows: []string{"A1", "S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}}
-	equivalent := Broken{Name: "e", Driver: steps.DriverSDK, Break: "x", Equivalent: "allowed", Edits: []Edit{{"f", "a", "b"}}}
-	control := Broken{Name: "c", Driver: steps.DriverSDK, Break: "none"}
+	breaking := Broken{Name: "b", Driver: driver.NameSDK, Rows: []string{"A1", "S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}}
+	equivalent := Broken{Name: "e", Driver: driver.NameSDK, Break: "x", Equivalent: "allowed", Edits: []Edit{{"f", "a", "b"}}}
+	control := Broken{Name: "c", Driver: driver.NameSDK, Break: "none"}
 	for _, c := range []struct {
 		name string
 		b    Broken
@@ -180,8 +187,8 @@ func TestJudge(t *testing.T) {
 	if !slices.Equal(res.FailedRows, []string{"T6", "A1", "S5"}) || len(res.Killers) != 2 || len(res.Failed) != 2 {
 		t.Errorf("rows %v, killers %v, failed %v", res.FailedRows, res.Killers, res.Failed)
 	}
-	if res.Killers[1].Name != "t [null-empty]" || res.Killers[0].Error != "T6: wrong" {
-		t.Errorf("a killer is %+v, %+v: want its endpoint in the name and the first line of its error", res.Killers[0], res.Killers[1])
+	if res.Killers[1].Name != "t [null-empty]" || res.Killers[0].Error != "T6: wrong" || res.Killers[0].ID != "S1-t" {
+		t.Errorf("a killer is %+v, %+v: want its case id, its endpoint in the name and the first line of its error", res.Killers[0], res.Killers[1])
 	}
 	if got := res.seen(); got != "A1 S5 + 1 other rows (2 scenarios failed)" {
 		t.Errorf("seen: %q", got)
@@ -195,8 +202,8 @@ func TestJudge(t *testing.T) {
 // when every verdict is the wanted one.
 func TestRunJudgesEveryEndpoint(t *testing.T) {
 	cat := []Broken{
-		{Name: "control", Driver: steps.DriverSDK, Break: "none"},
-		{Name: "null-breaker", Driver: steps.DriverSDK, Rows: []string{"S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}},
+		{Name: "control", Driver: driver.NameSDK, Break: "none"},
+		{Name: "null-breaker", Driver: driver.NameSDK, Rows: []string{"S5"}, Break: "x", Edits: []Edit{{"f", "a", "b"}}},
 	}
 	for _, c := range []struct {
 		name     string
@@ -245,7 +252,7 @@ func TestRunRefusesAMovedSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	moved := Broken{Name: "go-moved", Driver: steps.DriverSDK, Rows: []string{"A1"}, Break: "x",
+	moved := Broken{Name: "go-moved", Driver: driver.NameSDK, Rows: []string{"A1"}, Break: "x",
 		Edits: []Edit{{File: goClient, Search: "a text no SDK holds", Replace: "x"}}}
 	_, err = Run(context.Background(), Options{Sources: src, Broken: []Broken{moved}, Parallel: 1, OutDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "go-moved") || !strings.Contains(err.Error(), "client.go: the text to replace is found 0 times") {

@@ -272,6 +272,32 @@ func CanonicalQuery(r *http.Request) string {
 // key) and Authorization. Headers to be signed must be set before; the query is
 // CanonicalQuery(r): a GET is signed over r.URL.RawQuery as it stands, a POST over "".
 func Sign(r *http.Request, body []byte, cred Credential, service string, timestamp int64, signedHeaders []string) {
+	SignWith(r, body, cred, Options{Service: service, Timestamp: timestamp, SignedHeaders: signedHeaders})
+}
+
+// Options say what a request is signed over. The zero value of a part is the request's
+// own: a probe that signs one part over another value (a conformance check that the
+// endpoint compares that part) sets just that part, and the signature is right for what
+// it was made over, so only that part is wrong.
+type Options struct {
+	// Service is the credential scope's service.
+	Service string
+	// Timestamp is X-TC-Timestamp and the StringToSign's RequestTimestamp.
+	Timestamp int64
+	// Date is the credential scope's date; "" is Date(Timestamp).
+	Date string
+	// SignedHeaders are the headers signed, in any case and order; nil is
+	// DefaultSignedHeaders.
+	SignedHeaders []string
+	// Over holds parts of the canonical request signed over another value than the
+	// request's own, by the names of §1.1: "HTTPRequestMethod" (r.Method otherwise) and
+	// "CanonicalURI" (CanonicalURI otherwise), the empty string included.
+	Over map[string]string
+}
+
+// SignWith signs r as Sign does, over the parts opts gives.
+func SignWith(r *http.Request, body []byte, cred Credential, opts Options) {
+	signedHeaders := opts.SignedHeaders
 	if signedHeaders == nil {
 		signedHeaders = DefaultSignedHeaders
 	}
@@ -280,16 +306,26 @@ func Sign(r *http.Request, body []byte, cred Credential, service string, timesta
 		names[i] = strings.ToLower(n)
 	}
 	sort.Strings(names)
-	r.Header.Set("X-TC-Timestamp", fmt.Sprint(timestamp))
+	r.Header.Set("X-TC-Timestamp", fmt.Sprint(opts.Timestamp))
 	if cred.Token != "" {
 		r.Header.Set("X-TC-Token", cred.Token)
 	}
 	lookup := RequestHeader(r)
-	date := Date(timestamp)
-	canonical := CanonicalRequest(r.Method, CanonicalQuery(r), lookup, names, PayloadHash(lookup, body))
-	sig := Signature(cred.SecretKey, date, service, StringToSign(timestamp, CredentialScope(date, service), canonical))
+	date := opts.Date
+	if date == "" {
+		date = Date(opts.Timestamp)
+	}
+	method, uri := r.Method, CanonicalURI
+	if v, ok := opts.Over["HTTPRequestMethod"]; ok {
+		method = v
+	}
+	if v, ok := opts.Over["CanonicalURI"]; ok {
+		uri = v
+	}
+	canonical := CanonicalRequestAt(method, uri, CanonicalQuery(r), lookup, names, PayloadHash(lookup, body))
+	sig := Signature(cred.SecretKey, date, opts.Service, StringToSign(opts.Timestamp, CredentialScope(date, opts.Service), canonical))
 	r.Header.Set("Authorization", Authorization{
-		SecretID: cred.SecretID, Date: date, Service: service, SignedHeaders: names, Signature: sig,
+		SecretID: cred.SecretID, Date: date, Service: opts.Service, SignedHeaders: names, Signature: sig,
 	}.String())
 }
 

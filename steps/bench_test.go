@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // benchStoreRole is the role of the generated user store the response benchmarks list.
@@ -120,12 +122,16 @@ func BenchmarkValidateAndCheck(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
 			fx, body := benchResponse(b, n)
+			d, err := driver.NewWire(driver.Env{Target: wire.Target{BaseURL: "http://127.0.0.1:9", Region: DefaultRegion}, Client: &http.Client{Transport: cannedTransport{body}}})
+			if err != nil {
+				b.Fatal(err)
+			}
 			s, err := NewSuite(Target{
 				BaseURL:     "http://127.0.0.1:9",
 				UserStoreID: fx.UserStores[0].ID,
 				Credential:  signing.Credential{SecretID: "AKIDbench", SecretKey: "bench-key"},
 				Fixture:     fx,
-				Client:      &http.Client{Transport: cannedTransport{body}},
+				Driver:      d,
 			})
 			if err != nil {
 				b.Fatal(err)
@@ -136,16 +142,16 @@ func BenchmarkValidateAndCheck(b *testing.B) {
 			// for field against the fixture) and "ids" (the id-set comparison, S1).
 			steps := []struct {
 				group string
-				run   func(st *scenario) error
+				run   func(w *world) error
 			}{
-				{"schemas", (*scenario).isSuccess},
-				{"ids", (*scenario).idsAreKnown},
-				{"gjson", (*scenario).everyJobJ1}, {"gjson", (*scenario).everyJobJ2},
-				{"gjson", (*scenario).everyJobJ3}, {"gjson", (*scenario).everyJobJ4},
-				{"gjson", (*scenario).everyJobJ5}, {"gjson", (*scenario).everyJobJ6},
-				{"gjson", (*scenario).everyJobJ7}, {"gjson", (*scenario).everyJobJ8},
-				{"schemas", (*scenario).everyJobSchema},
-				{"fields", func(st *scenario) error { return st.fieldForField(benchStoreRole) }},
+				{"schemas", func(w *world) error { return w.rs.isSuccess() }},
+				{"ids", func(w *world) error { return w.rs.idsAreKnown() }},
+				{"gjson", func(w *world) error { return w.jb.everyJobJ1() }}, {"gjson", func(w *world) error { return w.jb.everyJobJ2() }},
+				{"gjson", func(w *world) error { return w.jb.everyJobJ3() }}, {"gjson", func(w *world) error { return w.jb.everyJobJ4() }},
+				{"gjson", func(w *world) error { return w.jb.everyJobJ5() }}, {"gjson", func(w *world) error { return w.jb.everyJobJ6() }},
+				{"gjson", func(w *world) error { return w.jb.everyJobJ7() }}, {"gjson", func(w *world) error { return w.jb.everyJobJ8() }},
+				{"schemas", func(w *world) error { return w.jb.everyJobSchema() }},
+				{"fields", func(w *world) error { return w.jb.fieldForField(benchStoreRole) }},
 			}
 			spent := map[string]time.Duration{}
 			var peak, allocated uint64
@@ -161,15 +167,16 @@ func BenchmarkValidateAndCheck(b *testing.B) {
 				b.StartTimer()
 
 				start := time.Now()
-				st := &scenario{suite: s, tags: map[string]bool{"@fixture": true}, rows: []string{"S1"}, remembered: map[string][]string{}}
-				if err := st.requestForFixtureStore(benchStoreRole); err != nil {
+				st := newWorld(s)
+				st.sc.tags, st.sc.rows = map[string]bool{"@fixture": true}, []string{"S1"}
+				if err := st.rq.requestForFixtureStore(benchStoreRole); err != nil {
 					b.Fatal(err)
 				}
-				r, body, err := st.build(b.Context(), st.req, time.Now())
+				shot, err := d.Prepare(b.Context(), st.rq.spec, time.Now())
 				if err != nil {
 					b.Fatal(err)
 				}
-				st.last = s.do(r, body)
+				st.sc.last = shot()
 				spent["read"] += time.Since(start)
 				for _, step := range steps {
 					t0 := time.Now()

@@ -2,8 +2,6 @@ package steps
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"slices"
 	"testing"
 
@@ -104,20 +102,6 @@ func TestAnalyze(t *testing.T) {
 	}
 	tr = cat.Analyze(nil, []plan.StepText{{Text: "the body is exactly:", DocString: "Action=Other&Version=2022-03-31"}})
 	assert.Equal(t, "Other", tr.Action)
-}
-
-// Blame finds the rows of every check that failed, through joins and wrapping, and
-// nothing when no check names a row.
-func TestBlame(t *testing.T) {
-	err := fmt.Errorf("%w\n    response: HTTP 200 ...", errors.Join(
-		rowf("J2", "Response.JobSet[0].Status = \"DONE\""),
-		fmt.Errorf("Response.JobSet[1]: %w", rowf("T7/T8", "x")),
-		rowf("contract", "no row"),
-	))
-	assert.Equal(t, []string{"T7", "T8", "J2"}, Blame(err))
-	assert.Nil(t, Blame(errors.New("harness error: no request")))
-	assert.Nil(t, Blame(nil))
-	assert.Equal(t, "J2: bad", rowf("J2", "bad").Error())
 }
 
 // wireReason says why the sdk driver cannot run the step of text, or "".

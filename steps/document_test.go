@@ -1,21 +1,17 @@
 package steps
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
-	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/tidwall/gjson"
 
-	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // eachIndex gives the results in index order, whether it runs one by one or in
@@ -63,35 +59,6 @@ func TestFieldsOfIsGet(t *testing.T) {
 			assert.Equal(t, want.Str, out[k].Str, "%s in %s", name, doc)
 		}
 	}
-}
-
-// readAll reads what io.ReadAll reads, whatever the announced size, and passes read
-// errors on.
-func TestReadAllIsIOReadAll(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 511, 512, 513, 4096, 100_000} {
-		data := make([]byte, n)
-		for i := range data {
-			data[i] = byte(rng.IntN(256))
-		}
-		for _, size := range []int64{-1, 0, int64(n), int64(n) / 2, int64(n) + 10, maxResponse + 1} {
-			for _, r := range []func() io.Reader{
-				func() io.Reader { return bytes.NewReader(data) },
-				func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) },
-				func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) },
-			} {
-				got, err := readAll(r(), size)
-				require.NoError(t, err)
-				assert.True(t, bytes.Equal(data, got), "n=%d size=%d: %d bytes read", n, size, len(got))
-			}
-		}
-	}
-	boom := errors.New("boom")
-	got, err := readAll(io.MultiReader(strings.NewReader("abc"), iotest.ErrReader(boom)), 10)
-	assert.ErrorIs(t, err, boom)
-	assert.Equal(t, "abc", string(got))
-	_, err = readAll(iotest.TimeoutReader(strings.NewReader("abcdef")), 6)
-	assert.ErrorIs(t, err, iotest.ErrTimeout)
 }
 
 // compareSets reports what a comparison by binary search reports, on random sets.
@@ -142,24 +109,6 @@ func TestCompareSetsOnRandomSets(t *testing.T) {
 	assert.Greater(t, differ, 400)
 }
 
-// A body is parsed once however many steps look at it; its lookups are root.Get's.
-func TestDocumentIsParsedOnce(t *testing.T) {
-	ex := &exchange{body: []byte(`{"Response":{"JobSet":[{"Id":"a"},{"Id":"b"}],"RequestId":"r"}}`)}
-	d := ex.doc()
-	assert.True(t, d.valid)
-	assert.Same(t, d, ex.doc())
-	assert.Equal(t, gjson.ParseBytes(ex.body).Get("Response.RequestId").Raw, ex.get("Response.RequestId").Raw)
-	assert.False(t, ex.get("Response.Error").Exists())
-	jobs := ex.jobSet()
-	require.Len(t, jobs, 2)
-	assert.Equal(t, "b", jobs[1].Get("Id").Str)
-	assert.Equal(t, &jobs[0], &ex.jobSet()[0], "the JobSet is split once")
-
-	bad := &exchange{body: []byte(`{"Response":`)}
-	_, err := bad.parse("T6")
-	assert.ErrorContains(t, err, "not valid JSON")
-}
-
 // The Job rules over a JobSet large enough to be checked in parallel report the same
 // violations, in job order, as they would one job at a time.
 func TestJobRulesOverALargeJobSet(t *testing.T) {
@@ -178,10 +127,11 @@ func TestJobRulesOverALargeJobSet(t *testing.T) {
 		fmt.Fprintf(&b, `{"Id":"job-%d","Status":"PENDING","Type":"IMPORT_USER","CreatedDate":%s,"Format":null,"Location":null}`, i, created)
 	}
 	b.WriteString(`],"RequestId":"r"}}`)
-	suite, err := NewSuite(Target{BaseURL: "http://127.0.0.1:9", UserStoreID: "us-x", Credential: signing.Credential{SecretID: "AKIDx", SecretKey: "k"}})
+	suite, err := NewSuite(testTarget(t, "http://127.0.0.1:9"))
 	require.NoError(t, err)
-	st := &scenario{suite: suite, last: &exchange{status: 200, body: []byte(b.String())}}
-	err = st.everyJobJ4()
+	st := newWorld(suite)
+	st.sc.last = &wire.Exchange{Status: 200, Body: []byte(b.String())}
+	err = st.jb.everyJobJ4()
 	require.Error(t, err)
 	text := err.Error()
 	var at []int
@@ -191,7 +141,7 @@ func TestJobRulesOverALargeJobSet(t *testing.T) {
 	slices.Sort(at)
 	assert.NotContains(t, at, -1, text)
 	assert.Less(t, strings.Index(text, "JobSet[5]."), strings.Index(text, fmt.Sprintf("JobSet[%d].", n-1)), "violations in job order")
-	for _, rule := range []func() error{st.everyJobJ1, st.everyJobJ2, st.everyJobJ3, st.everyJobJ5, st.everyJobJ6, st.everyJobJ7, st.everyJobJ8} {
+	for _, rule := range []func() error{st.jb.everyJobJ1, st.jb.everyJobJ2, st.jb.everyJobJ3, st.jb.everyJobJ5, st.jb.everyJobJ6, st.jb.everyJobJ7, st.jb.everyJobJ8} {
 		assert.NoError(t, rule())
 	}
 }

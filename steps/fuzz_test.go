@@ -16,9 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/check"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/vocab"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // The harness's response path under hostile input: FuzzResponseChecks feeds arbitrary
@@ -110,15 +112,17 @@ func newFuzzRig(t testing.TB) *fuzzRig {
 	fx.Credentials = append([]fixture.Credential{planted}, fx.Credentials...)
 	varied, ok := fx.UserStore("varied")
 	require.True(t, ok)
-	s, err := NewSuite(Target{BaseURL: "http://127.0.0.1:9", UserStoreID: varied.ID, Fixture: fx,
-		Credential: signing.Credential{SecretID: planted.SecretID, SecretKey: planted.SecretKey, Token: planted.Token}})
+	target := testTarget(t, "http://127.0.0.1:9")
+	target.UserStoreID, target.Fixture = varied.ID, fx
+	target.Credential = signing.Credential{SecretID: planted.SecretID, SecretKey: planted.SecretKey, Token: planted.Token}
+	s, err := NewSuite(target)
 	require.NoError(t, err)
 	return &fuzzRig{suite: s, fx: fx, known: sortedSet(varied.JobIDs())}
 }
 
 // exchangeOf is the synthetic exchange of one input: a request signed with the planted
 // key, and the fuzzed answer (headers are "Name: value" lines).
-func (rig *fuzzRig) exchangeOf(status int, headers string, body []byte) *exchange {
+func (rig *fuzzRig) exchangeOf(status int, headers string, body []byte) *wire.Exchange {
 	r, _ := http.NewRequest(http.MethodPost, "http://127.0.0.1:9/", bytes.NewReader([]byte(`{"UserStoreId":"us-x"}`)))
 	r.Header.Set("Content-Type", "application/json")
 	r.Header.Set("X-TC-Action", vocab.Action)
@@ -129,21 +133,21 @@ func (rig *fuzzRig) exchangeOf(status int, headers string, body []byte) *exchang
 			h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 		}
 	}
-	return &exchange{method: r.Method, url: r.URL.String(), reqHeader: r.Header, reqBody: []byte(`{"UserStoreId":"us-x"}`),
-		status: status, respHeader: h, body: body}
+	return &wire.Exchange{Method: r.Method, URL: r.URL.String(), ReqHeader: r.Header, ReqBody: []byte(`{"UserStoreId":"us-x"}`),
+		Status: status, RespHeader: h, Body: body}
 }
 
 // scenarioOf is a fresh @fixture scenario tagged S1 whose last exchange, pair and burst
 // all got the answer ex: state per input, as per scenario.
-func (rig *fuzzRig) scenarioOf(ex *exchange) *scenario {
-	twin := *ex
-	twin.parsed = nil
-	st := &scenario{suite: rig.suite, rows: []string{"S1"}, tags: map[string]bool{vocab.TagFixture: true},
-		cred: rig.suite.target.Credential, reader: rig.suite.target.Credential, known: rig.known,
-		remembered: map[string][]string{"b": rig.known[:2], "c": rig.known[2:]}}
-	st.last, st.pair = ex, []*exchange{ex, &twin}
-	st.burst = &burst{attempts: 1, outcomes: []outcome{
-		classify(shot{role: "rate-limit-one-owner"}, ex), classify(shot{role: "rate-limit-one-owner", bad: true}, &twin)}}
+func (rig *fuzzRig) scenarioOf(ex *wire.Exchange) *world {
+	twin := &wire.Exchange{Method: ex.Method, URL: ex.URL, Status: ex.Status, RespHeader: ex.RespHeader, Body: ex.Body, Sent: ex.Sent, Received: ex.Received}
+	st := newWorld(rig.suite)
+	st.sc.rows, st.sc.tags = []string{"S1"}, map[string]bool{vocab.TagFixture: true}
+	st.sc.cred, st.sc.reader, st.sc.known = rig.suite.target.Credential, rig.suite.target.Credential, rig.known
+	st.rs.remembered = map[string][]string{"b": rig.known[:2], "c": rig.known[2:]}
+	st.sc.last, st.rs.pair = ex, []*wire.Exchange{ex, twin}
+	st.bs.last = &burst{attempts: 1, outcomes: []outcome{
+		classify(shot{role: "rate-limit-one-owner"}, ex), classify(shot{role: "rate-limit-one-owner", bad: true}, twin)}}
 	return st
 }
 
@@ -152,8 +156,8 @@ var ctxType = reflect.TypeFor[context.Context]()
 // runSentence runs one step sentence of the catalogue on st, as godog would: the
 // submatches become its string and int arguments. A panic is returned as an error of
 // its own kind (panicked).
-func runSentence(st *scenario, text string) (panicked any, err error) {
-	step, m, ok := st.suite.steps.match(text)
+func runSentence(st *world, text string) (panicked any, err error) {
+	step, m, ok := st.sc.suite.steps.match(text)
 	if !ok {
 		return nil, fmt.Errorf("no step matches %q", text)
 	}
@@ -199,9 +203,9 @@ func (rig *fuzzRig) judge(status int, headers string, body []byte) error {
 		}
 	}
 	// What a failed step attaches, for the runner to redact further.
-	for _, text := range []string{ex.requestText(), ex.responseText(), st.burst.summary(), st.burst.describe()} {
+	for _, text := range []string{ex.RequestText(), ex.ResponseText(), st.bs.last.summary(), st.bs.last.describe()} {
 		if leaks(text, body) {
-			return fmt.Errorf("an attachment shows the planted secret: %s", shorten(text, 300))
+			return fmt.Errorf("an attachment shows the planted secret: %s", wire.Shorten(text, 300))
 		}
 	}
 	return nil
@@ -215,12 +219,12 @@ func verdictOK(text string, err error, body []byte) error {
 	}
 	msg := err.Error()
 	switch {
-	case len(Blame(err)) == 0 && !strings.HasPrefix(msg, "harness error: "):
-		return fmt.Errorf("%q failed naming no row and no harness error: %s", text, shorten(msg, 300))
+	case len(check.Blame(err)) == 0 && !strings.HasPrefix(msg, "harness error: "):
+		return fmt.Errorf("%q failed naming no row and no harness error: %s", text, wire.Shorten(msg, 300))
 	case leaks(msg, body):
-		return fmt.Errorf("%q shows the planted secret: %s", text, shorten(msg, 300))
+		return fmt.Errorf("%q shows the planted secret: %s", text, wire.Shorten(msg, 300))
 	case len(msg) > maxVerdict:
-		return fmt.Errorf("%q: a verdict of %d bytes (at most %d): %s", text, len(msg), maxVerdict, shorten(msg, 300))
+		return fmt.Errorf("%q: a verdict of %d bytes (at most %d): %s", text, len(msg), maxVerdict, wire.Shorten(msg, 300))
 	}
 	return nil
 }
@@ -303,12 +307,12 @@ func TestFuzzCoversEveryCheck(t *testing.T) {
 func TestResponseChecksCatch(t *testing.T) {
 	t.Parallel()
 	assert.NoError(t, verdictOK("x", nil, nil))
-	assert.NoError(t, verdictOK("x", rowf("S2", "bad"), nil))
+	assert.NoError(t, verdictOK("x", check.Rowf("S2", "bad"), nil))
 	assert.NoError(t, verdictOK("x", fmt.Errorf("harness error: no request was sent yet"), nil))
 	assert.Error(t, verdictOK("x", fmt.Errorf("something broke"), nil), "no row")
-	assert.Error(t, verdictOK("x", rowf("S2", "key %s", plantedSecretKey), nil), "the secret")
-	assert.NoError(t, verdictOK("x", rowf("S2", "key %s", plantedSecretKey), []byte(plantedSecretKey)), "the body's own")
-	assert.Error(t, verdictOK("x", rowf("S2", "%s", strings.Repeat("x", maxVerdict)), nil), "too long")
+	assert.Error(t, verdictOK("x", check.Rowf("S2", "key %s", plantedSecretKey), nil), "the secret")
+	assert.NoError(t, verdictOK("x", check.Rowf("S2", "key %s", plantedSecretKey), []byte(plantedSecretKey)), "the body's own")
+	assert.Error(t, verdictOK("x", check.Rowf("S2", "%s", strings.Repeat("x", maxVerdict)), nil), "too long")
 	rig := newFuzzRig(t)
 	for name, body := range responseSeeds(rig) {
 		assert.NoError(t, rig.judge(200, "Content-Type: application/json", body), name)
@@ -338,17 +342,14 @@ func TestHostileResponses(t *testing.T) {
 	for name, body := range t6 {
 		ex := rig.exchangeOf(200, "Content-Type: application/json", []byte(body))
 		st := rig.scenarioOf(ex)
-		err := st.isSuccess()
+		err := st.rs.isSuccess()
 		require.Error(t, err, name)
-		assert.Equal(t, []string{"T6"}, Blame(err), "%s: %v", name, shorten(err.Error(), 200))
+		assert.Equal(t, []string{"T6"}, check.Blame(err), "%s: %v", name, wire.Shorten(err.Error(), 200))
 		assert.Less(t, len(err.Error()), 1<<10, name)
-		d := ex.doc()
-		if name != "truncated" { // strictJSON stops at the end of the input; gjson's validation refuses it
-			assert.NotEmpty(t, d.strict, "%s: refused by strictJSON", name)
-		}
-		assert.False(t, d.valid, name)
-		assert.False(t, d.root.Exists(), "%s: gjson never parsed it", name)
-		assert.Empty(t, d.paths, "%s: no lookup was made", name)
+		root, why := ex.Root()
+		assert.NotEmpty(t, why, "%s: refused", name)
+		assert.False(t, root.Exists(), "%s: gjson never parsed it", name)
+		assert.Zero(t, ex.Lookups(), "%s: no lookup was made", name)
 	}
 	j4 := map[string]string{
 		"1e400":        `1e400`,
@@ -359,10 +360,10 @@ func TestHostileResponses(t *testing.T) {
 	for name, n := range j4 {
 		body := `{"Response":{"JobSet":[{"Id":"j","CreatedDate":` + n + `}],` + rid + `}}`
 		st := rig.scenarioOf(rig.exchangeOf(200, "Content-Type: application/json", []byte(body)))
-		require.NoError(t, st.isSuccess(), name)
-		err := st.everyJobJ4()
+		require.NoError(t, st.rs.isSuccess(), name)
+		err := st.jb.everyJobJ4()
 		require.Error(t, err, name)
-		assert.Equal(t, []string{"J4"}, Blame(err), name)
+		assert.Equal(t, []string{"J4"}, check.Blame(err), name)
 		assert.Less(t, len(err.Error()), 1<<10, name)
 	}
 	// Long strings where Ids, codes and messages go: every verdict stays bounded.
@@ -380,46 +381,6 @@ func TestHostileResponses(t *testing.T) {
 	}
 }
 
-// TestStrictJSONWorkIsBounded counts the work of reading a hostile body: the bytes
-// allocated while strictJSON reads it, against the body's size. A body past a bound is
-// refused at the first token past it, so a deep, wide or long body costs what its bound
-// allows, not its size (limit, in bytes); any body costs at most maxWorkFactor times its
-// size (json.Decoder.Token allocates for each token: "many tokens", about 56 bytes per
-// byte of body, is the worst case). It counts allocation, not time, and does not run in parallel, so
-// that no other test allocates meanwhile.
-func TestStrictJSONWorkIsBounded(t *testing.T) {
-	const maxWorkFactor = 96 // about 56 measured with Go 1.26
-	for name, c := range map[string]struct {
-		body  string
-		limit uint64 // bytes allocated at most; 0: maxWorkFactor times the body
-	}{
-		"deep, 4 MB":      {strings.Repeat(`[`, 4<<20), 1 << 20},
-		"deep objects":    {strings.Repeat(`{"a":`, 1<<20), 1 << 20},
-		"wide, 1 MB":      {`{` + wideMembers(100000) + `}`, 4 << 20},
-		"long array":      {`[` + strings.Repeat(`0,`, 1<<20) + `0]`, 160 << 20}, // what 1<<20 elements cost
-		"invalid at end":  {`["` + strings.Repeat(`a`, 4<<20) + "\xff" + `"]`, 1 << 20},
-		"duplicate early": {`{"a":1,"a":2,"b":"` + strings.Repeat(`x`, 4<<20) + `"}`, 1 << 20},
-		"long string":     {`["` + strings.Repeat(`a`, 2<<20) + `"]`, 0},
-		"many tokens":     {`[` + strings.Repeat(`[0,0,0,0,0,0,0],`, 1<<17) + `[]]`, 0},
-	} {
-		body := []byte(c.body)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		why := strictJSON(body)
-		runtime.ReadMemStats(&after)
-		allocated := after.TotalAlloc - before.TotalAlloc
-		t.Logf("%s: %d bytes of body, %d allocated: %s", name, len(body), allocated, shorten(why, 100))
-		if c.limit == 0 {
-			assert.Empty(t, why, "%s: within the bounds", name)
-			c.limit = maxWorkFactor * uint64(len(body))
-		} else {
-			assert.NotEmpty(t, why, name)
-		}
-		assert.LessOrEqual(t, allocated, c.limit, "%s: %d bytes allocated for %d bytes of body", name, allocated, len(body))
-	}
-}
-
 // TestExcerptWorkIsBounded: the excerpt a failure carries costs the same whatever the
 // size of the body (each failing check of a scenario adds one). It counts allocation,
 // not time, and does not run in parallel.
@@ -428,7 +389,7 @@ func TestExcerptWorkIsBounded(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err := withExcerpt(&exchange{status: 200, body: body}, rowf("T6", "bad"))
+	err := wire.WithExcerpt(&wire.Exchange{Status: 200, Body: body}, check.Rowf("T6", "bad"))
 	runtime.ReadMemStats(&after)
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<10), "bytes allocated for an excerpt of 8 MB")
 	assert.Contains(t, err.Error(), "response: HTTP 200 x x x")
@@ -445,8 +406,17 @@ func TestHostileBodyIsReadOnce(t *testing.T) {
 	for _, text := range checkSentences {
 		panicked, err := runSentence(st, text)
 		require.Nil(t, panicked, text)
-		require.NoError(t, verdictOK(text, err, ex.body))
+		require.NoError(t, verdictOK(text, err, ex.Body))
 	}
-	assert.Empty(t, ex.doc().paths, "no gjson lookup on a refused body")
+	assert.Zero(t, ex.Lookups(), "no gjson lookup on a refused body")
 	assert.True(t, slices.ContainsFunc(checkSentences, func(s string) bool { return strings.HasPrefix(s, "every returned job") }))
+}
+
+// wideMembers is n members of an object, "m0":1,...
+func wideMembers(n int) string {
+	members := make([]string, n)
+	for i := range members {
+		members[i] = `"m` + strconv.Itoa(i) + `":1`
+	}
+	return strings.Join(members, ",")
 }

@@ -14,8 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/check"
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/vocab"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // stuckTransport answers every request at once with a success, but stamps its sends and
@@ -26,25 +30,32 @@ type stuckTransport struct {
 	stamp func(i int) (sent, received time.Time)
 }
 
-func (s *stuckTransport) prepare(_ context.Context, _ *scenario, _ *requestSpec, _ time.Time) (func() *exchange, error) {
+func (s *stuckTransport) Prepare(context.Context, *wire.Spec, time.Time) (driver.Shot, error) {
 	i := int(s.n.Add(1) - 1)
-	return func() *exchange {
+	return func() *wire.Exchange {
 		sent, received := s.stamp(i)
-		return &exchange{status: 200, body: []byte(`{"Response":{"JobSet":[],"RequestId":"x"}}`), sent: sent, received: received}
+		return &wire.Exchange{Status: 200, Body: []byte(`{"Response":{"JobSet":[],"RequestId":"x"}}`), Sent: sent, Received: received}
 	}, nil
 }
 
+func (*stuckTransport) Name() string                      { return "stuck" }
+func (*stuckTransport) Client() string                    { return "" }
+func (*stuckTransport) Capabilities() driver.Capabilities { return driver.Capabilities{Wire: true} }
+func (*stuckTransport) Close() error                      { return nil }
+
 // stuckScenario is an @fixture scenario tagged R1 whose requests go through stamp.
-func stuckScenario(t *testing.T, stamp func(i int) (sent, received time.Time)) *scenario {
+func stuckScenario(t *testing.T, stamp func(i int) (sent, received time.Time)) *world {
 	t.Helper()
 	fx := ownersFixture()
 	fx.UserStores = []fixture.UserStore{{ID: "us-rl", Role: "varied", Account: "acct"}}
 	target := poolTarget(key("p1"), key("p2"))
 	target.Fixture = fx
+	target.Driver = &stuckTransport{stamp: stamp}
 	s, err := NewSuite(target)
 	require.NoError(t, err)
-	s.transport = &stuckTransport{stamp: stamp}
-	return &scenario{suite: s, rows: []string{"R1"}, tags: map[string]bool{vocab.TagFixture: true}, remembered: map[string][]string{}}
+	w := newWorld(s)
+	w.sc.rows, w.sc.tags = []string{"R1"}, map[string]bool{vocab.TagFixture: true}
+	return w
 }
 
 // assertInconclusive: err is an InconclusiveError, so godog skips the scenario (ErrSkip)
@@ -53,13 +64,13 @@ func stuckScenario(t *testing.T, stamp func(i int) (sent, received time.Time)) *
 func assertInconclusive(t *testing.T, err error, reason string) {
 	t.Helper()
 	require.Error(t, err)
-	var in *InconclusiveError
-	require.True(t, errors.As(err, &in), "want an InconclusiveError, got %T: %v", err, err)
+	skip, ok := SkipOf(err)
+	require.True(t, ok, "want a SkipError, got %T: %v", err, err)
+	assert.Equal(t, result.SkipInconclusive, skip.Kind)
 	assert.ErrorIs(t, err, godog.ErrSkip)
-	got := SkipReason(err)
-	assert.True(t, strings.HasPrefix(got, "inconclusive: R1: "), got)
-	assert.Contains(t, got, reason)
-	assert.Empty(t, Blame(err), "an inconclusive run is blamed on no row")
+	assert.True(t, strings.HasPrefix(skip.Reason, "R1: "), skip.Reason)
+	assert.Contains(t, skip.Reason, reason)
+	assert.Empty(t, check.Blame(err), "an inconclusive run is blamed on no row")
 }
 
 // A burst that never fits in one second (every answer comes a second after its send,
@@ -69,9 +80,9 @@ func TestBurstThatStraddlesIsInconclusive(t *testing.T) {
 	base := time.Unix(1_000_000, 900*int64(time.Millisecond))
 	st := stuckScenario(t, func(int) (time.Time, time.Time) { return base, base.Add(time.Second) })
 	group := []shot{{role: "rate-limit-a", cred: key("ra")}, {role: "rate-limit-a", cred: key("ra")}}
-	err := st.withinOneSecond(context.Background(), [][]shot{group})
+	err := st.bs.withinOneSecond(context.Background(), [][]shot{group})
 	assertInconclusive(t, err, "straddled a second boundary")
-	assert.Equal(t, burstAttempts, st.burst.attempts, "every attempt was fired")
+	assert.Equal(t, burstAttempts, st.bs.last.attempts, "every attempt was fired")
 }
 
 // A steady run whose requests all go out in one second (the pacer cannot keep pace: a
@@ -80,18 +91,19 @@ func TestSteadyRunThatCannotKeepPaceIsInconclusive(t *testing.T) {
 	t.Parallel()
 	base := time.Unix(2_000_000, 0)
 	st := stuckScenario(t, func(int) (time.Time, time.Time) { return base, base })
-	err := st.steady(context.Background(), 3, "rate-limit-a", 2)
+	err := st.bs.steady(context.Background(), 3, "rate-limit-a", 2)
 	assertInconclusive(t, err, "the pace did not hold")
-	assert.Equal(t, burstAttempts, st.burst.attempts)
+	assert.Equal(t, burstAttempts, st.bs.last.attempts)
 }
 
 func TestInconclusiveError(t *testing.T) {
 	t.Parallel()
-	err := &InconclusiveError{Reason: "why"}
+	err := &SkipError{Kind: result.SkipInconclusive, Reason: "why"}
 	assert.ErrorIs(t, err, godog.ErrSkip)
 	assert.Equal(t, "inconclusive: why", err.Error())
-	assert.Equal(t, "inconclusive: why", SkipReason(errors.Join(errors.New("step failed"), err)))
-	assert.Equal(t, "why", SkipReason(&SkipError{Reason: "why"}), "a plain skip keeps its reason")
+	skip, ok := SkipOf(errors.Join(errors.New("step failed"), err))
+	assert.True(t, ok)
+	assert.Equal(t, result.Skip{Kind: result.SkipInconclusive, Reason: "why"}, skip)
 }
 
 // Under godog, a step that ends inconclusive skips its scenario: the run does not fail,
@@ -109,12 +121,12 @@ func TestInconclusiveStepSkipsUnderGodog(t *testing.T) {
 	var buf bytes.Buffer
 	status := godog.TestSuite{
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			sc.Step(`^the machine cannot keep pace$`, func() error { return &InconclusiveError{Reason: "R2: the pace did not hold"} })
+			sc.Step(`^the machine cannot keep pace$`, func() error { return &SkipError{Kind: result.SkipInconclusive, Reason: "R2: the pace did not hold"} })
 			sc.Step(`^nothing else runs$`, func() error { return errors.New("ran after an inconclusive step") })
 			sc.StepContext().After(func(ctx context.Context, _ *godog.Step, st godog.StepResultStatus, err error) (context.Context, error) {
 				statuses = append(statuses, st)
-				if r := SkipReason(err); r != "" {
-					reason = r
+				if skip, ok := SkipOf(err); ok && skip.Kind == result.SkipInconclusive {
+					reason = "inconclusive: " + skip.Reason
 				}
 				return ctx, nil
 			})

@@ -128,7 +128,9 @@ func TestPacerCountsRequestsAnsweredBeforeIt(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(start), window, "the second waits for the earlier answer to leave the window")
 
 	// Through NewSuite: Target.Answered reaches the pacer of the key's owner.
-	s, err := NewSuite(Target{BaseURL: "http://127.0.0.1:9", Credentials: []signing.Credential{key("a")}, UserStoreID: "us-1", Answered: map[string]time.Time{"a": start}})
+	target := poolTarget(key("a"))
+	target.Answered = map[string]time.Time{"a": start}
+	s, err := NewSuite(target)
 	require.NoError(t, err)
 	var answered int
 	for _, p := range s.pacers {
@@ -140,7 +142,7 @@ func TestPacerCountsRequestsAnsweredBeforeIt(t *testing.T) {
 }
 
 func poolTarget(keys ...signing.Credential) Target {
-	return Target{BaseURL: "http://127.0.0.1:9", Credentials: keys, UserStoreID: "us-1"}
+	return Target{BaseURL: "http://127.0.0.1:9", Credentials: keys, UserStoreID: "us-1", Driver: wireTo("http://127.0.0.1:9")}
 }
 
 func key(id string) signing.Credential {
@@ -218,40 +220,40 @@ func TestPacersAndReadersByOwner(t *testing.T) {
 
 func TestLeases(t *testing.T) {
 	s := ownersSuite(t)
-	st := &scenario{suite: s}
+	st := newWorld(s)
 	cred := func(id string) signing.Credential { return signing.Credential{SecretID: id, SecretKey: "secret-" + id} }
 	ctx := context.Background()
 
-	last, release, err := st.hold(ctx, cred("ra"), cred("ra2"))
+	last, release, err := st.bs.hold(ctx, cred("ra"), cred("ra2"))
 	require.NoError(t, err, "two keys of one owner")
 	assert.True(t, last.IsZero(), "never used before")
 
 	// Another owner is free meanwhile.
-	_, releaseB, err := st.hold(ctx, cred("rb"))
+	_, releaseB, err := st.bs.hold(ctx, cred("rb"))
 	require.NoError(t, err)
 	releaseB()
 
 	// The same owner waits until released.
 	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
-	_, _, err = st.hold(short, cred("rb"), cred("ra2"))
+	_, _, err = st.bs.hold(short, cred("rb"), cred("ra2"))
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	_, again, err := st.hold(ctx, cred("rb"))
+	_, again, err := st.bs.hold(ctx, cred("rb"))
 	require.NoError(t, err, "a hold that gave up took nothing with it")
 	again()
 
 	before := time.Now()
 	release()
-	last, release, err = st.hold(ctx, cred("ra"))
+	last, release, err = st.bs.hold(ctx, cred("ra"))
 	require.NoError(t, err)
 	assert.False(t, last.Before(before), "the time of the last use is handed on")
 	release()
 
 	// Keys of an owner that ordinary requests use are refused, with the role to blame.
-	_, _, err = st.hold(ctx, cred("rc"))
+	_, _, err = st.bs.hold(ctx, cred("rc"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"fixture-reader"`)
-	_, _, err = st.hold(ctx, cred("p1"))
+	_, _, err = st.bs.hold(ctx, cred("p1"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"primary"`)
 
@@ -260,7 +262,7 @@ func TestLeases(t *testing.T) {
 	target.Fixture = ownersFixture()
 	s2, err := NewSuite(target)
 	require.NoError(t, err)
-	_, _, err = (&scenario{suite: s2}).hold(ctx, cred("rb"))
+	_, _, err = newWorld(s2).bs.hold(ctx, cred("rb"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "a key of ordinary requests")
 }

@@ -13,16 +13,32 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ciam-harness/listjobs/driver"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 var testCred = signing.Credential{SecretID: "AKIDtestKey0001", SecretKey: "testSecretKeyNeverPrinted", Token: "testTokenNeverPrinted"}
 
-func testScenario(t *testing.T) *scenario {
+// testScenario is the state of a scenario tagged T2 of a suite whose driver is the
+// wire driver to a port where nothing listens.
+func testScenario(t *testing.T) *world {
 	t.Helper()
-	s, err := NewSuite(Target{BaseURL: "http://127.0.0.1:9/", Credential: testCred, UserStoreID: "us-1"})
+	s, err := NewSuite(testTarget(t, "http://127.0.0.1:9"))
 	require.NoError(t, err)
-	return &scenario{suite: s, tags: map[string]bool{}, rows: []string{"T2"}, remembered: map[string][]string{}}
+	w := newWorld(s)
+	w.sc.tags, w.sc.rows = map[string]bool{}, []string{"T2"}
+	return w
+}
+
+// testTarget is a target at baseURL, with the wire driver.
+func testTarget(t testing.TB, baseURL string) Target {
+	t.Helper()
+	clock := &wire.Clock{}
+	d, err := driver.NewWire(driver.Env{Target: wire.Target{BaseURL: baseURL, Region: DefaultRegion}, Client: &http.Client{Timeout: 5 * time.Second}, Clock: clock})
+	require.NoError(t, err)
+	return Target{BaseURL: baseURL, Credential: testCred, UserStoreID: "us-1", Driver: d, Clock: clock}
 }
 
 func verify(t *testing.T, r *http.Request, body []byte, key string) bool {
@@ -35,11 +51,11 @@ func verify(t *testing.T, r *http.Request, body []byte, key string) bool {
 }
 
 func TestNewSuiteValidates(t *testing.T) {
-	good := Target{BaseURL: "http://127.0.0.1:9000", Credential: testCred, UserStoreID: "us-1"}
+	good := testTarget(t, "http://127.0.0.1:9000")
 	s, err := NewSuite(good)
 	require.NoError(t, err)
 	assert.Equal(t, DefaultRegion, s.target.Region)
-	assert.NotNil(t, s.target.Client)
+	assert.NotNil(t, s.target.Clock)
 	for name, f := range map[string]func(*Target){
 		"empty URL":   func(t *Target) { t.BaseURL = "" },
 		"no scheme":   func(t *Target) { t.BaseURL = "127.0.0.1:9000" },
@@ -48,6 +64,7 @@ func TestNewSuiteValidates(t *testing.T) {
 		"no key":      func(t *Target) { t.Credential.SecretKey = "" },
 		"no store":    func(t *Target) { t.UserStoreID = "" },
 		"no secretId": func(t *Target) { t.Credential.SecretID = "" },
+		"no driver":   func(t *Target) { t.Driver = nil },
 	} {
 		bad := good
 		f(&bad)
@@ -58,9 +75,9 @@ func TestNewSuiteValidates(t *testing.T) {
 
 func TestPostBodyAndSignature(t *testing.T) {
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.setJobIDs([]string{"j2", "j1"}))
-	r, body, err := st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.ids.setJobIDs([]string{"j2", "j1"}))
+	r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, `{"UserStoreId":"us-1","JobIds":["j2","j1"]}`, string(body))
 	assert.Equal(t, "http://127.0.0.1:9/", r.URL.String())
@@ -75,10 +92,10 @@ func TestPostBodyAndSignature(t *testing.T) {
 
 func TestGetQueryIsSDKEncoded(t *testing.T) {
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.sentAsGET())
-	require.NoError(t, st.setJobIDs([]string{"b b", "a&"}))
-	r, body, err := st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.rq.sentAsGET())
+	require.NoError(t, st.ids.setJobIDs([]string{"b b", "a&"}))
+	r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, body)
 	assert.Equal(t, "JobIds.0=b+b&JobIds.1=a%26&UserStoreId=us-1", r.URL.RawQuery)
@@ -86,51 +103,51 @@ func TestGetQueryIsSDKEncoded(t *testing.T) {
 	assert.True(t, verify(t, r, nil, testCred.SecretKey))
 
 	// A parameter a query cannot carry is a harness error, not a silent drop.
-	require.NoError(t, st.parameterIs("UserStoreId", "123"))
-	_, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.parameterIs("UserStoreId", "123"))
+	_, _, err = st.build(context.Background(), st.rq.spec, time.Now())
 	assert.ErrorContains(t, err, "harness error")
 }
 
 func TestPlaceholdersAndExactQuery(t *testing.T) {
 	st := testScenario(t)
-	st.known = []string{"j 1", "j2"}
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.sentAsGET())
-	require.NoError(t, st.queryIsExactly("UserStoreId={{user store}}&JobIds.0={{known job 2}}&JobIds.1={{known job 1}}"))
-	r, _, err := st.build(context.Background(), st.req, time.Now())
+	st.sc.known = []string{"j 1", "j2"}
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.rq.sentAsGET())
+	require.NoError(t, st.rq.queryIsExactly("UserStoreId={{user store}}&JobIds.0={{known job 2}}&JobIds.1={{known job 1}}"))
+	r, _, err := st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, "UserStoreId=us-1&JobIds.0=j2&JobIds.1=j+1", r.URL.RawQuery)
 	assert.True(t, verify(t, r, nil, testCred.SecretKey), "signed over the raw query as sent")
 
-	require.NoError(t, st.bodyIsDocString(&godog.DocString{Content: `{"UserStoreId": "{{user store}}"}`}))
-	assert.Equal(t, `{"UserStoreId": "us-1"}`, string(st.req.body))
-	assert.Error(t, st.bodyIsExactly("{{nonsense}}"))
-	assert.Error(t, st.queryIsExactly("{{known job 3}}"))
+	require.NoError(t, st.rq.bodyIsDocString(&godog.DocString{Content: `{"UserStoreId": "{{user store}}"}`}))
+	assert.Equal(t, `{"UserStoreId": "us-1"}`, string(st.rq.spec.Body))
+	assert.Error(t, st.rq.bodyIsExactly("{{nonsense}}"))
+	assert.Error(t, st.rq.queryIsExactly("{{known job 3}}"))
 }
 
 func TestTamperingBreaksTheSignature(t *testing.T) {
-	for name, tamper := range map[string]func(st *scenario) error{
-		"body": func(st *scenario) error { return st.bodyReplacedAfterSigning(`{"UserStoreId":"x"}`) },
-		"header": func(st *scenario) error {
-			return st.headerChangedAfterSigning("Content-Type", "application/json; charset=utf-8")
+	for name, tamper := range map[string]func(st *world) error{
+		"body": func(st *world) error { return st.tp.bodyReplacedAfterSigning(`{"UserStoreId":"x"}`) },
+		"header": func(st *world) error {
+			return st.tp.headerChangedAfterSigning("Content-Type", "application/json; charset=utf-8")
 		},
-		"region": func(st *scenario) error {
-			if err := st.signsHeaders("content-type;host;x-tc-region"); err != nil {
+		"region": func(st *world) error {
+			if err := st.tp.signsHeaders("content-type;host;x-tc-region"); err != nil {
 				return err
 			}
-			return st.regionChangedAfterSigning()
+			return st.tp.regionChangedAfterSigning()
 		},
-		"query": func(st *scenario) error {
-			if err := st.sentAsGET(); err != nil {
+		"query": func(st *world) error {
+			if err := st.rq.sentAsGET(); err != nil {
 				return err
 			}
-			return st.queryReplacedAfterSigning("UserStoreId=other")
+			return st.tp.queryReplacedAfterSigning("UserStoreId=other")
 		},
 	} {
 		st := testScenario(t)
-		require.NoError(t, st.requestForTarget())
+		require.NoError(t, st.rq.requestForTarget())
 		require.NoError(t, tamper(st), name)
-		r, body, err := st.build(context.Background(), st.req, time.Now())
+		r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 		require.NoError(t, err, name)
 		if r.Method == http.MethodGet {
 			body = nil
@@ -149,10 +166,10 @@ func TestSignedOverAnotherPart(t *testing.T) {
 		{http.MethodGet, "CanonicalURI", "", "GET", ""},
 	} {
 		st := testScenario(t)
-		require.NoError(t, st.requestForTarget())
-		require.NoError(t, st.methodIs(tc.method))
-		require.NoError(t, st.signedOver(tc.part, tc.value))
-		r, body, err := st.build(context.Background(), st.req, time.Now())
+		require.NoError(t, st.rq.requestForTarget())
+		require.NoError(t, st.rq.methodIs(tc.method))
+		require.NoError(t, st.tp.signedOver(tc.part, tc.value))
+		r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 		require.NoError(t, err)
 		assert.Equal(t, tc.method, r.Method)
 		assert.Equal(t, "/", r.URL.Path)
@@ -167,22 +184,22 @@ func TestSignedOverAnotherPart(t *testing.T) {
 	}
 
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.signedOver("CanonicalURI", "/"))
-	_, _, err := st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.signedOver("CanonicalURI", "/"))
+	_, _, err := st.build(context.Background(), st.rq.spec, time.Now())
 	assert.ErrorContains(t, err, "harness error: the request is signed over its own CanonicalURI", "a probe that proves nothing")
-	require.NoError(t, st.signedOver("CanonicalURI", "/x"))
-	require.NoError(t, st.signV1("HmacSHA256"))
-	_, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.tp.signedOver("CanonicalURI", "/x"))
+	require.NoError(t, st.tp.signV1("HmacSHA256"))
+	_, _, err = st.build(context.Background(), st.rq.spec, time.Now())
 	assert.ErrorContains(t, err, "harness error", "signature v1 has no canonical request")
 }
 
 func TestScopeAndKeyBreaks(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 30, 0, time.UTC)
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.scopeDateOff("before"))
-	r, body, err := st.build(context.Background(), st.req, now)
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.scopeDateOff("before"))
+	r, body, err := st.build(context.Background(), st.rq.spec, now)
 	require.NoError(t, err)
 	auth, err := signing.ParseAuthorization(r.Header.Get("Authorization"))
 	require.NoError(t, err)
@@ -191,10 +208,10 @@ func TestScopeAndKeyBreaks(t *testing.T) {
 	assert.True(t, verify(t, r, body, testCred.SecretKey), "the signature is consistent with the wrong scope")
 
 	st = testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.scopeService("cvm"))
-	require.NoError(t, st.timestampSkew(400, "past"))
-	r, _, err = st.build(context.Background(), st.req, now)
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.scopeService("cvm"))
+	require.NoError(t, st.tp.timestampSkew(400, "past"))
+	r, _, err = st.build(context.Background(), st.rq.spec, now)
 	require.NoError(t, err)
 	auth, err = signing.ParseAuthorization(r.Header.Get("Authorization"))
 	require.NoError(t, err)
@@ -202,11 +219,11 @@ func TestScopeAndKeyBreaks(t *testing.T) {
 	assert.Equal(t, strconv.FormatInt(now.Unix()-400, 10), r.Header.Get("X-TC-Timestamp"))
 
 	st = testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.unknownSecretID())
-	require.NoError(t, st.wrongKey())
-	require.NoError(t, st.noToken())
-	r, body, err = st.build(context.Background(), st.req, now)
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.unknownSecretID())
+	require.NoError(t, st.tp.wrongKey())
+	require.NoError(t, st.tp.noToken())
+	r, body, err = st.build(context.Background(), st.rq.spec, now)
 	require.NoError(t, err)
 	auth, err = signing.ParseAuthorization(r.Header.Get("Authorization"))
 	require.NoError(t, err)
@@ -217,26 +234,26 @@ func TestScopeAndKeyBreaks(t *testing.T) {
 
 func TestAuthorizationReplacedAndRemoved(t *testing.T) {
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.authorizationReplaced("TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam, Signature={{signature}}"))
-	r, _, err := st.build(context.Background(), st.req, time.Unix(1551113065, 0))
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.authorizationReplaced("TC3-HMAC-SHA256 Credential={{SecretId}}/{{date}}/ciam, Signature={{signature}}"))
+	r, _, err := st.build(context.Background(), st.rq.spec, time.Unix(1551113065, 0))
 	require.NoError(t, err)
 	got := r.Header.Get("Authorization")
 	assert.True(t, strings.HasPrefix(got, "TC3-HMAC-SHA256 Credential=AKIDtestKey0001/2019-02-25/ciam, Signature="), got)
 	assert.Len(t, strings.TrimPrefix(got, "TC3-HMAC-SHA256 Credential=AKIDtestKey0001/2019-02-25/ciam, Signature="), 64)
 
 	st = testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.authorizationReplaced(""))
-	r, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.authorizationReplaced(""))
+	r, _, err = st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []string{""}, r.Header["Authorization"])
 
 	st = testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.noAuthorization())
-	require.NoError(t, st.headerAbsent("X-TC-Region"))
-	r, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.tp.noAuthorization())
+	require.NoError(t, st.rq.headerAbsent("X-TC-Region"))
+	r, _, err = st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.NotContains(t, r.Header, "Authorization")
 	assert.NotContains(t, r.Header, "X-Tc-Region")
@@ -245,11 +262,11 @@ func TestAuthorizationReplacedAndRemoved(t *testing.T) {
 func TestSignatureV1(t *testing.T) {
 	for _, method := range []string{http.MethodGet, http.MethodPost} {
 		st := testScenario(t)
-		require.NoError(t, st.requestForTarget())
-		require.NoError(t, st.methodIs(method))
-		require.NoError(t, st.setJobIDs([]string{"j1"}))
-		require.NoError(t, st.signV1(signing.HmacSHA256))
-		r, body, err := st.build(context.Background(), st.req, time.Now())
+		require.NoError(t, st.rq.requestForTarget())
+		require.NoError(t, st.rq.methodIs(method))
+		require.NoError(t, st.ids.setJobIDs([]string{"j1"}))
+		require.NoError(t, st.tp.signV1(signing.HmacSHA256))
+		r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 		require.NoError(t, err)
 		raw := r.URL.RawQuery
 		if method == http.MethodPost {
@@ -272,15 +289,15 @@ func TestSignatureV1(t *testing.T) {
 func TestRedaction(t *testing.T) {
 	for _, v1 := range []bool{false, true} {
 		st := testScenario(t)
-		require.NoError(t, st.requestForTarget())
-		require.NoError(t, st.sentAsGET())
+		require.NoError(t, st.rq.requestForTarget())
+		require.NoError(t, st.rq.sentAsGET())
 		if v1 {
-			require.NoError(t, st.signV1(signing.HmacSHA1))
+			require.NoError(t, st.tp.signV1(signing.HmacSHA1))
 		}
-		r, body, err := st.build(context.Background(), st.req, time.Now())
+		r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 		require.NoError(t, err)
-		ex := &exchange{method: r.Method, url: r.URL.String(), reqHeader: r.Header, reqBody: body}
-		text := ex.requestText()
+		ex := &wire.Exchange{Method: r.Method, URL: r.URL.String(), ReqHeader: r.Header, ReqBody: body}
+		text := ex.RequestText()
 		var sig string
 		if v1 {
 			sig = r.URL.Query().Get("Signature")
@@ -301,13 +318,13 @@ func TestRedaction(t *testing.T) {
 
 func TestKnownJobs(t *testing.T) {
 	st := testScenario(t)
-	_, err := st.knownJobs("1")
+	_, err := st.sc.knownJobs("1")
 	assert.ErrorContains(t, err, "knows no jobs")
-	st.known = []string{"a", "b", "c"}
-	ids, err := st.knownJobs("3, 1, 1 and 2")
+	st.sc.known = []string{"a", "b", "c"}
+	ids, err := st.sc.knownJobs("3, 1, 1 and 2")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"c", "a", "a", "b"}, ids)
-	_, err = st.knownJobs("4")
+	_, err = st.sc.knownJobs("4")
 	assert.ErrorContains(t, err, "only 3")
 }
 
@@ -322,16 +339,16 @@ func TestCompareSets(t *testing.T) {
 // a small one does not, and neither does a GET.
 func TestLargeBodiesExpectContinue(t *testing.T) {
 	st := testScenario(t)
-	require.NoError(t, st.requestForTarget())
-	require.NoError(t, st.padTo("body", 2<<20))
-	r, body, err := st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	require.NoError(t, st.ids.padTo("body", 2<<20))
+	r, body, err := st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
-	assert.Greater(t, len(body), expectContinueOver)
+	assert.Greater(t, len(body), 1<<20)
 	assert.Equal(t, "100-continue", r.Header.Get("Expect"))
 	assert.True(t, verify(t, r, body, testCred.SecretKey), "the header is not signed: the signature holds")
 
-	require.NoError(t, st.requestForTarget())
-	r, _, err = st.build(context.Background(), st.req, time.Now())
+	require.NoError(t, st.rq.requestForTarget())
+	r, _, err = st.build(context.Background(), st.rq.spec, time.Now())
 	require.NoError(t, err)
 	assert.Empty(t, r.Header.Get("Expect"))
 }
@@ -340,26 +357,42 @@ func TestLargeBodiesExpectContinue(t *testing.T) {
 // a JSON null, and skips the scenario (the endpoint's handling of null not checked)
 // when the driver's SDK dropped or changed it.
 func TestSentAsNull(t *testing.T) {
-	st := &scenario{suite: &Suite{}}
-	assert.Error(t, st.sentAsNull("JobIds"), "no request sent")
+	st := testScenario(t)
+	assert.Error(t, st.rq.sentAsNull("JobIds"), "no request sent")
 	for body, skipped := range map[string]bool{
 		`{"UserStoreId":"us-1","JobIds":null}`:   false,
 		`{"UserStoreId":"us-1","JobIds": null }`: false,
 		`{"UserStoreId":"us-1"}`:                 true,
 		`{"UserStoreId":"us-1","JobIds":[]}`:     true,
 	} {
-		st.last = &exchange{reqBody: []byte(body)}
-		err := st.sentAsNull("JobIds")
+		st.sc.last = &wire.Exchange{ReqBody: []byte(body)}
+		err := st.rq.sentAsNull("JobIds")
 		if !skipped {
 			assert.NoError(t, err, body)
 			continue
 		}
 		var skip *SkipError
 		require.ErrorAs(t, err, &skip, body)
-		assert.Contains(t, skip.Reason, NullNotSent, body)
+		assert.Equal(t, result.SkipNullNotSent, skip.Kind, body)
+		assert.Contains(t, skip.Reason, "did not send JobIds as null", body)
 	}
-	st.last = &exchange{reqBody: []byte(`UserStoreId=us-1`)}
-	err := st.sentAsNull("JobIds")
+	st.sc.last = &wire.Exchange{ReqBody: []byte(`UserStoreId=us-1`)}
+	err := st.rq.sentAsNull("JobIds")
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, godog.ErrSkip, "a body that is not JSON is a harness error, not a skip")
+}
+
+// build is the request the wire driver would send of spec at now.
+func (w *world) build(ctx context.Context, spec *wire.Spec, now time.Time) (*http.Request, []byte, error) {
+	t := w.sc.suite.target
+	return wire.Build(ctx, wire.Target{BaseURL: t.BaseURL, Region: t.Region}, spec, now.Unix()+spec.TSOffset+t.Clock.Offset())
+}
+
+// wireTo is the wire driver to baseURL (a valid URL).
+func wireTo(baseURL string) driver.Driver {
+	d, err := driver.NewWire(driver.Env{Target: wire.Target{BaseURL: baseURL, Region: DefaultRegion}, Client: &http.Client{Timeout: 5 * time.Second}})
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

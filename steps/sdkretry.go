@@ -3,8 +3,9 @@ package steps
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
+
+	"github.com/ciam-harness/listjobs/check"
 )
 
 // The SDK's own rate-limit retry (ClientProfile.RateLimitExceededMaxRetries): on
@@ -17,14 +18,15 @@ import (
 // up to retries times, as "these requests arrive within one second" does: the first
 // request of every call is sent and answered within one second, or the burst is fired
 // again in a fresh second. The SDK's retries, later, are recorded with each outcome.
-func (st *scenario) sdkBurst(ctx context.Context, n int, role string, retries int) error {
-	if st.suite.driver == DriverWire || retries > 0 && !st.suite.retries() {
-		return fmt.Errorf("harness error: this step tests the SDK's own retry and needs the sdk driver or an adapter whose SDK retries; tag the scenario %s", TagSDKRetry)
+func (bs *bursts) sdkBurst(ctx context.Context, n int, role string, retries int) error {
+	caps := bs.sc.suite.target.Driver.Capabilities()
+	if !caps.SDK || retries > 0 && !caps.Retry {
+		return errors.New("harness error: this step tests an SDK's own retry and needs the sdk driver or an adapter whose SDK retries: its catalogue entry needs driver.NeedSDK and driver.NeedRetry")
 	}
 	if n < 1 || n > 200 || retries < 0 || retries > 5 {
 		return errors.New("harness error: want 1-200 requests and 0-5 retries")
 	}
-	cred, err := st.fixtureCredential(role)
+	cred, err := bs.sc.fixtureCredential(role)
 	if err != nil {
 		return err
 	}
@@ -32,13 +34,13 @@ func (st *scenario) sdkBurst(ctx context.Context, n int, role string, retries in
 	for i := range group {
 		group[i] = shot{role: role, cred: cred, retries: retries}
 	}
-	return st.withinOneSecond(ctx, [][]shot{group})
+	return bs.withinOneSecond(ctx, [][]shot{group})
 }
 
 // retriedOn checks that exactly n requests succeeded only after the SDK retried them,
 // each time on code, and that no other request was retried.
-func (st *scenario) retriedOn(n int, code string) error {
-	b, err := st.lastBurst()
+func (bs *bursts) retriedOn(n int, code string) error {
+	b, err := bs.lastBurst()
 	if err != nil {
 		return err
 	}
@@ -48,27 +50,27 @@ func (st *scenario) retriedOn(n int, code string) error {
 			continue
 		}
 		if slices.ContainsFunc(o.retriedOn, func(c string) bool { return c != code }) {
-			return rowf(st.label(), "the SDK retried a request on %v; want retries on %q only:\n%s", o.retriedOn, code, b.describe())
+			return check.Rowf(bs.sc.label(), "the SDK retried a request on %v; want retries on %q only:\n%s", o.retriedOn, code, b.describe())
 		}
 		if o.succeeded() {
 			retried++
 		}
 	}
 	if retried != n {
-		return rowf(st.label(), "%d of %d requests succeeded after the SDK retried them on %q; want %d:\n%s", retried, len(b.outcomes), code, n, b.describe())
+		return check.Rowf(bs.sc.label(), "%d of %d requests succeeded after the SDK retried them on %q; want %d:\n%s", retried, len(b.outcomes), code, n, b.describe())
 	}
 	return nil
 }
 
 // noneRetried checks that the SDK sent every request of the burst once.
-func (st *scenario) noneRetried() error {
-	b, err := st.lastBurst()
+func (bs *bursts) noneRetried() error {
+	b, err := bs.lastBurst()
 	if err != nil {
 		return err
 	}
 	for _, o := range b.outcomes {
 		if len(o.retriedOn) > 0 {
-			return rowf(st.label(), "the SDK retried a request on %v; want no retry:\n%s", o.retriedOn, b.describe())
+			return check.Rowf(bs.sc.label(), "the SDK retried a request on %v; want no retry:\n%s", o.retriedOn, b.describe())
 		}
 	}
 	return nil

@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -22,40 +21,36 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/ciam-harness/listjobs/check"
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/schemas"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/vocab"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
-// Target is the endpoint under test and what the harness knows of it.
+// Target is the endpoint under test, what the harness knows of it, and the driver that
+// sends the requests.
 //
 // Ordinary requests are signed with a pool of keys: Credential, followed by the
 // Credentials that differ from it. Each scenario gets one key of the pool, in turn, so
 // keys of distinct owners spread the load over as many rate-limit budgets; the pacing
 // stays per owner. Every key of the pool must be able to list UserStoreID.
 type Target struct {
-	BaseURL          string               // "http://127.0.0.1:9000" (no trailing slash); requests go to BaseURL + "/"
-	Region           string               // X-TC-Region of ordinary requests (default ap-guangzhou)
-	Credential       signing.Credential   // key of ordinary requests (TENCENTCLOUD_SECRET_ID/KEY, else the fixture's "primary"); zero = Credentials[0]
-	Credentials      []signing.Credential // more keys of ordinary requests (the embedded emulator: every "primary" key of the fixture)
-	UserStoreID      string               // the user store data-agnostic scenarios list (it must hold jobs)
-	Fixture          *fixture.Fixture     // known data of the target; nil = unknown: @fixture scenarios then fail with a clear message
-	Client           *http.Client         // the runner sets timeouts / transport
-	EmbeddedEmulator bool                 // true when the target is the emulator the runner started (informational only)
-	// Driver sends the requests: DriverWire ("" too) or DriverSDK, the official Go SDK
-	// over Client's transport. Scenarios tied to the other driver (TagWire,
-	// TagSDKRetry) are skipped, with the reason (SkipError).
-	Driver Driver
+	BaseURL     string               // "http://127.0.0.1:9000" (no trailing slash), for messages: the driver sends
+	Region      string               // X-TC-Region of ordinary requests (default ap-guangzhou)
+	Credential  signing.Credential   // key of ordinary requests (TENCENTCLOUD_SECRET_ID/KEY, else the fixture's "primary"); zero = Credentials[0]
+	Credentials []signing.Credential // more keys of ordinary requests (the embedded emulator: every "primary" key of the fixture)
+	UserStoreID string               // the user store data-agnostic scenarios list (it must hold jobs)
+	Fixture     *fixture.Fixture     // known data of the target; nil = unknown (the run skips @fixture scenarios)
+	// Driver sends the requests (package driver); the caller opens and closes it.
+	Driver driver.Driver
+	// Clock is the endpoint's clock as its answers tell it, shared with the driver
+	// (a deliberate skew of a timestamp is measured on it); nil = a clock of its own.
+	Clock *wire.Clock
 	// Catalogue is the step catalogue; nil = Steps().
 	Catalogue *Catalogue
-	// Adapter is the running adapter of an exec driver (Driver.Adapter; StartAdapter),
-	// which the caller closes after the run; nil for the other drivers.
-	Adapter *Adapter
-	// ListJobsOnly makes an exec driver refuse a request of another action, as the
-	// runner's client does on the wire for the other drivers (an adapter's SDK sends
-	// over its own HTTP client).
-	ListJobsOnly bool
 	// Answered holds when requests sent before the suite (the runner's pre-flight) were
 	// answered, by SecretId: they count in their owner's pacer, so the suite's first
 	// requests do not make a second's window hold more than the pacer's rate.
@@ -95,18 +90,13 @@ type Suite struct {
 	// steps is the step catalogue, its patterns compiled once (godog would compile a
 	// string pattern again for every scenario).
 	steps *Catalogue
-	// driver and transport send the requests (driver.go, sdk.go); every exchange of
-	// the transport is checked against the invariants (invariants.go).
-	driver    Driver
-	transport transport
 	// requestIDs are the RequestIds of the run so far (T8: one per request).
-	requestIDs requestIDs
+	requestIDs check.RequestIDs
 	// scale lets one @scale scenario run at a time: each holds a listing of 100,000
 	// jobs (about 24 MB, and its jobs), and a run's memory is bounded by one of them.
 	scale sync.Mutex
-	// clockOffset is the endpoint's clock minus ours, in seconds, from the Date header
-	// of its latest answer (0 until one has come).
-	clockOffset atomic.Int64
+	// clock is the endpoint's clock, from the Date headers of its answers.
+	clock *wire.Clock
 }
 
 // NewSuite validates the target, compiles the schemas once and builds one pacer per owner.
@@ -127,9 +117,11 @@ func NewSuite(t Target) (*Suite, error) {
 	case t.UserStoreID == "":
 		return nil, errors.New("steps: Target.UserStoreID is empty: name a user store that holds jobs")
 	}
-	driver, err := ParseDriver(string(t.Driver))
-	if err != nil {
-		return nil, fmt.Errorf("steps: Target.Driver: %v", err)
+	if t.Driver == nil {
+		return nil, errors.New("steps: Target.Driver is nil: open one (driver.Choice.Open)")
+	}
+	if t.Clock == nil {
+		t.Clock = &wire.Clock{}
 	}
 	pool, err := keyPool(t.Credential, t.Credentials)
 	if err != nil {
@@ -139,28 +131,16 @@ func NewSuite(t Target) (*Suite, error) {
 	if t.Region == "" {
 		t.Region = DefaultRegion
 	}
-	if t.Client == nil {
-		t.Client = &http.Client{Timeout: 60 * time.Second}
-	}
 	set, err := schemas.Compile()
 	if err != nil {
 		return nil, err
 	}
 	s := &Suite{target: t, baseURL: u, schemas: set, pool: pool, owners: map[string]string{},
 		pacers: map[string]*pacer{}, leases: map[string]*lease{}, shared: map[string]string{},
-		steps: t.Catalogue, driver: driver, transport: wireTransport{}}
+		steps: t.Catalogue, clock: t.Clock}
 	if s.steps == nil {
 		s.steps = Steps()
 	}
-	switch {
-	case driver == DriverSDK:
-		s.transport = newSDKTransport(t, u)
-	case driver.Adapter():
-		if s.transport, err = newExecTransport(t, u); err != nil {
-			return nil, err
-		}
-	}
-	s.transport = observed{next: s.transport}
 	if t.Fixture != nil {
 		for _, c := range t.Fixture.Credentials {
 			s.owners[c.SecretID] = "owner:" + c.Owner
@@ -247,12 +227,10 @@ func (s *Suite) pace(ctx context.Context, secretID string) (done func(), err err
 
 // InitializeScenario is a godog ScenarioInitializer: it registers the steps on fresh
 // per-scenario state.
-func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	st := &scenario{suite: s, remembered: map[string][]string{}}
-	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		if reason := s.skipReason(p); reason != "" {
-			return ctx, &SkipError{Reason: reason}
-		}
+func (s *Suite) InitializeScenario(ctx *godog.ScenarioContext) {
+	w := newWorld(s)
+	st := w.sc
+	ctx.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		st.name = p.Name
 		st.cred = s.ordinaryKey()
 		st.tags = map[string]bool{}
@@ -261,9 +239,6 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 			if id, ok := vocab.RowOfTag(t.Name); ok && !slices.Contains(st.rows, id) {
 				st.rows = append(st.rows, id)
 			}
-		}
-		if st.tags[vocab.TagFixture] && s.target.Fixture == nil {
-			return ctx, &SkipError{Reason: vocab.TagFixture + ": it needs the target's known data, and no fixture was given (--fixture)"}
 		}
 		if st.tags[vocab.TagFixture] {
 			st.reader = s.readerKey(st.cred)
@@ -274,15 +249,15 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		}
 		return ctx, nil
 	})
-	sc.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
+	ctx.StepContext().After(func(ctx context.Context, _ *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
 		if status == godog.StepFailed {
-			ctx = st.attach(ctx)
+			ctx = w.attach(ctx)
 		}
 		return ctx, nil
 	})
-	sc.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
+	ctx.After(func(ctx context.Context, _ *godog.Scenario, _ error) (context.Context, error) {
 		err := st.invariants.err()
-		st.release() // godog keeps st (in the step functions) until the run ends
+		w.release() // godog keeps w (in the step functions) until the run ends
 		if st.scaleHeld {
 			st.scaleHeld = false
 			s.scale.Unlock()
@@ -290,6 +265,6 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, err
 	})
 	for i, step := range s.steps.steps {
-		sc.Step(s.steps.res[i], step.run(st))
+		ctx.Step(s.steps.res[i], step.run(w))
 	}
 }

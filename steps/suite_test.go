@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
@@ -25,6 +26,7 @@ import (
 	"github.com/ciam-harness/listjobs/runner"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/wire"
 )
 
 // readFixture parses the default fixture (3000 generated jobs: costly under -race).
@@ -65,16 +67,17 @@ func startTarget(t *testing.T, cfg emulator.Config) steps.Target {
 	for _, c := range cfg.Fixture.CredentialsByRole("primary") {
 		pool = append(pool, signing.Credential{SecretID: c.SecretID, SecretKey: c.SecretKey})
 	}
-	return steps.Target{
-		BaseURL:          srv.URL,
-		Region:           "ap-guangzhou",
-		Credential:       signing.Credential{SecretID: primary.SecretID, SecretKey: primary.SecretKey},
-		Credentials:      pool,
-		UserStoreID:      varied.ID,
-		Fixture:          cfg.Fixture,
-		Client:           &http.Client{Timeout: 30 * time.Second},
-		EmbeddedEmulator: true,
+	target := steps.Target{
+		BaseURL:     srv.URL,
+		Region:      "ap-guangzhou",
+		Credential:  signing.Credential{SecretID: primary.SecretID, SecretKey: primary.SecretKey},
+		Credentials: pool,
+		UserStoreID: varied.ID,
+		Fixture:     cfg.Fixture,
+		Clock:       &wire.Clock{},
 	}
+	require.NoError(t, open(t, driver.NameWire, &target, 30*time.Second, false))
+	return target
 }
 
 // result is what one scenario did.
@@ -91,10 +94,10 @@ func run(t *testing.T, target steps.Target, tags string, testingT bool) (int, []
 	t.Helper()
 	suite, err := steps.NewSuite(target)
 	require.NoError(t, err)
-	return runSuite(t, suite, tags, testingT)
+	return runSuite(t, suite, target, tags, testingT)
 }
 
-func runSuite(t *testing.T, suite *steps.Suite, tags string, testingT bool) (int, []result) {
+func runSuite(t *testing.T, suite *steps.Suite, target steps.Target, tags string, testingT bool) (int, []result) {
 	t.Helper()
 	var mu sync.Mutex
 	var results []result
@@ -115,10 +118,11 @@ func runSuite(t *testing.T, suite *steps.Suite, tags string, testingT bool) (int
 		Name: "listjobs",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			suite.InitializeScenario(sc)
+			skipAsARunDoes(sc, target)
 			var skip string
 			sc.StepContext().After(func(ctx context.Context, _ *godog.Step, _ godog.StepResultStatus, err error) (context.Context, error) {
-				if skip == "" {
-					skip = steps.SkipReason(err)
+				if s, ok := steps.SkipOf(err); ok && skip == "" {
+					skip = s.Reason
 				}
 				return ctx, nil
 			})
@@ -187,16 +191,16 @@ func defaultEmulator(t *testing.T) {
 	start := time.Now()
 	var total atomic.Int64
 	concurrently(t, map[string]func(t *testing.T){
-		"ordinary":   func(t *testing.T) { total.Add(int64(check(t, suite, "~@rate-limit"))) },
-		"rate-limit": func(t *testing.T) { total.Add(int64(check(t, suite, "@rate-limit"))) },
+		"ordinary":   func(t *testing.T) { total.Add(int64(check(t, suite, target, "~@rate-limit"))) },
+		"rate-limit": func(t *testing.T) { total.Add(int64(check(t, suite, target, "@rate-limit"))) },
 	})
 	assert.GreaterOrEqual(t, total.Load(), int64(150), "every scenario ran")
 	t.Logf("%d scenarios in %s", total.Load(), time.Since(start).Round(time.Millisecond))
 }
 
 // check runs the scenarios of tags, which must all pass, and returns how many ran.
-func check(t *testing.T, suite *steps.Suite, tags string) int {
-	status, results := runSuite(t, suite, tags, true)
+func check(t *testing.T, suite *steps.Suite, target steps.Target, tags string) int {
+	status, results := runSuite(t, suite, target, tags, true)
 	assert.Equal(t, 0, status)
 	for _, r := range results {
 		assert.NoError(t, r.err, r.name)
@@ -249,7 +253,7 @@ func withoutFixture(t *testing.T) {
 	var fixtureSkips, passes int
 	for _, r := range results {
 		if contains(r.tags, "@fixture") {
-			assert.Equal(t, "@fixture: it needs the target's known data, and no fixture was given (--fixture)", r.skip, r.name)
+			assert.Equal(t, "it needs the target's known data, and no fixture was given (--fixture)", r.skip, r.name)
 			fixtureSkips++
 		} else {
 			assert.NoError(t, r.err, r.name)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
@@ -145,13 +145,14 @@ func runVacuityOn(t *testing.T, feature, storeRole string, config func(*fixture.
 	require.True(t, ok)
 	store, ok := fx.UserStore(storeRole)
 	require.True(t, ok)
-	suite, err := steps.NewSuite(steps.Target{
+	target := steps.Target{
 		BaseURL:     srv.URL,
 		Credential:  signing.Credential{SecretID: primary.SecretID, SecretKey: primary.SecretKey},
 		UserStoreID: store.ID,
 		Fixture:     fx,
-		Client:      &http.Client{Timeout: 30 * time.Second},
-	})
+	}
+	require.NoError(t, open(t, driver.NameWire, &target, 30*time.Second, false))
+	suite, err := steps.NewSuite(target)
 	require.NoError(t, err)
 	var mu sync.Mutex
 	var out []vacuityOutcome

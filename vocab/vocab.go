@@ -126,6 +126,49 @@ const (
 	TagFaultInjection = "@fault-injection"
 )
 
+// Case ids. Every scenario carries one tag TagIDPrefix+ID, its case id: the stable key
+// of the scenario in the known-failure ledger, the reports and the kill tables, which a
+// new title does not change. The id is the contract row the scenario checked first when
+// it was written (its first row tag), a hyphen, and a short kebab-case slug of its title:
+// "S2-near-miss". It does not follow later edits of the tags or the title: that is what
+// makes it stable. Each row of a Scenario Outline has the outline's id followed by
+// "/N", N its 1-based number among the outline's Examples rows, all tables together:
+// "S2-near-miss/3" (a new row goes at the end, so that no row's number changes).
+// features/suite.tsv lists every id of the suite.
+const (
+	// TagIDPrefix starts the tag that gives a scenario its case id: "@id:S2-near-miss".
+	TagIDPrefix = "@id:"
+	// CaseIDPattern is the regexp source of the id a tag gives: row, hyphen, slug. It is
+	// anchored.
+	CaseIDPattern = `^[` + Sections + `][1-9][0-9]?-[a-z0-9]+(-[a-z0-9]+)*$`
+	// MaxCaseID bounds the length of the id a tag gives.
+	MaxCaseID = 64
+)
+
+var (
+	caseIDRe    = regexp.MustCompile(CaseIDPattern)
+	caseRowIDRe = regexp.MustCompile(`^/[1-9][0-9]*$`)
+)
+
+// IsCaseID reports whether s is the case id a tag gives ("S2-near-miss").
+func IsCaseID(s string) bool { return len(s) <= MaxCaseID && caseIDRe.MatchString(s) }
+
+// IsScenarioID reports whether s is the id of a scenario as the reports print it: a case
+// id ("S2-near-miss"), or a case id and an outline row's number ("S2-near-miss/3").
+func IsScenarioID(s string) bool {
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		return IsCaseID(s[:i]) && caseRowIDRe.MatchString(s[i:])
+	}
+	return IsCaseID(s)
+}
+
+// CaseIDOfTag returns the id an @id: tag gives, valid or not ("@id:S2-x" gives "S2-x");
+// ok is false when the tag is not an @id: tag.
+func CaseIDOfTag(tag string) (id string, ok bool) { return strings.CutPrefix(tag, TagIDPrefix) }
+
+// OutlineRowID is the id of the n-th (1-based) Examples row of the outline of id.
+func OutlineRowID(id string, n int) string { return id + "/" + strconv.Itoa(n) }
+
 // Names and limits of the ListJobs API (api3-ciam-listjobs.md).
 const (
 	Action        = "ListJobs"

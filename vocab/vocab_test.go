@@ -98,3 +98,33 @@ func TestGrammarWrittenOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCaseIDs(t *testing.T) {
+	for _, s := range []string{"S2-near-miss", "T10-post-body-over-10-mb", "A1-x", "R3-auth-failures-do-not-count", "J1-" + strings.Repeat("a", MaxCaseID-3)} {
+		if !IsCaseID(s) || !IsScenarioID(s) || !IsScenarioID(OutlineRowID(s, 12)) {
+			t.Errorf("%q: want a case id, and with a row number a scenario id", s)
+		}
+	}
+	for _, s := range []string{"", "S2", "S2-", "S2-Near-miss", "S2_near", "S2-near--miss", "S2-near-", "S0-x", "S02-x", "X1-x", "s2-x",
+		"S2-near miss", "@id:S2-x", "S2-x/1", "J1-" + strings.Repeat("a", MaxCaseID-2)} {
+		if IsCaseID(s) {
+			t.Errorf("IsCaseID(%q) = true", s)
+		}
+	}
+	for _, s := range []string{"S2-x/0", "S2-x/01", "S2-x/", "S2-x/1/2", "S2-x/a", "/1", "S2/1"} {
+		if IsScenarioID(s) {
+			t.Errorf("IsScenarioID(%q) = true", s)
+		}
+	}
+	if id, ok := CaseIDOfTag("@id:S2-x"); !ok || id != "S2-x" {
+		t.Errorf(`CaseIDOfTag("@id:S2-x") = %q, %v`, id, ok)
+	}
+	if id, ok := CaseIDOfTag("@id:Bad"); !ok || id != "Bad" {
+		t.Errorf(`CaseIDOfTag("@id:Bad") = %q, %v: an @id: tag, whatever its grammar`, id, ok)
+	}
+	for _, tag := range []string{"@S2", "@idS2-x", "id:S2-x", "@fixture"} {
+		if _, ok := CaseIDOfTag(tag); ok {
+			t.Errorf("CaseIDOfTag(%q): want no @id: tag", tag)
+		}
+	}
+}

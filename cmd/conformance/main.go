@@ -14,9 +14,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ciam-harness/listjobs/driver"
+
 	"github.com/ciam-harness/listjobs/report"
 	"github.com/ciam-harness/listjobs/runner"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 func main() {
@@ -68,7 +69,7 @@ func wantsVersion(args []string) bool {
 // was built with, and the SDK the sdk driver sends through.
 func printVersion(w io.Writer) {
 	fmt.Fprintf(w, "conformance: %s\n", report.BuildHarness())
-	fmt.Fprintf(w, "sdk driver: %s\n", steps.SDKModuleVersion())
+	fmt.Fprintf(w, "sdk driver: %s\n", driver.SDKModuleVersion())
 }
 
 // deadlineGrace is how long after its --deadline a run may take to stop its scenarios,

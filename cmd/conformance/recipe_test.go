@@ -14,20 +14,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestREADMECIRecipe runs the README's CI recipe as written ("Running in CI": make build,
-// then bin/conformance): the built binary carries the exit codes of the table to its
+// TestDocsCIRecipe runs the CI recipe of docs/run.md as written ("Running in CI": make
+// build, then bin/conformance): the built binary carries the exit codes of the table to its
 // caller, 0 on a conformant endpoint, 1 on a broken one, 2 when the run cannot start,
 // and says which commit it was built from.
-func TestREADMECIRecipe(t *testing.T) {
+func TestDocsCIRecipe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binaries with make")
 	}
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("no make on this machine: the recipe cannot run")
 	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	page, err := os.ReadFile(filepath.Join("..", "..", "docs", "run.md"))
 	require.NoError(t, err)
-	recipe := ciRecipe(t, string(readme))
+	recipe := ciRecipe(t, string(page))
 	require.Equal(t, "make build", recipe[0], "the recipe builds with make")
 
 	bin := t.TempDir()
@@ -77,12 +77,12 @@ func TestREADMECIRecipe(t *testing.T) {
 	assert.Equal(t, 2, code, "a run that cannot start: %s", got)
 }
 
-// ciRecipe returns the command lines of the README's CI recipe: the first sh block of
-// "## Running in CI", comments and the GitHub Actions line removed.
-func ciRecipe(t *testing.T, readme string) []string {
+// ciRecipe returns the command lines of the CI recipe of docs/run.md: the first sh block
+// of "## Running in CI", comments and the GitHub Actions line removed.
+func ciRecipe(t *testing.T, page string) []string {
 	t.Helper()
-	_, section, ok := strings.Cut(readme, "\n## Running in CI\n")
-	require.True(t, ok, "the README has a Running in CI section")
+	_, section, ok := strings.Cut(page, "\n## Running in CI\n")
+	require.True(t, ok, "docs/run.md has a Running in CI section")
 	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
 	require.NotNil(t, block, "the section has an sh block")
 	var lines []string

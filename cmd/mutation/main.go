@@ -22,11 +22,11 @@ import (
 	"syscall"
 
 	listjobs "github.com/ciam-harness/listjobs"
+	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/ledger"
 	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/mutation"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 // Defaults of --parallel and --clock-parallel, the wire driver's. The runs wait on the
@@ -45,8 +45,8 @@ const (
 // An adapter driver (node, exec:) starts an adapter process per suite and sends every
 // request through it, so fewer suites run at once (BENCHMARKS.md, "Mutation through
 // the drivers"); the Go SDK runs in process, as the wire driver.
-func defaultParallel(d steps.Driver) (parallel, clock int) {
-	if d.Adapter() {
+func defaultParallel(d driver.Choice) (parallel, clock int) {
+	if d.Kind == driver.KindAdapter {
 		return AdapterParallel, AdapterClockParallel
 	}
 	return DefaultParallel, DefaultClockParallel
@@ -70,7 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	fset.SetOutput(io.Discard)
 	out := fset.String("out", "out", "folder of mutation.json and mutation.md")
 	only := fset.String("only", "", "comma-separated mutant names to run (default: the whole catalogue)")
-	driverName := fset.String("driver", string(steps.DriverWire), "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), node (the official Node.js SDK; `npm ci` in drivers/node first) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
+	var drv driver.Choice
+	fset.Var(driver.Flag{Choice: &drv}, "driver", "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), an SDK adapter of drivers/ (node, python, java, tccli; `make drivers` installs them) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
 	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
@@ -123,12 +124,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		fmt.Fprintln(stderr, "mutation: --out is empty")
 		return 2
 	}
-	driver, err := mutation.ParseDriver(*driverName)
-	if err != nil {
+	if err := drv.Check(ctx); err != nil { // an adapter not installed: before any suite runs
 		fmt.Fprintf(stderr, "mutation: %v\n", err)
 		return 2
 	}
-	p, c := defaultParallel(driver)
+	p, c := defaultParallel(drv)
 	*parallel, *clockParallel = cmp.Or(*parallel, p), cmp.Or(*clockParallel, c)
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	if err != nil {
@@ -141,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 			return 2
 		}
 	}
-	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out, Driver: string(driver), KnownFailures: *known}
+	opts := mutation.Options{Fixture: fx, Mutants: selected, Parallel: *parallel, ClockParallel: *clockParallel, OutDir: *out, Driver: drv, KnownFailures: *known}
 	if !*quiet {
 		opts.Progress = stderr
 	}

@@ -96,13 +96,13 @@ func TestExitCodes(t *testing.T) {
 func TestBadDriver(t *testing.T) {
 	var out, errOut bytes.Buffer
 	require.Equal(t, 2, run(context.Background(), []string{"--driver", "grpc"}, &out, &errOut, unused))
-	assert.Equal(t, "mutation: --driver \"grpc\": want wire, sdk, node or exec:CMD ARGS\n", errOut.String())
+	assert.Contains(t, errOut.String(), "mutation: --driver grpc: no adapter drivers/grpc/run")
 
 	// Without Node.js on PATH, --driver node is exit 2 before any suite runs.
 	t.Setenv("PATH", t.TempDir())
 	errOut.Reset()
 	require.Equal(t, 2, run(context.Background(), []string{"--driver", "node", "--out", t.TempDir()}, &out, &errOut, unused))
-	assert.Equal(t, "mutation: --driver node needs Node.js: node is not on PATH (install Node.js 18 or later)\n", errOut.String())
+	assert.Equal(t, "mutation: --driver node: drivers/node: node is not on PATH: install Node.js 18 or later, then run `make drivers`\n", errOut.String())
 }
 
 // TestDriverDefaults: --driver reaches mutation.Options, and the parallelism defaults
@@ -129,7 +129,7 @@ func TestDriverDefaults(t *testing.T) {
 		var out, errOut bytes.Buffer
 		args := append([]string{"--out", t.TempDir(), "--only", "filter-ignored", "--quiet"}, tc.args...)
 		require.Equal(t, 0, run(context.Background(), args, &out, &errOut, fake), errOut.String())
-		assert.Equal(t, tc.driver, got.Driver, "%q", tc.args)
+		assert.Equal(t, tc.driver, got.Driver.String(), "%q", tc.args)
 		assert.Equal(t, tc.parallel, got.Parallel, "%q", tc.args)
 		assert.Equal(t, tc.clock, got.ClockParallel, "%q", tc.args)
 	}

@@ -23,7 +23,6 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/mutation"
 	"github.com/ciam-harness/listjobs/sdkmutants"
-	"github.com/ciam-harness/listjobs/steps"
 )
 
 func main() {
@@ -86,7 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer,
 		}
 		return 0
 	}
-	needNode := slices.ContainsFunc(selected, func(b sdkmutants.Broken) bool { return b.Driver == steps.DriverNode })
+	needNode := slices.ContainsFunc(selected, func(b sdkmutants.Broken) bool { return b.Driver == sdkmutants.NodeDriver })
 	src, err := find(needNode)
 	if err != nil {
 		fmt.Fprintf(stderr, "sdk-mutation: %v\n", err)

@@ -1,0 +1,253 @@
+package mutants
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
+)
+
+// Authentication beyond the signature (A3-A8): the 300 s window of X-TC-Timestamp,
+// the SecretId, the form of the Authorization header, the credential scope, signature
+// v1 and the session token. A1 and A2 are in auth_signature.go.
+
+// authMutants are the mutants of the rows A3-A8, in row order.
+func authMutants() []Mutant {
+	return []Mutant{
+		{Name: "timestamp-unchecked", Row: "A3", How: howResigning, Break: "any X-TC-Timestamp is accepted",
+			apply: through(skipTimestamp)},
+		{Name: "timestamp-too-strict", Row: "A3", How: howMiddleware, Break: "a clock skew over 30 s is refused with SignatureExpire",
+			apply: through(func(fx *fixture.Fixture) middleware { return refuseSkewOver(fx, 30) })},
+		{Name: "timestamp-window-240", Row: "A3", How: howMiddleware, Break: "a clock skew over 240 s is refused with SignatureExpire",
+			apply: through(func(fx *fixture.Fixture) middleware { return refuseSkewOver(fx, 240) })},
+		{Name: "timestamp-window-360", Row: "A3", How: howResigning, Break: "a clock skew of up to 360 s is accepted",
+			apply: through(acceptSkewUpTo(360))},
+		{Name: "timestamp-future-unchecked", Row: "A3", How: howMiddleware, Break: "timestamps far in the future are accepted (only the past is checked)",
+			apply: through(acceptFuture)},
+		{Name: "secretid-unknown-accepted", Row: "A4", How: howMiddleware, Break: "a SecretId the service does not know is served as the primary key",
+			apply: through(acceptUnknownSecretID)},
+		{Name: "authorization-wrong-code", Row: "A5", How: howRewriter, Break: "a missing or malformed Authorization gets AuthFailure.SignatureFailure",
+			apply: rewriter(recode(codeInvalidAuthorization, codeSignatureFailure))},
+		{Name: "algorithm-case-insensitive", Row: "A5", How: howMiddleware, Break: "the Authorization algorithm tc3-hmac-sha256 is taken for TC3-HMAC-SHA256",
+			apply: through(fixed(algorithmLoosely(strings.EqualFold)))},
+		{Name: "algorithm-prefix-match", Row: "A5", How: howMiddleware, Break: "an Authorization algorithm that starts with TC3-HMAC-SHA256 is taken for it",
+			apply: through(fixed(algorithmLoosely(startsWith)))},
+		{Name: "scope-unchecked", Row: "A6", How: howResigning, Break: "the credential scope's date and service are not checked",
+			apply: through(skipScope)},
+		{Name: "scope-date-ignored", Row: "A6", How: howMiddleware, Break: "a credential scope dated another day than the timestamp is accepted",
+			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, true) })},
+		{Name: "scope-service-ignored", Row: "A6", How: howMiddleware, Break: "a credential scope for another service is accepted",
+			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, false) })},
+		{Name: "scope-service-case-insensitive", Row: "A6", How: howResigning, Break: "a credential scope for the service CIAM is taken for ciam",
+			apply: through(scopeServiceLoosely(strings.EqualFold))},
+		{Name: "signature-v1-refused", Row: "A7", How: howMiddleware, Break: "signature v1 requests get AuthFailure.InvalidAuthorization",
+			apply: through(fixed(refuseV1()))},
+		{Name: "token-unchecked", Row: "A8", How: howResigning, Break: "a temporary key works without its token, or with a wrong one",
+			apply: through(skipToken)},
+		{Name: "token-wrong-code", Row: "A8", How: howRewriter, Break: "a wrong X-TC-Token gets AuthFailure.SignatureFailure instead of TokenFailure",
+			apply: rewriter(recode("AuthFailure.TokenFailure", codeSignatureFailure))},
+	}
+}
+
+// skipTimestamp moves a request whose timestamp is out of the 300 s window to the
+// present: re-signed when it was signed correctly for its own timestamp (and, TC3, for
+// that timestamp's scope); with its signature left wrong otherwise, so that the emulator
+// judges the rest as before (breaks A3: any timestamp is accepted).
+func skipTimestamp(fx *fixture.Fixture) middleware {
+	return front(func(c *call) {
+		now := time.Now().Unix()
+		if auth, ts, ok := c.tc3(); ok {
+			if !expired(ts) {
+				return
+			}
+			cred, known := credentialByID(fx, auth.SecretID)
+			good := scopeOK(auth, ts) && known && c.verifiesAsReceived(signedCall{auth: auth, ts: ts, cred: cred})
+			c.r.Header.Set("X-TC-Timestamp", strconv.FormatInt(now, 10))
+			if scopeOK(auth, ts) {
+				auth.Date = signing.Date(now) // the scope the timestamp check let through
+				c.r.Header.Set("Authorization", auth.String())
+			}
+			if good {
+				c.forge(cred.SecretKey, auth, now)
+			}
+			return
+		}
+		v, ok := c.v1()
+		if !ok {
+			return
+		}
+		ts, err := strconv.ParseInt(v.values.Get("Timestamp"), 10, 64)
+		if err != nil || !expired(ts) {
+			return
+		}
+		cred, known := v.cred(fx)
+		good := known && v.verifies(cred.SecretKey)
+		v.set("Timestamp", strconv.FormatInt(now, 10))
+		if good {
+			v.sign(cred.SecretKey)
+		}
+	})
+}
+
+// refuseSkewOver answers AuthFailure.SignatureExpire to a validly signed request whose
+// X-TC-Timestamp is more than limit seconds (and at most 300) away (breaks A3).
+func refuseSkewOver(fx *fixture.Fixture, limit int64) middleware {
+	return refuse(func(c *call) []byte {
+		s, ok := c.verified(fx)
+		if !ok || skew(s.ts) <= limit || skew(s.ts) > 300 {
+			return nil
+		}
+		return errorBody(codeSignatureExpire, "The signature is expired, please request again.", "")
+	})
+}
+
+// acceptSkewUpTo serves a validly signed request from 300 to limit seconds away, as if
+// it had been signed now (breaks A3: the window is wider than five minutes).
+func acceptSkewUpTo(limit int64) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, s signedCall) bool {
+			if sk := skew(s.ts); sk <= 300 || sk > limit {
+				return false
+			}
+			c.resign(s.cred, s.auth.Service, time.Now().Unix(), s.auth.SignedHeaders)
+			return false // signed already, at the new time
+		})
+	}
+}
+
+// acceptFuture re-signs a validly signed request from more than 300 s in the future
+// at the present time (breaks A3: only the past is checked).
+func acceptFuture(fx *fixture.Fixture) middleware {
+	return lenient(fx, func(c *call, s signedCall) bool {
+		now := time.Now().Unix()
+		if s.ts <= now+300 {
+			return false
+		}
+		c.resign(s.cred, s.auth.Service, now, s.auth.SignedHeaders)
+		return false // signed already, at the new time
+	})
+}
+
+// acceptUnknownSecretID serves a TC3 request of a SecretId the fixture does not know
+// as a request of its primary key (breaks A4).
+func acceptUnknownSecretID(fx *fixture.Fixture) middleware {
+	primary, _ := fx.Credential("primary")
+	return rewrite(func(c *call) {
+		auth, ts, ok := c.tc3()
+		if !ok || primary.SecretID == "" {
+			return
+		}
+		if _, known := credentialByID(fx, auth.SecretID); !known {
+			c.resign(primary, auth.Service, ts, auth.SignedHeaders)
+		}
+	})
+}
+
+// algorithmLoosely takes an Authorization header whose algorithm name matches TC3's by
+// match for TC3 (breaks A5).
+func algorithmLoosely(match func(got, want string) bool) middleware {
+	return rewrite(func(c *call) {
+		alg, rest, ok := strings.Cut(c.r.Header.Get("Authorization"), " ")
+		if ok && alg != tc3Algorithm && match(alg, tc3Algorithm) {
+			c.r.Header.Set("Authorization", tc3Algorithm+" "+rest)
+		}
+	})
+}
+
+// tc3Algorithm is the algorithm name of signature v3.
+const tc3Algorithm = "TC3-HMAC-SHA256"
+
+// skipScope re-signs a TC3 request within the 300 s window whose credential scope has
+// another date than its timestamp's or another service than ciam, when it verifies over
+// the scope it claims; the scope of a request of an unknown SecretId is set right so
+// that the emulator answers SecretIdNotFound (breaks A6; v1 has no scope).
+func skipScope(fx *fixture.Fixture) middleware {
+	return front(func(c *call) {
+		auth, ts, ok := c.tc3()
+		if !ok || expired(ts) || scopeOK(auth, ts) {
+			return
+		}
+		cred, known := credentialByID(fx, auth.SecretID)
+		good := known && c.verifiesAsReceived(signedCall{auth: auth, ts: ts, cred: cred})
+		fixed := auth
+		fixed.Date, fixed.Service = signing.Date(ts), service
+		switch {
+		case good:
+			c.forge(cred.SecretKey, fixed, ts)
+		case !known:
+			c.r.Header.Set("Authorization", fixed.String())
+		}
+	})
+}
+
+// acceptScope re-signs a validly signed request whose credential scope has another
+// date than its timestamp's (date) or another service than ciam (!date) (breaks A6).
+func acceptScope(fx *fixture.Fixture, date bool) middleware {
+	return lenient(fx, func(c *call, s signedCall) bool {
+		if date && s.auth.Date != signing.Date(s.ts) {
+			return true // Sign dates the scope from the timestamp
+		}
+		if !date && s.auth.Service != service {
+			c.resign(s.cred, service, s.ts, s.auth.SignedHeaders)
+		}
+		return false
+	})
+}
+
+// scopeServiceLoosely re-signs a validly signed request whose credential scope's service
+// matches ciam by match (breaks A6).
+func scopeServiceLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, s signedCall) bool {
+			if s.auth.Service != service && match(s.auth.Service, service) {
+				c.resign(s.cred, service, s.ts, s.auth.SignedHeaders)
+			}
+			return false
+		})
+	}
+}
+
+// refuseV1 answers AuthFailure.InvalidAuthorization to every signature v1 request (breaks A7).
+func refuseV1() middleware {
+	return refuse(func(c *call) []byte {
+		if c.isV1() {
+			return errorBody(codeInvalidAuthorization, "Signature v1 is not supported: sign with TC3-HMAC-SHA256.", "")
+		}
+		return nil
+	})
+}
+
+// skipToken gives a request of a temporary key that lacks its token, or carries a wrong
+// one, the fixture's token: re-signed when the token is signed (TC3 X-TC-Token among the
+// SignedHeaders, v1 always) and the request verified as received (breaks A8).
+func skipToken(fx *fixture.Fixture) middleware {
+	return front(func(c *call) {
+		if s, ok := c.claimed(fx); ok {
+			if s.cred.Token == "" || c.r.Header.Get("X-TC-Token") == s.cred.Token {
+				return
+			}
+			good := c.verifiesAsReceived(s)
+			c.r.Header.Set("X-TC-Token", s.cred.Token)
+			if good && slices.Contains(s.auth.SignedHeaders, "x-tc-token") {
+				c.forge(s.cred.SecretKey, s.auth, s.ts)
+			}
+			return
+		}
+		v, ok := c.v1()
+		if !ok {
+			return
+		}
+		cred, known := v.cred(fx)
+		if !known || cred.Token == "" || v.values.Get("Token") == cred.Token {
+			return
+		}
+		good := v.verifies(cred.SecretKey)
+		v.set("Token", cred.Token)
+		if good {
+			v.sign(cred.SecretKey)
+		}
+	})
+}
