@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -261,5 +262,80 @@ func TestInstalledClients(t *testing.T) {
 	}
 	if len(r.models()) == 0 {
 		t.Skip("no client installed (make drivers): the installed models are not compared")
+	}
+}
+
+// Under strict (CI), a client the repository installs (drivers/NAME/install) that is not
+// installed fails the drift; otherwise it is skipped. A client without an install script
+// is never missing.
+func TestStrictMissingClient(t *testing.T) {
+	root := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "drivers", "node"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "drivers", "node", "install"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, strict := range []bool{false, true} {
+		r, err := Run(schemas.FS, contractRows(t), Explained, Options{Root: root, M2: t.TempDir()}, strict)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, m := range r.Missing {
+			names = append(names, m.Name)
+		}
+		if want := map[bool]string{false: "", true: "node"}[strict]; strings.Join(names, ",") != want || r.OK() == strict {
+			t.Errorf("strict %v: missing %v, OK %v; want missing %q", strict, names, r.OK(), want)
+		}
+	}
+}
+
+// Without drivers/java's unpacked sources, the Java model is read from the sources jar of
+// the version drivers/java/pom.xml pins, in the local Maven repository.
+func TestJavaFromSourcesJar(t *testing.T) {
+	root, m2 := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "drivers", "java"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pom := "<project><properties><sdk.version>9.9.9</sdk.version></properties></project>"
+	if err := os.WriteFile(filepath.Join(root, "drivers", "java", "pom.xml"), []byte(pom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, absent, err := loadJava(Options{Root: root, M2: m2})
+	if err != nil || !strings.Contains(absent, "tencentcloud-sdk-java-9.9.9-sources.jar") {
+		t.Fatalf("without the jar: absent %q, err %v; want it named", absent, err)
+	}
+	dir := filepath.Join(m2, "com/tencentcloudapi/tencentcloud-sdk-java/9.9.9")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "tencentcloud-sdk-java-9.9.9-sources.jar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, s := range Structs {
+		w, err := zw.Create(JavaModels + "/" + s + ".java")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(readTestdata(t, "java/"+s+".java")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, absent, err := loadJava(Options{Root: root, M2: m2})
+	if err != nil || absent != "" {
+		t.Fatalf("absent %q, err %v", absent, err)
+	}
+	want(t, m, generated...)
+	if m.Source != "tencentcloud-sdk-java 9.9.9 sources jar" {
+		t.Errorf("source %q", m.Source)
 	}
 }

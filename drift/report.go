@@ -253,7 +253,7 @@ func (r *Report) writeSources(w io.Writer, bullet string) {
 		note := "skipped"
 		for _, m := range r.Missing {
 			if m.Name == s.Name {
-				note = "MISSING (CI is set: make drivers installs it)"
+				note = "MISSING (strict, as under CI, where make drivers installs every client)"
 			}
 		}
 		fmt.Fprintf(w, "%s%-7s %s: %s\n", bullet, s.Name+":", note, s.Absent)
