@@ -221,6 +221,17 @@ func TestActionChecksInputs(t *testing.T) {
 		}
 	}
 	for _, a := range adapters(t) {
+		install, err := os.ReadFile(filepath.Join("drivers", a, "install"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(install, []byte("SDK_VERSION")) {
+			// An install without the override: an sdk-version is refused, never ignored.
+			if code, out, _ := checkInputs(t, root, map[string]string{"DRIVER": a, "SDK_VERSION": "3.1.x"}); code != 2 || !strings.Contains(out, "takes no SDK_VERSION") {
+				t.Errorf("%s: sdk-version with an install that takes none: exit %d, %s", a, code, out)
+			}
+			continue
+		}
 		code, out, outputs := checkInputs(t, root, map[string]string{"DRIVER": a, "SDK_VERSION": "3.1.x", "KNOWN_FAILURES": "adapter", "OUT": "/abs/out", "ARTIFACT": "mine"})
 		ledger := ""
 		if _, err := os.Stat(filepath.Join("drivers", a, "known-failures.json")); err == nil {
@@ -236,42 +247,70 @@ func TestActionChecksInputs(t *testing.T) {
 }
 
 // The workflow that runs the action through every driver (and makes actionlint check its
-// use) lists wire, sdk and every adapter of drivers/, no more.
+// use) runs it with a matrix its first job lists: wire, sdk and every adapter of drivers/.
 func TestGateWorkflowCoversEveryDriver(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
 	data, err := os.ReadFile(".github/workflows/gate.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	type step struct {
+		ID   string            `yaml:"id"`
+		Run  string            `yaml:"run"`
+		Uses string            `yaml:"uses"`
+		With map[string]string `yaml:"with"`
+	}
 	var wf struct {
 		Jobs map[string]struct {
+			Needs    string            `yaml:"needs"`
+			Outputs  map[string]string `yaml:"outputs"`
 			Strategy struct {
 				Matrix struct {
-					Driver []string `yaml:"driver"`
+					Driver string `yaml:"driver"`
 				} `yaml:"matrix"`
 			} `yaml:"strategy"`
-			Steps []struct {
-				Uses string            `yaml:"uses"`
-				With map[string]string `yaml:"with"`
-			} `yaml:"steps"`
+			Steps []step `yaml:"steps"`
 		} `yaml:"jobs"`
 	}
 	if err := yaml.Unmarshal(data, &wf); err != nil {
 		t.Fatal(err)
 	}
-	job := wf.Jobs["gate"]
-	got := append([]string(nil), job.Strategy.Matrix.Driver...)
-	sort.Strings(got)
-	want := append([]string{"sdk", "wire"}, adapters(t)...)
-	sort.Strings(want)
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("gate.yml's matrix is %v, want wire, sdk and every adapter of drivers/: %v", got, want)
+	gate, list := wf.Jobs["gate"], wf.Jobs["drivers"]
+	if gate.Needs != "drivers" || gate.Strategy.Matrix.Driver != "${{ fromJSON(needs.drivers.outputs.list) }}" ||
+		list.Outputs["list"] != "${{ steps.list.outputs.list }}" {
+		t.Fatalf("gate.yml: the gate job's matrix is not the list of the drivers job")
 	}
 	uses := false
-	for _, s := range job.Steps {
+	for _, s := range gate.Steps {
 		uses = uses || s.Uses == "./" && s.With["driver"] == "${{ matrix.driver }}"
 	}
 	if !uses {
 		t.Error("gate.yml does not use the local action (uses: ./) with driver: ${{ matrix.driver }}")
+	}
+	var script string
+	for _, s := range list.Steps {
+		if s.ID == "list" {
+			script = s.Run
+		}
+	}
+	out := filepath.Join(t.TempDir(), "output")
+	cmd := exec.Command("bash", "-e", "-c", script)
+	cmd.Env = append(os.Environ(), "GITHUB_OUTPUT="+out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the list step: %v\n%s", err, msg)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `list=["wire","sdk"`
+	for _, a := range adapters(t) {
+		want += `,"` + a + `"`
+	}
+	if strings.TrimSpace(string(got)) != want+"]" {
+		t.Errorf("the drivers job lists %s, want %s]", got, want)
 	}
 }
 
