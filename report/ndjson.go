@@ -22,6 +22,13 @@ type Record struct {
 	// Reason: why the scenario was skipped, or the ledger's reason for a known failure.
 	Reason  string   `json:"reason,omitempty"`
 	Failure *Failure `json:"failure,omitempty"`
+	// Skip is the kind of a skip (result.SkipKind's name: "needs-wire"); "" unless the
+	// scenario was skipped. Finished is result.Scenario.Finished: a failed scenario whose
+	// every step passed, so its tagged rows it is not blamed for were judged. With Rows,
+	// Status and Failure.Rows they give the scenario's verdict on each row
+	// (ScenarioOf, result.Scenario.Verdict).
+	Skip     string `json:"skip,omitempty"`
+	Finished bool   `json:"finished,omitempty"`
 }
 
 // Failure is what failed in a scenario.
@@ -37,7 +44,7 @@ type Failure struct {
 // RecordOf is the NDJSON record of a scenario.
 func RecordOf(s result.Scenario) Record {
 	r := Record{ID: s.ID, Feature: s.Feature, Line: s.Line, Name: s.Name, Tags: s.Tags, Rows: s.Rows, Status: s.Status,
-		DurationMs: float64(s.Duration.Microseconds()) / 1000, Reason: s.Reason}
+		DurationMs: float64(s.Duration.Microseconds()) / 1000, Reason: s.Reason, Skip: s.Skip.String(), Finished: s.Finished}
 	if r.Tags == nil {
 		r.Tags = []string{}
 	}

@@ -33,10 +33,25 @@ func TestRunVerdict(t *testing.T) {
 		{RunVerdict{Outcome: Interrupted}, "INTERRUPTED", "failed"},
 		{RunVerdict{Outcome: DeadlineExceeded}, "DEADLINE EXCEEDED", "failed"},
 		{RunVerdict{Outcome: Outcome(9)}, "UNKNOWN", "failed"},
+		{RunVerdict{}, "UNKNOWN", "failed"},
 	} {
 		if c.v.String() != c.words || c.v.Class() != c.class {
 			t.Errorf("%+v: %q %q; want %q %q", c.v, c.v.String(), c.v.Class(), c.words, c.class)
 		}
+	}
+	for _, o := range []Outcome{Pass, Fail, Interrupted, DeadlineExceeded} {
+		b, _ := o.MarshalText()
+		var back Outcome
+		if err := back.UnmarshalText(b); err != nil || back != o {
+			t.Errorf("%v: read back as %v (%v)", o, back, err)
+		}
+	}
+	var o Outcome
+	if o.UnmarshalText([]byte("pass")) == nil || o.UnmarshalText([]byte("")) == nil {
+		t.Error(`"pass" and "" are no outcomes`)
+	}
+	if o.UnmarshalText([]byte("UNKNOWN")) != nil || o != Unknown {
+		t.Error("UNKNOWN reads back as Unknown")
 	}
 	for k := SkipNone; k <= SkipOther; k++ {
 		if k != SkipNone && (k.String() == "" || k.Summary() == "") {

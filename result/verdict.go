@@ -1,15 +1,20 @@
 package result
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Outcome is how a run ended.
 type Outcome int
 
 // The outcomes of a run.
 const (
+	// Unknown: no outcome was recorded (the zero value: a run never ends unknown).
+	Unknown Outcome = iota
 	// Pass: every selected scenario passed, was skipped, or failed as the known-failure
 	// ledger says.
-	Pass Outcome = iota
+	Pass
 	// Fail: a scenario failed that the ledger does not list, or a problem of the run
 	// (a ledger entry that passed or is gone) failed it.
 	Fail
@@ -19,7 +24,7 @@ const (
 	DeadlineExceeded
 )
 
-var outcomeWords = [...]string{Pass: "PASS", Fail: "FAIL", Interrupted: "INTERRUPTED", DeadlineExceeded: "DEADLINE EXCEEDED"}
+var outcomeWords = [...]string{Unknown: "UNKNOWN", Pass: "PASS", Fail: "FAIL", Interrupted: "INTERRUPTED", DeadlineExceeded: "DEADLINE EXCEEDED"}
 
 // String is the outcome in capitals, as the summary prints it: "PASS".
 func (o Outcome) String() string {
@@ -27,6 +32,20 @@ func (o Outcome) String() string {
 		return "UNKNOWN"
 	}
 	return outcomeWords[o]
+}
+
+// MarshalText writes the outcome as its word, for machine-readable reports.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText reads an outcome's word; any other text is an error.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	for k, w := range outcomeWords {
+		if w == string(b) {
+			*o = Outcome(k)
+			return nil
+		}
+	}
+	return fmt.Errorf("outcome %q: want one of PASS, FAIL, INTERRUPTED, DEADLINE EXCEEDED, UNKNOWN", string(b))
 }
 
 // RunVerdict is the verdict of a whole run: its outcome, and the selected contract rows

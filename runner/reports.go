@@ -155,6 +155,8 @@ func (s *setup) manifest(res Result, start time.Time) reportpkg.Manifest {
 		KnownFailures:    s.ledgerInfo,
 		ExitCode:         res.ExitCode,
 		Verdict:          verdict(res).String(),
+		Outcome:          verdict(res).Outcome,
+		RowsNotChecked:   verdict(res).NotChecked,
 		Counts:           map[result.Status]int{},
 		Reports:          slices.Clone(res.Reports),
 	}
