@@ -36,7 +36,7 @@ ifneq ($(strip $(DRIVER)),)
 MUTATION_DRIVER = --driver "$$DRIVER"
 endif
 
-.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation drivers adapters
+.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation drivers adapters drift clients
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP,
@@ -67,6 +67,15 @@ adapters:
 		fi; \
 		if [ -x $$dir/test ]; then echo "adapters: $$name"; $$dir/test >$(OUT)/adapter-$$name-test.log 2>&1 || { tail -30 $(OUT)/adapter-$$name-test.log; exit 1; }; fi; \
 	done
+
+## drift: each installed client's model of ListJobs (Node.js .d.ts, Python models.py, Java Job.java, tccli
+## api.json: make drivers installs them) beside schemas/ and CONTRACT.md, field by field (type, required,
+## nullable); $(OUT)/drift.md too. Fails on a disagreement drift/explained.tsv does not explain, on a stale
+## explanation, and, where CI is set, on a client of drivers/ not installed. DRIFT_FLAGS='--java PATH' names the
+## Java SDK's sources (a sources jar or a folder). Its test runs in make unit (package drift).
+DRIFT_FLAGS ?=
+drift:
+	$(GO) run ./cmd/drift --out $(OUT) $(DRIFT_FLAGS)
 
 fmt-check:
 	@files=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -177,3 +186,59 @@ stability:
 		echo "stability: run $$i/$(RUNS) passed ($$(grep -o '[0-9]* scenarios ([0-9]* passed)' $(OUT)/stability/run.log))"; \
 	done; \
 	echo "stability: $(RUNS)/$(RUNS) consecutive full runs passed in $$(( $$(date +%s) - start ))s on $$(nproc) CPUs"
+
+## clients: the client matrix. The suite through every client (wire, sdk, and each SDK adapter of drivers/ that is
+## installed: drivers/NAME/run --check), each against the embedded emulator and against a ciam-emulator --null-empty
+## this target starts on a free port (and always stops), with the client's drivers/NAME/known-failures.json; each
+## run's reports in $(OUT)/clients/runs/NAME/ and NAME-null/, its output in NAME.log there. Then conformance matrix
+## over them: $(OUT)/clients/index.html and matrix.md. Exits 0 when every run exited 0 or 1 (a client's failures are
+## what the matrix shows), 2 when one could not start (the matrix is still written, without it). TAGS narrows the
+## runs; SDK_MUTATION=out/sdk-mutation.json adds each client's broken-SDK kill counts. Not part of make test.
+SDK_MUTATION ?=
+CLIENTS_FIXTURE = testdata/fixture.json
+clients:
+	@set -u; dir=$(OUT)/clients; bin=$$dir/bin; runs=$$dir/runs; \
+	rm -rf "$$runs" && mkdir -p "$$runs" "$$bin" || exit 2; \
+	echo "clients: building the harness into $$bin"; \
+	$(GO) build -ldflags '$(LDFLAGS)' -o "$$bin/" ./cmd/conformance ./cmd/ciam-emulator || exit 2; \
+	for v in $$(env | grep -Eo '^(CIAM|TENCENTCLOUD)_[A-Za-z0-9_]*='); do unset "$${v%=}"; done; \
+	key=$$(awk -F'"' '/\{/ {r=""; i=""; k=""} $$2=="role" {r=$$4} $$2=="secretId" {i=$$4} $$2=="secretKey" {k=$$4} \
+		/\}/ {if (r=="primary" && i!="" && k!="") {print i " " k; exit}}' $(CLIENTS_FIXTURE)); \
+	if [ -z "$$key" ]; then echo "clients: no primary key found in $(CLIENTS_FIXTURE) for the --null-empty runs" >&2; exit 2; fi; \
+	"$$bin/ciam-emulator" --addr 127.0.0.1:0 --null-empty --fixture $(CLIENTS_FIXTURE) >"$$runs/ciam-emulator.log" 2>&1 & emu=$$!; \
+	trap 'kill $$emu 2>/dev/null; wait $$emu 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	url=; for i in $$(seq 1 100); do \
+		url=$$(sed -n 's/^ciam-emulator listening on //p' "$$runs/ciam-emulator.log" 2>/dev/null); \
+		[ -n "$$url" ] && break; kill -0 $$emu 2>/dev/null || break; sleep 0.1; \
+	done; \
+	if [ -z "$$url" ]; then echo "clients: ciam-emulator --null-empty did not start:" >&2; cat "$$runs/ciam-emulator.log" >&2; exit 2; fi; \
+	echo "clients: ciam-emulator --null-empty at $$url"; \
+	clients="wire sdk"; for run in drivers/*/run; do \
+		name=$${run%/run}; name=$${name#drivers/}; \
+		if $$run --check >/dev/null 2>&1; then clients="$$clients $$name"; \
+		else echo "clients: $$name is not installed (make drivers): no column for it"; fi; \
+	done; \
+	status=0; \
+	for name in $$clients; do \
+		ledger=; [ -f drivers/$$name/known-failures.json ] && ledger="--known-failures drivers/$$name/known-failures.json"; \
+		for out in $$name $$name-null; do \
+			set -- --driver $$name $$ledger --format progress --deadline 15m --out "$$runs/$$out"; \
+			[ -n "$(TAGS)" ] && set -- "$$@" --tags '$(TAGS)'; \
+			[ $$out = $$name ] || set -- "$$@" --endpoint "$$url" --profile emulator --fixture $(CLIENTS_FIXTURE); \
+			( if [ $$out != $$name ]; then export TENCENTCLOUD_SECRET_ID="$${key% *}" TENCENTCLOUD_SECRET_KEY="$${key#* }"; fi; \
+			  exec "$$bin/conformance" "$$@" ) >"$$runs/$$out.log" 2>&1; \
+			code=$$?; echo $$code >"$$runs/$$out.exit"; \
+			case $$code in \
+				0|1) echo "clients: $$out: exit $$code; $$(grep -E '^(contract rows|scenarios):' "$$runs/$$out.log" | tr '\n' ' ')";; \
+				*) status=2; echo "clients: $$out could not start or did not finish (exit $$code): $$(tail -3 "$$runs/$$out.log")" >&2;; \
+			esac; \
+		done; \
+	done; \
+	set --; for name in $$clients; do \
+		[ "$$(cat "$$runs/$$name.exit")" -le 1 ] && set -- "$$@" "$$runs/$$name=$$name"; \
+		[ "$$(cat "$$runs/$$name-null.exit")" -le 1 ] && set -- "$$@" "$$runs/$$name-null=$$name (null-empty)"; \
+	done; \
+	[ -n "$(SDK_MUTATION)" ] && set -- --sdk-mutation "$(SDK_MUTATION)" "$$@"; \
+	"$$bin/conformance" matrix --out "$$dir" "$$@" || exit 2; \
+	if [ $$status -ne 0 ]; then echo "clients: a run could not start or did not finish (above): the matrix lacks its column" >&2; fi; \
+	exit $$status

@@ -36,10 +36,18 @@ type Kind int
 
 // The kinds of driver.
 const (
-	KindWire    Kind = iota // NameWire
-	KindGoSDK               // NameSDK
-	KindAdapter             // an adapter process: drivers/NAME/run, or exec:CMD
+	// KindGo is a driver written in Go, in this package (NameWire, NameSDK): each file
+	// registers its own (register), so a new one is one file.
+	KindGo Kind = iota
+	// KindAdapter is an adapter process: drivers/NAME/run, or exec:CMD.
+	KindAdapter
 )
+
+// builtins open the drivers written in Go, by name.
+var builtins = map[string]func(Env) (Driver, error){}
+
+// register makes the Go driver name, opened by open, one --driver takes.
+func register(name string, open func(Env) (Driver, error)) { builtins[name] = open }
 
 // Choice is a driver as --driver names it, parsed once (Parse) and opened for a run
 // (Open).
@@ -52,8 +60,8 @@ type Choice struct {
 	Command []string
 }
 
-// Wire is the wire driver's Choice.
-var Wire = Choice{Name: NameWire, Kind: KindWire}
+// Wire is the wire driver's Choice (the zero Choice is the wire driver too).
+var Wire = Choice{Name: NameWire, Kind: KindGo}
 
 var adapterName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
 
@@ -65,8 +73,8 @@ func Parse(name string) (Choice, error) {
 	switch {
 	case n == "" || n == NameWire:
 		return Wire, nil
-	case n == NameSDK:
-		return Choice{Name: n, Kind: KindGoSDK}, nil
+	case builtins[n] != nil:
+		return Choice{Name: n, Kind: KindGo}, nil
 	case strings.HasPrefix(n, ExecPrefix):
 		argv, err := SplitCommand(strings.TrimPrefix(n, ExecPrefix))
 		if err != nil {
@@ -88,7 +96,7 @@ func (c Choice) String() string {
 }
 
 // IsWire tells whether c is the wire driver.
-func (c Choice) IsWire() bool { return c.Kind == KindWire }
+func (c Choice) IsWire() bool { return c.String() == NameWire }
 
 // AdaptersDir holds the adapters of the official SDKs, one folder each, whose
 // launcher LauncherName --driver NAME runs.
@@ -235,11 +243,12 @@ func (c Choice) Open(ctx context.Context, env Env) (Driver, error) {
 	if env.Client == nil {
 		env.Client = &http.Client{Timeout: 60 * time.Second}
 	}
-	switch c.Kind {
-	case KindWire:
-		return NewWire(env)
-	case KindGoSDK:
-		return NewGoSDK(env)
+	if c.Kind == KindGo {
+		open := builtins[c.String()]
+		if open == nil {
+			return nil, fmt.Errorf("--driver %s: no such driver", c.Name)
+		}
+		return open(env)
 	}
 	argv, err := c.Argv()
 	if err != nil {

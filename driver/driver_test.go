@@ -192,7 +192,7 @@ func TestSDKErrorIsClipped(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]Choice{"": Wire, "wire": Wire, " sdk ": {Name: "sdk", Kind: KindGoSDK}, "python": {Name: "python", Kind: KindAdapter},
+	for in, want := range map[string]Choice{"": Wire, "wire": Wire, " sdk ": {Name: "sdk", Kind: KindGo}, "python": {Name: "python", Kind: KindAdapter},
 		"exec:a 'b c'": {Name: "exec:a 'b c'", Kind: KindAdapter, Command: []string{"a", "b c"}}} {
 		c, err := Parse(in)
 		require.NoError(t, err, in)

@@ -60,6 +60,8 @@ import (
 // absent RequestId of an error reads as "" (both fail T8). The schema checks of an
 // error envelope (T7) therefore hold by construction here: the wire driver checks them.
 
+func init() { register(NameSDK, NewGoSDK) }
+
 // goSDK sends through the official Go SDK. It is safe for concurrent use: every
 // request gets a client of its own over the one shared connection pool.
 type goSDK struct {

@@ -8,6 +8,8 @@ import (
 	"github.com/ciam-harness/listjobs/wire"
 )
 
+func init() { register(NameWire, NewWire) }
+
 // wireDriver sends the requests the harness builds and signs itself (wire.Build).
 type wireDriver struct {
 	target wire.Target

@@ -224,7 +224,7 @@ func phaseTags() [2]string { return [2]string{"~" + runner.ClockBoundTag, runner
 
 // outcome is one phase of the suite against one emulator.
 type outcome struct {
-	scenarios []runner.ScenarioResult
+	scenarios []result.Scenario
 	exit      int
 	err       string
 	seconds   float64
@@ -362,17 +362,17 @@ func runAll(ctx context.Context, opts Options, suite suiteFunc, d driver.Choice,
 	return outcomes
 }
 
-func skipped(scenarios []runner.ScenarioResult) int {
+func skipped(scenarios []result.Scenario) int {
 	n := 0
 	for _, s := range scenarios {
-		if s.Status == runner.StatusSkipped {
+		if s.Status == result.Skipped {
 			n++
 		}
 	}
 	return n
 }
 
-func failures(scenarios []runner.ScenarioResult) int {
+func failures(scenarios []result.Scenario) int {
 	n := 0
 	for _, s := range scenarios {
 		if s.Status.Failing() {
@@ -443,7 +443,7 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 	var errs []string
 	// ran: a scenario of the row ran (not skipped), or a check of the row failed.
 	ran := false
-	byKey := map[string]runner.ScenarioResult{} // the scenarios of phases
+	byKey := map[string]result.Scenario{} // the scenarios of phases
 	for _, o := range phases {
 		res.Seconds += o.seconds
 		exit = max(exit, o.exit)
@@ -460,7 +460,7 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 				if tagged && res.SkipReason == "" {
 					res.SkipReason = s.Reason
 				}
-			case s.Status == runner.StatusSkipped: // inconclusive: it ran, and could not judge
+			case s.Status == result.Skipped: // inconclusive: it ran, and could not judge
 				res.Inconclusive++
 				ran = ran || tagged
 			case tagged:
@@ -538,12 +538,12 @@ func judge(m mutants.Mutant, phases, wire []outcome) Result {
 // step for the wire driver only, or what the driver's SDK cannot do). A scenario
 // skipped as inconclusive (the machine too loaded for its timing) did run, and said
 // nothing: it does not make a mutant "not checked".
-func driverSkipped(s runner.ScenarioResult) bool {
-	return s.Status == runner.StatusSkipped && s.Skip != result.SkipInconclusive
+func driverSkipped(s result.Scenario) bool {
+	return s.Status == result.Skipped && s.Skip != result.SkipInconclusive
 }
 
 // scenarioOf is the kill table's view of s.
-func scenarioOf(s runner.ScenarioResult) Scenario {
+func scenarioOf(s result.Scenario) Scenario {
 	return Scenario{ID: s.ID, Feature: s.Feature, Line: s.Line, Name: s.Name, Rows: s.Failures(), Error: firstLine(s.Error)}
 }
 

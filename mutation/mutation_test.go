@@ -21,15 +21,15 @@ import (
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
-func scenario(feature string, line int64, status runner.Status, rows ...string) runner.ScenarioResult {
-	return runner.ScenarioResult{Feature: feature, Line: line, Name: feature + " scenario", Rows: rows, Status: status,
+func scenario(feature string, line int64, status result.Status, rows ...string) result.Scenario {
+	return result.Scenario{Feature: feature, Line: line, Name: feature + " scenario", Rows: rows, Status: status,
 		Error: "first line\nsecond line"}
 }
 
 func TestJudge(t *testing.T) {
-	passed := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 1, runner.StatusPassed, "S2")}}
-	failS2 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 2, runner.StatusFailed, "S2", "S8")}, exit: runner.ExitFailed}
-	failT8 := outcome{scenarios: []runner.ScenarioResult{scenario("b.feature", 3, runner.StatusUndefined, "T8")}, exit: runner.ExitFailed}
+	passed := outcome{scenarios: []result.Scenario{scenario("a.feature", 1, result.Passed, "S2")}}
+	failS2 := outcome{scenarios: []result.Scenario{scenario("a.feature", 2, result.Failed, "S2", "S8")}, exit: runner.ExitFailed}
+	failT8 := outcome{scenarios: []result.Scenario{scenario("b.feature", 3, result.Undefined, "T8")}, exit: runner.ExitFailed}
 	usage := outcome{exit: runner.ExitUsage, err: "endpoint unreachable"}
 	breaking := mutants.Mutant{Name: "m", Row: "S2", Break: "b", How: "h"}
 	equivalent := mutants.Mutant{Name: "e", Row: "S4", Equivalent: "any order conforms"}
@@ -111,11 +111,11 @@ func TestRunOrchestration(t *testing.T) {
 		clock := tags == runner.ClockBoundTag
 		switch {
 		case m.Name == "killed-in-clock" && clock:
-			return outcome{scenarios: []runner.ScenarioResult{scenario("r.feature", 7, runner.StatusFailed, "R1")}, exit: runner.ExitFailed}
+			return outcome{scenarios: []result.Scenario{scenario("r.feature", 7, result.Failed, "R1")}, exit: runner.ExitFailed}
 		case m.Name == "killed":
-			return outcome{scenarios: []runner.ScenarioResult{scenario("f.feature", 1, runner.StatusFailed, "S2")}, exit: runner.ExitFailed}
+			return outcome{scenarios: []result.Scenario{scenario("f.feature", 1, result.Failed, "S2")}, exit: runner.ExitFailed}
 		}
-		return outcome{scenarios: []runner.ScenarioResult{scenario("f.feature", 9, runner.StatusPassed, "S1", m.Row)}}
+		return outcome{scenarios: []result.Scenario{scenario("f.feature", 9, result.Passed, "S1", m.Row)}}
 	}
 	ms := []mutants.Mutant{{Name: "killed", Row: "S2"}, {Name: "killed-in-clock", Row: "R1"}, {Name: "survivor", Row: "J4"},
 		{Name: "equivalent", Row: "S4", Equivalent: "allowed"}}
@@ -145,7 +145,7 @@ func TestRunOrchestration(t *testing.T) {
 	// A failing reference fails the run, whatever the mutants did.
 	failRef := func(ctx context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome {
 		if m.Name == reference {
-			return outcome{scenarios: []runner.ScenarioResult{scenario("x.feature", 1, runner.StatusFailed, "T1")}, exit: runner.ExitFailed}
+			return outcome{scenarios: []result.Scenario{scenario("x.feature", 1, result.Failed, "T1")}, exit: runner.ExitFailed}
 		}
 		return fake(ctx, m, d, tags)
 	}
@@ -222,8 +222,8 @@ func TestReportFiles(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func skippedScenario(feature string, line int64, reason string, rows ...string) runner.ScenarioResult {
-	s := scenario(feature, line, runner.StatusSkipped, rows...)
+func skippedScenario(feature string, line int64, reason string, rows ...string) result.Scenario {
+	s := scenario(feature, line, result.Skipped, rows...)
 	s.Error, s.Reason, s.Skip = "", reason, result.SkipNeedsWire
 	if strings.HasPrefix(reason, "inconclusive: ") {
 		s.Skip = result.SkipInconclusive
@@ -235,22 +235,22 @@ func skippedScenario(feature string, line int64, reason string, rows ...string) 
 // ran for is not checked, apart from a survivor.
 func TestJudgeNotChecked(t *testing.T) {
 	m := mutants.Mutant{Name: "m", Row: "A2"}
-	rowSkipped := outcome{scenarios: []runner.ScenarioResult{skippedScenario("a.feature", 1, "@wire: needs the wire driver", "A2"),
-		scenario("b.feature", 2, runner.StatusPassed, "S1")}}
-	otherFails := outcome{scenarios: []runner.ScenarioResult{scenario("c.feature", 3, runner.StatusFailed, "T2")}, exit: runner.ExitFailed}
+	rowSkipped := outcome{scenarios: []result.Scenario{skippedScenario("a.feature", 1, "@wire: needs the wire driver", "A2"),
+		scenario("b.feature", 2, result.Passed, "S1")}}
+	otherFails := outcome{scenarios: []result.Scenario{scenario("c.feature", 3, result.Failed, "T2")}, exit: runner.ExitFailed}
 	// Through the driver: the A2 scenario at line 5 ran and passed, the one at line 6 was skipped.
-	rowRan := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+	rowRan := outcome{scenarios: []result.Scenario{scenario("a.feature", 5, result.Passed, "A2"),
 		skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")}}
 	// Through the wire driver: killed by line 6 (skipped through the driver), or by line 5 (which ran).
-	wireKills6 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
-		scenario("a.feature", 6, runner.StatusFailed, "A2")}, exit: runner.ExitFailed}
-	wireKills5 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusFailed, "A2"),
-		scenario("a.feature", 6, runner.StatusPassed, "A2")}, exit: runner.ExitFailed}
-	wirePasses := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2")}}
-	inconclusiveRow := outcome{scenarios: []runner.ScenarioResult{skippedScenario("a.feature", 1, "inconclusive: the burst did not fit in one second", "A2")}}
-	rowRanInconclusive6 := outcome{scenarios: []runner.ScenarioResult{scenario("a.feature", 5, runner.StatusPassed, "A2"),
+	wireKills6 := outcome{scenarios: []result.Scenario{scenario("a.feature", 5, result.Passed, "A2"),
+		scenario("a.feature", 6, result.Failed, "A2")}, exit: runner.ExitFailed}
+	wireKills5 := outcome{scenarios: []result.Scenario{scenario("a.feature", 5, result.Failed, "A2"),
+		scenario("a.feature", 6, result.Passed, "A2")}, exit: runner.ExitFailed}
+	wirePasses := outcome{scenarios: []result.Scenario{scenario("a.feature", 5, result.Passed, "A2")}}
+	inconclusiveRow := outcome{scenarios: []result.Scenario{skippedScenario("a.feature", 1, "inconclusive: the burst did not fit in one second", "A2")}}
+	rowRanInconclusive6 := outcome{scenarios: []result.Scenario{scenario("a.feature", 5, result.Passed, "A2"),
 		skippedScenario("a.feature", 6, "inconclusive: the burst did not fit in one second", "A2")}}
-	blamed := scenario("d.feature", 7, runner.StatusFailed, "S1")
+	blamed := scenario("d.feature", 7, result.Failed, "S1")
 	blamed.Blamed = []string{"A2"} // an invariant of A2 failed in a scenario of S1
 	cases := []struct {
 		name         string
@@ -260,7 +260,7 @@ func TestJudgeNotChecked(t *testing.T) {
 	}{
 		{"every scenario of the row skipped", []outcome{rowSkipped, {}}, nil, NotChecked, "@wire: needs the wire driver"},
 		{"row skipped, other rows failed", []outcome{rowSkipped, otherFails}, nil, NotChecked, "@wire: needs the wire driver"},
-		{"a check of the row failed elsewhere", []outcome{rowSkipped, {scenarios: []runner.ScenarioResult{blamed}, exit: runner.ExitFailed}}, nil, Killed, ""},
+		{"a check of the row failed elsewhere", []outcome{rowSkipped, {scenarios: []result.Scenario{blamed}, exit: runner.ExitFailed}}, nil, Killed, ""},
 		{"row ran, no wire baseline", []outcome{rowRan, {}}, nil, Survived, ""},
 		{"row ran, wire kills by a scenario skipped here", []outcome{rowRan, {}}, []outcome{wireKills6, {}}, NotChecked, "@wire: the SDK signs and sends in one call"},
 		{"row ran, wire kills by a scenario that ran here", []outcome{rowRan, {}}, []outcome{wireKills5, {}}, Survived, ""},
@@ -317,25 +317,25 @@ func TestRunThroughSDKDriver(t *testing.T) {
 	calls := map[string][]string{}
 	fake := func(_ context.Context, m mutants.Mutant, d driver.Choice, tags string) outcome {
 		if tags == runner.ClockBoundTag {
-			return outcome{scenarios: []runner.ScenarioResult{scenario("r.feature", 1, runner.StatusPassed, "R1")}}
+			return outcome{scenarios: []result.Scenario{scenario("r.feature", 1, result.Passed, "R1")}}
 		}
 		mu.Lock()
 		calls[m.Name] = append(calls[m.Name], d.String())
 		mu.Unlock()
 		wire := d.IsWire()
-		line5, line6 := scenario("a.feature", 5, runner.StatusPassed, "A2"), skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")
+		line5, line6 := scenario("a.feature", 5, result.Passed, "A2"), skippedScenario("a.feature", 6, "@wire: the SDK signs and sends in one call", "A2")
 		if wire {
-			line6 = scenario("a.feature", 6, runner.StatusPassed, "A2")
+			line6 = scenario("a.feature", 6, result.Passed, "A2")
 		}
 		switch {
 		case m.Name == "caught-by-wire-only" && wire:
-			line6.Status = runner.StatusFailed
+			line6.Status = result.Failed
 		case m.Name == "survivor" && wire:
-			line5.Status = runner.StatusFailed
+			line5.Status = result.Failed
 		case m.Name == "killed":
-			line5.Status = runner.StatusFailed
+			line5.Status = result.Failed
 		}
-		o := outcome{scenarios: []runner.ScenarioResult{line5, line6, skippedScenario("t.feature", 9, "@wire: the HTTP status", "T5")}, sdk: "Fake SDK 1.0"}
+		o := outcome{scenarios: []result.Scenario{line5, line6, skippedScenario("t.feature", 9, "@wire: the HTTP status", "T5")}, sdk: "Fake SDK 1.0"}
 		if wire {
 			o.sdk = ""
 		}
@@ -394,22 +394,22 @@ func mustParse(name string) driver.Choice {
 // driver is matched by id with the same scenario skipped through an SDK driver.
 func TestKillTablesKeyOnIDs(t *testing.T) {
 	m := mutants.Mutant{Name: "m", Row: "A2", Break: "b", How: "h"}
-	withID := func(s runner.ScenarioResult, id string) runner.ScenarioResult {
+	withID := func(s result.Scenario, id string) result.Scenario {
 		s.ID = id
 		return s
 	}
-	killer := withID(scenario("a.feature", 6, runner.StatusFailed, "A2"), "A2-body-altered")
+	killer := withID(scenario("a.feature", 6, result.Failed, "A2"), "A2-body-altered")
 	killer.Blamed = []string{"A2"}
-	skipped := withID(scenario("a.feature", 6, runner.StatusSkipped, "A2"), "A2-body-altered")
+	skipped := withID(scenario("a.feature", 6, result.Skipped, "A2"), "A2-body-altered")
 	skipped.Reason = "@wire: the SDK signs and sends in one call"
-	ran := withID(scenario("a.feature", 5, runner.StatusPassed, "A2"), "A2-wrong-secretkey")
-	res := judge(m, []outcome{{scenarios: []runner.ScenarioResult{ran, skipped}}}, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}})
+	ran := withID(scenario("a.feature", 5, result.Passed, "A2"), "A2-wrong-secretkey")
+	res := judge(m, []outcome{{scenarios: []result.Scenario{ran, skipped}}}, []outcome{{scenarios: []result.Scenario{killer}, exit: runner.ExitFailed}})
 	assert.Equal(t, NotChecked, res.Verdict, "the wire killer is the scenario skipped here, by its id")
 	require.Len(t, res.WireKillers, 1)
 	assert.Equal(t, "A2-body-altered", res.WireKillers[0].String())
 	assert.Contains(t, res.killers(maxKillers), "killed through wire by A2-body-altered only, skipped here")
 
-	res = judge(m, []outcome{{scenarios: []runner.ScenarioResult{killer}, exit: runner.ExitFailed}}, nil)
+	res = judge(m, []outcome{{scenarios: []result.Scenario{killer}, exit: runner.ExitFailed}}, nil)
 	assert.Equal(t, Killed, res.Verdict)
 	assert.Equal(t, "A2-body-altered", res.killers(maxKillers))
 	b, err := json.Marshal(res.Killers[0])

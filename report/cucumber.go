@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // CucumberFile is the Cucumber JSON report.
@@ -50,17 +52,17 @@ func Cucumber(run Run) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func cukeElementOf(featureID string, s Scenario) cukeElement {
+func cukeElementOf(featureID string, s result.Scenario) cukeElement {
 	e := cukeElement{ID: featureID + ";" + cukeID(s.Name) + ";" + strconv.FormatInt(s.Line, 10), Keyword: "Scenario", Name: s.Name,
 		Line: s.Line, Type: "scenario", Tags: []cukeTag{}, Steps: []cukeStep{}}
 	for _, t := range s.Tags {
 		e.Tags = append(e.Tags, cukeTag{Name: t})
 	}
 	switch s.Status {
-	case KnownFailure:
+	case result.KnownFailure:
 		e.Tags = append(e.Tags, cukeTag{Name: KnownFailureTag})
 		e.Description = "known failure: " + s.Reason
-	case Skipped:
+	case result.Skipped:
 		if s.Reason != "" {
 			e.Description = "skipped: " + s.Reason
 		}
@@ -78,17 +80,17 @@ func cukeElementOf(featureID string, s Scenario) cukeElement {
 		}
 		e.Steps = append(e.Steps, cs)
 	}
-	if (s.Status.Failing() || s.Status == KnownFailure) && !shown {
+	if (s.Status.Failing() || s.Status == result.KnownFailure) && !shown {
 		status := string(s.Status)
-		if s.Status == KnownFailure {
-			status = string(Failed)
+		if s.Status == result.KnownFailure {
+			status = string(result.Failed)
 		}
 		e.After = []cukeHook{{Match: cukeMatch{Location: "harness"}, Result: cukeResult{Status: status, ErrorMessage: s.Error}, Embeddings: cukeEmbeddings(s)}}
 	}
 	return e
 }
 
-func cukeEmbeddings(s Scenario) []cukeEmbedding {
+func cukeEmbeddings(s result.Scenario) []cukeEmbedding {
 	var out []cukeEmbedding
 	for _, a := range s.Attachments {
 		out = append(out, cukeEmbedding{Name: a.Name, MimeType: "text/plain", Data: base64.StdEncoding.EncodeToString([]byte(a.Body))})

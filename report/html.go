@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // htmlTemplate is the fidelity report: one file with its style inline, no script and no
@@ -27,17 +29,17 @@ type classSection struct {
 // htmlData is what the template shows.
 type htmlData struct {
 	Run      Run
-	Verdict  string
-	Counts   map[Status]int
+	Verdict  result.RunVerdict
+	Counts   map[result.Status]int
 	Failing  int
 	Scores   []Score
 	Sections []classSection
 	// FailedRows are the rows whose verdict is failed, in matrix order: the badge links
 	// to their list.
 	FailedRows []string
-	Failures   []Scenario
-	Known      []Scenario
-	Skipped    []Scenario
+	Failures   []result.Scenario
+	Known      []result.Scenario
+	Skipped    []result.Scenario
 	Start      string
 	Duration   string
 }
@@ -70,11 +72,11 @@ var htmlFuncs = template.FuncMap{
 	},
 	"join":   strings.Join,
 	"commit": shortCommit,
-	"attachment": func(s Scenario, name string) string {
+	"attachment": func(s result.Scenario, name string) string {
 		return s.Attachment(name)
 	},
-	"others": func(s Scenario) []Attachment {
-		var out []Attachment
+	"others": func(s result.Scenario) []result.Attachment {
+		var out []result.Attachment
 		for _, a := range s.Attachments {
 			if a.Name != "request.txt" && a.Name != "response.txt" {
 				out = append(out, a)
@@ -82,34 +84,24 @@ var htmlFuncs = template.FuncMap{
 		}
 		return out
 	},
-	"label": func(st Status) string {
+	"label": func(st result.Status) string {
 		switch st {
-		case KnownFailure:
+		case result.KnownFailure:
 			return "known failure"
 		case NotRun:
 			return "not run"
 		}
 		return string(st)
 	},
-	"verdictClass": func(v string) string {
-		switch {
-		case v == "PASS":
-			return "passed"
-		case strings.HasPrefix(v, "PASS, INCOMPLETE"):
-			return "incomplete"
-		default:
-			return "failed"
-		}
-	},
-	"count": func(counts map[Status]int, st Status) int { return counts[st] },
+	"count": func(counts map[result.Status]int, st result.Status) int { return counts[st] },
 	// response is the response attachment of a failure, its JSON indented and the
 	// value the failure names marked.
-	"response": func(s Scenario) []textLine { return prettyResponse(s.Attachment("response.txt"), s.Error) },
+	"response": func(s result.Scenario) []textLine { return prettyResponse(s.Attachment("response.txt"), s.Error) },
 }
 
 // rowRank orders the rows of a class in the matrix: failed first.
 func rowRank(rr RowResult) int {
-	if rr.Verdict == Failed {
+	if rr.Verdict == result.Failed {
 		return 0
 	}
 	return 1
@@ -122,10 +114,7 @@ func HTML(run Run) ([]byte, error) {
 	matrix := Matrix(run)
 	d := htmlData{Run: run, Verdict: run.Verdict, Counts: Counts(run.Scenarios), Scores: Scores(matrix),
 		Start: run.Manifest.Start.UTC().Format("2006-01-02 15:04:05 MST"), Duration: run.Manifest.Duration.Round(10 * time.Millisecond).String()}
-	if d.Verdict == "" {
-		d.Verdict = "UNKNOWN"
-	}
-	d.Failing = d.Counts[Failed] + d.Counts[Undefined] + d.Counts[Pending]
+	d.Failing = d.Counts[result.Failed] + d.Counts[result.Undefined] + d.Counts[result.Pending]
 	classes := append([]string{}, Classes...)
 	for _, rr := range matrix {
 		if rr.Class == "unclassified" {
@@ -145,7 +134,7 @@ func HTML(run Run) ([]byte, error) {
 			return cmp.Compare(rowRank(a), rowRank(b))
 		})
 		for _, rr := range sec.Rows {
-			if rr.Verdict == Failed {
+			if rr.Verdict == result.Failed {
 				d.FailedRows = append(d.FailedRows, rr.ID)
 			}
 		}
@@ -162,9 +151,9 @@ func HTML(run Run) ([]byte, error) {
 		switch {
 		case s.Status.Failing():
 			d.Failures = append(d.Failures, s)
-		case s.Status == KnownFailure:
+		case s.Status == result.KnownFailure:
 			d.Known = append(d.Known, s)
-		case s.Status == Skipped:
+		case s.Status == result.Skipped:
 			d.Skipped = append(d.Skipped, s)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // JUnitFile is the JUnit XML report.
@@ -98,7 +100,7 @@ func JUnit(run Run) ([]byte, error) {
 
 // caseOf is the testcase of a scenario, and the properties its testsuite carries
 // for it.
-func caseOf(s Scenario) (junitCase, []junitProperty) {
+func caseOf(s result.Scenario) (junitCase, []junitProperty) {
 	tc := junitCase{Name: caseName(s), Classname: s.Feature, Time: seconds(s.Duration)}
 	var props []junitProperty
 	rows := strings.Join(s.Failures(), " ")
@@ -106,7 +108,7 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 		props = append(props, junitProperty{Name: "rows: " + tc.Name, Value: rows})
 	}
 	switch {
-	case s.Status == Failed && len(s.Blamed) == 0:
+	case s.Status == result.Failed && len(s.Blamed) == 0:
 		tc.Error = &junitResult{Type: "harness", Message: firstLine(s.Error), Text: failureText(s)}
 	case s.Status.Failing():
 		msg := firstLine(s.Error)
@@ -120,11 +122,11 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 		if tc.Failure.Type == "" {
 			tc.Failure.Type = string(s.Status)
 		}
-	case s.Status == KnownFailure:
+	case s.Status == result.KnownFailure:
 		tc.Skipped = &junitSkip{"known failure: " + s.Reason}
 		tc.SystemOut = &junitText{failureText(s)}
 		props = append(props, junitProperty{Name: "known-failure: " + tc.Name, Value: s.Reason})
-	case s.Status == Skipped:
+	case s.Status == result.Skipped:
 		reason := s.Reason
 		if reason == "" {
 			reason = "a step skipped it"
@@ -135,7 +137,7 @@ func caseOf(s Scenario) (junitCase, []junitProperty) {
 }
 
 // caseName is the testcase's name: "[ID] NAME", or the scenario's name when it has no id.
-func caseName(s Scenario) string {
+func caseName(s result.Scenario) string {
 	if s.ID == "" {
 		return s.Name
 	}
@@ -144,7 +146,7 @@ func caseName(s Scenario) string {
 
 // failureText is what a failure report says in full: the failing step, the error and
 // the attachments.
-func failureText(s Scenario) string {
+func failureText(s result.Scenario) string {
 	var b strings.Builder
 	if s.Step != "" {
 		fmt.Fprintf(&b, "Step: %s\n\n", s.Step)
@@ -175,7 +177,7 @@ func xmlText(s string) string {
 }
 
 // featureOrder is the feature files of the scenarios, in the order they first appear.
-func featureOrder(scenarios []Scenario) []string {
+func featureOrder(scenarios []result.Scenario) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, s := range scenarios {

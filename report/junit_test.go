@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -57,9 +58,9 @@ type junitDoc struct {
 func junitRun() Run {
 	run := sampleRun()
 	run.Scenarios = append(run.Scenarios,
-		Scenario{Feature: "extra.feature", Line: 8, Name: "pends", Rows: []string{"T2"}, Status: Pending, Error: "step is pending"},
-		Scenario{Feature: "extra.feature", Line: 12, Name: "no answer \x00\x1b]", Rows: []string{"T3"}, Status: Failed, Error: "Post \"http://x\": connection refused\x00\nmore",
-			Attachments: []Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"a\": \"]]><x>\x01\"}"}}},
+		result.Scenario{Feature: "extra.feature", Line: 8, Name: "pends", Rows: []string{"T2"}, Status: result.Pending, Error: "step is pending"},
+		result.Scenario{Feature: "extra.feature", Line: 12, Name: "no answer \x00\x1b]", Rows: []string{"T3"}, Status: result.Failed, Error: "Post \"http://x\": connection refused\x00\nmore",
+			Attachments: []result.Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"a\": \"]]><x>\x01\"}"}}},
 	)
 	return run
 }
@@ -150,10 +151,10 @@ func TestJUnit(t *testing.T) {
 // TestJUnitPassingRun: a run with no failure has no failure, error or property, and
 // counts its skips.
 func TestJUnitPassingRun(t *testing.T) {
-	run := Run{Scenarios: []Scenario{
-		{Feature: "a.feature", Name: "one", Rows: []string{"S1"}, Status: Passed, Duration: 1500 * time.Millisecond},
-		{Feature: "a.feature", Name: "two", Rows: []string{"S1"}, Status: Skipped},
-		{Feature: "b.feature", Name: "three", Rows: []string{"S1"}, Status: Passed},
+	run := Run{Scenarios: []result.Scenario{
+		{Feature: "a.feature", Name: "one", Rows: []string{"S1"}, Status: result.Passed, Duration: 1500 * time.Millisecond},
+		{Feature: "a.feature", Name: "two", Rows: []string{"S1"}, Status: result.Skipped},
+		{Feature: "b.feature", Name: "three", Rows: []string{"S1"}, Status: result.Passed},
 	}}
 	doc, text := readJUnit(t, run)
 	assert.Equal(t, []int{3, 0, 0}, []int{doc.Tests, doc.Failures, doc.Errors})

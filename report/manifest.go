@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"time"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // Manifest says what ran, against what, and when: enough to tell two runs apart and to
@@ -40,9 +42,13 @@ type Manifest struct {
 	// KnownFailures describes the known-failure ledger of the run, if any.
 	KnownFailures *LedgerInfo `json:"knownFailures,omitempty"`
 
-	ExitCode int            `json:"exitCode"`
-	Verdict  string         `json:"verdict"`
-	Counts   map[Status]int `json:"scenarios"`
+	ExitCode int    `json:"exitCode"`
+	Verdict  string `json:"verdict"`
+	// Outcome and RowsNotChecked are the verdict as values, for the programs that read
+	// a manifest (conformance matrix): Verdict is their words.
+	Outcome        result.Outcome        `json:"outcome"`
+	RowsNotChecked []string              `json:"rowsNotChecked,omitempty"`
+	Counts         map[result.Status]int `json:"scenarios"`
 	// Reports are the files of the run (the manifest beside them).
 	Reports []string `json:"reports"`
 }

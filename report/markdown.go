@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // Bounds that keep the Markdown summary within what a CI job summary shows (GitHub
@@ -24,7 +26,7 @@ func Markdown(run Run) []byte {
 	matrix := Matrix(run)
 	counts := Counts(run.Scenarios)
 
-	fmt.Fprintf(&b, "## ListJobs conformance: %s\n\n", mdText(run.Verdict))
+	fmt.Fprintf(&b, "## ListJobs conformance: %s\n\n", mdText(run.Verdict.String()))
 	target := "embedded emulator"
 	if !m.EmbeddedEmulator {
 		target = "endpoint"
@@ -41,8 +43,8 @@ func Markdown(run Run) []byte {
 	}
 	fmt.Fprintf(&b, ", exit %d, %s.\n\n", m.ExitCode, m.Duration.Round(10*time.Millisecond))
 	fmt.Fprintf(&b, "**%d scenarios**: %d passed, %d failed, %d known failures, %d skipped",
-		len(run.Scenarios), counts[Passed], counts[Failed]+counts[Undefined]+counts[Pending], counts[KnownFailure], counts[Skipped])
-	if n := counts[Undefined] + counts[Pending]; n > 0 {
+		len(run.Scenarios), counts[result.Passed], counts[result.Failed]+counts[result.Undefined]+counts[result.Pending], counts[result.KnownFailure], counts[result.Skipped])
+	if n := counts[result.Undefined] + counts[result.Pending]; n > 0 {
 		fmt.Fprintf(&b, " (%d of the failures are undefined or pending steps)", n)
 	}
 	b.WriteString(".\n\n")
@@ -53,9 +55,9 @@ func Markdown(run Run) []byte {
 		for _, rr := range matrix {
 			if sc.Class == "all" || rr.Class == sc.Class {
 				switch rr.Verdict {
-				case Failed:
+				case result.Failed:
 					failed++
-				case KnownFailure:
+				case result.KnownFailure:
 					known++
 				}
 			}
@@ -86,7 +88,7 @@ func Markdown(run Run) []byte {
 
 	var failedRows []RowResult
 	for _, rr := range matrix {
-		if rr.Verdict == Failed {
+		if rr.Verdict == result.Failed {
 			failedRows = append(failedRows, rr)
 		}
 	}
@@ -98,8 +100,8 @@ func Markdown(run Run) []byte {
 		b.WriteString("\n")
 	}
 
-	section := func(title string, keep func(Scenario) bool, line func(Scenario) string) {
-		var items []Scenario
+	section := func(title string, keep func(result.Scenario) bool, line func(result.Scenario) string) {
+		var items []result.Scenario
 		for _, s := range run.Scenarios {
 			if keep(s) {
 				items = append(items, s)
@@ -126,17 +128,17 @@ func Markdown(run Run) []byte {
 		}
 		b.WriteString("\n")
 	}
-	section("Failures", func(s Scenario) bool { return s.Status.Failing() }, func(s Scenario) string {
+	section("Failures", func(s result.Scenario) bool { return s.Status.Failing() }, func(s result.Scenario) string {
 		msg := s.Error
 		if msg == "" {
 			msg = string(s.Status)
 		}
 		return mdText(clipText(msg))
 	})
-	section("Known failures", func(s Scenario) bool { return s.Status == KnownFailure }, func(s Scenario) string {
+	section("Known failures", func(s result.Scenario) bool { return s.Status == result.KnownFailure }, func(s result.Scenario) string {
 		return "known: " + mdText(clipText(s.Reason))
 	})
-	section("Skipped", func(s Scenario) bool { return s.Status == Skipped }, func(s Scenario) string {
+	section("Skipped", func(s result.Scenario) bool { return s.Status == result.Skipped }, func(s result.Scenario) string {
 		if s.Reason == "" {
 			return "skipped"
 		}
@@ -145,7 +147,7 @@ func Markdown(run Run) []byte {
 
 	b.WriteString("<details><summary>Contract matrix</summary>\n\n| row | class | passed | failed | skipped | known failures | verdict |\n|---|---|---|---|---|---|---|\n")
 	for _, rr := range matrix {
-		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %s |\n", rr.ID, rr.Class, rr.Counts[Passed], rr.Counts[Failed], rr.Counts[Skipped], rr.Counts[KnownFailure], rr.Verdict)
+		fmt.Fprintf(&b, "| %s | %s | %d | %d | %d | %d | %s |\n", rr.ID, rr.Class, rr.Counts[result.Passed], rr.Counts[result.Failed], rr.Counts[result.Skipped], rr.Counts[result.KnownFailure], rr.Verdict)
 	}
 	b.WriteString("\n</details>\n\n")
 	fmt.Fprintf(&b, "Harness %s, commit %s. Full report: `%s`; one record per scenario: `%s`; manifest: `%s`.\n",

@@ -25,24 +25,6 @@ import (
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
-// Status, Attachment and Scenario are the run's result model, package result.
-type (
-	Status     = result.Status
-	Attachment = result.Attachment
-	Scenario   = result.Scenario
-)
-
-// Outcomes (see package result). A known failure is shown, and counted against the
-// fidelity score, but it does not fail the run.
-const (
-	Passed       = result.Passed
-	Failed       = result.Failed
-	Skipped      = result.Skipped
-	KnownFailure = result.KnownFailure
-	Undefined    = result.Undefined
-	Pending      = result.Pending
-)
-
 // Row is one row of the contract (see package contract).
 type Row struct {
 	ID        string // "S2"
@@ -56,9 +38,9 @@ type Run struct {
 	Manifest Manifest
 	// Rows are the rows of the contract, in contract order.
 	Rows      []Row
-	Scenarios []Scenario
-	// Verdict is the run's one-word outcome: PASS, FAIL, INTERRUPTED, DEADLINE EXCEEDED.
-	Verdict string
+	Scenarios []result.Scenario
+	// Verdict is the run's outcome, and the rows it left unchecked.
+	Verdict result.RunVerdict
 	// Problems are run-level reasons for the verdict besides failed scenarios, one line
 	// each: known-failure ledger entries that passed or are gone, a deadline reached.
 	Problems []string
@@ -71,23 +53,23 @@ var Classes = []string{"documented", "assumed", "mixed"}
 // status, and the row's verdict.
 type RowResult struct {
 	Row
-	Counts map[Status]int
+	Counts map[result.Status]int
 	// Verdict is Failed if a scenario's failure is blamed on the row (or it had an
 	// undefined or pending step), else KnownFailure if one is a known failure of the
 	// row, else Passed if one passed, else Skipped if one was skipped or did not get to
 	// judge the row (NotJudged), else NotRun.
-	Verdict Status
+	Verdict result.Status
 	// Scenarios are the names of the row's scenarios that failed or are known failures.
 	Failing []string
 }
 
 // NotRun is the verdict of a row none of whose scenarios the run selected.
-const NotRun Status = "not-run"
+const NotRun result.Status = "not-run"
 
 // NotJudged counts, in a row's Counts, the scenarios of the row that failed on another
 // row before they judged this one (exact attribution: their failure is not the row's).
 // A row with no other verdict is not checked, like a skipped one.
-const NotJudged Status = "not-judged"
+const NotJudged result.Status = "not-judged"
 
 // Matrix returns the contract rows with their results, in contract order; rows that
 // scenarios carry but the contract lacks come last, with the class "unclassified".
@@ -95,7 +77,7 @@ func Matrix(run Run) []RowResult {
 	byRow := map[string]*RowResult{}
 	var out []*RowResult
 	for _, r := range run.Rows {
-		rr := &RowResult{Row: r, Counts: map[Status]int{}}
+		rr := &RowResult{Row: r, Counts: map[result.Status]int{}}
 		byRow[r.ID] = rr
 		out = append(out, rr)
 	}
@@ -106,7 +88,7 @@ func Matrix(run Run) []RowResult {
 		for _, id := range slices.Compact(ids) {
 			rr := byRow[id]
 			if rr == nil {
-				rr = &RowResult{Row: Row{ID: id, Class: "unclassified"}, Counts: map[Status]int{}}
+				rr = &RowResult{Row: Row{ID: id, Class: "unclassified"}, Counts: map[result.Status]int{}}
 				byRow[id] = rr
 				extra = append(extra, rr)
 			}
@@ -114,33 +96,33 @@ func Matrix(run Run) []RowResult {
 			switch {
 			case !ok:
 				st = NotJudged
-			case st == Undefined || st == Pending:
-				st = Failed
+			case st == result.Undefined || st == result.Pending:
+				st = result.Failed
 			}
 			rr.Counts[st]++
-			if st == Failed || st == KnownFailure {
+			if st == result.Failed || st == result.KnownFailure {
 				rr.Failing = append(rr.Failing, s.Name)
 			}
 		}
 	}
 	sort.Slice(extra, func(i, j int) bool { return extra[i].ID < extra[j].ID })
-	result := make([]RowResult, 0, len(out)+len(extra))
+	rows := make([]RowResult, 0, len(out)+len(extra))
 	for _, rr := range append(out, extra...) {
 		switch {
-		case rr.Counts[Failed] > 0:
-			rr.Verdict = Failed
-		case rr.Counts[KnownFailure] > 0:
-			rr.Verdict = KnownFailure
-		case rr.Counts[Passed] > 0:
-			rr.Verdict = Passed
-		case rr.Counts[Skipped] > 0 || rr.Counts[NotJudged] > 0:
-			rr.Verdict = Skipped
+		case rr.Counts[result.Failed] > 0:
+			rr.Verdict = result.Failed
+		case rr.Counts[result.KnownFailure] > 0:
+			rr.Verdict = result.KnownFailure
+		case rr.Counts[result.Passed] > 0:
+			rr.Verdict = result.Passed
+		case rr.Counts[result.Skipped] > 0 || rr.Counts[NotJudged] > 0:
+			rr.Verdict = result.Skipped
 		default:
 			rr.Verdict = NotRun
 		}
-		result = append(result, *rr)
+		rows = append(rows, *rr)
 	}
-	return result
+	return rows
 }
 
 // Score is the fidelity of one class of rows: of the rows whose scenarios ran (passed,
@@ -184,12 +166,12 @@ func Scores(matrix []RowResult) []Score {
 			}
 			sc.Total++
 			switch rr.Verdict {
-			case Passed:
+			case result.Passed:
 				sc.Passed++
 				sc.Judged++
-			case Failed, KnownFailure:
+			case result.Failed, result.KnownFailure:
 				sc.Judged++
-			case Skipped:
+			case result.Skipped:
 				sc.Skipped++
 			default:
 				sc.NotRun++
@@ -201,8 +183,8 @@ func Scores(matrix []RowResult) []Score {
 }
 
 // Counts returns how many scenarios ended in each status.
-func Counts(scenarios []Scenario) map[Status]int {
-	out := map[Status]int{}
+func Counts(scenarios []result.Scenario) map[result.Status]int {
+	out := map[result.Status]int{}
 	for _, s := range scenarios {
 		out[s.Status]++
 	}

@@ -24,7 +24,7 @@ import (
 // documented, P1 documented, A1 assumed, plus a scenario on a row the contract lacks.
 func sampleRun() Run {
 	return Run{
-		Verdict: "FAIL",
+		Verdict: result.RunVerdict{Outcome: result.Fail},
 		Manifest: Manifest{
 			Harness:  Harness{Module: "github.com/ciam-harness/listjobs", Version: "(devel)", Commit: "0123456789abcdef0123", Go: "go1.26"},
 			Features: Digest{SHA256: strings.Repeat("a", 64)}, Schemas: Digest{SHA256: strings.Repeat("b", 64)},
@@ -38,28 +38,28 @@ func sampleRun() Run {
 			{ID: "S2", Class: "mixed", Area: "Listing", Behaviour: "JobIds filters"},
 			{ID: "J4", Class: "documented", Area: "Job", Behaviour: "CreatedDate in ms"},
 		},
-		Scenarios: []Scenario{
-			{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: Passed, Duration: 30 * time.Millisecond},
-			{ID: "S2-filter/1", Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2", "@id:S2-filter"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: Failed, Duration: time.Second,
+		Scenarios: []result.Scenario{
+			{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: result.Passed, Duration: 30 * time.Millisecond},
+			{ID: "S2-filter/1", Feature: "filtering.feature", Line: 9, Name: "filter <by> two | ids", Tags: []string{"@S2", "@id:S2-filter"}, Rows: []string{"S2"}, Blamed: []string{"S2"}, Status: result.Failed, Duration: time.Second,
 				Step:  "Then the returned Ids are exactly known jobs 1 and 2",
 				Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>",
 				Steps: []result.Step{
-					{Keyword: "Given ", Text: "a user store with jobs", Line: 10, Status: Passed, Duration: 2 * time.Millisecond},
-					{Keyword: "When ", Text: "I list the jobs filtered by two ids", Line: 11, Status: Passed, Duration: 900 * time.Millisecond},
-					{Keyword: "Then ", Text: "the returned Ids are exactly known jobs 1 and 2", Line: 12, Status: Failed, Duration: time.Millisecond,
+					{Keyword: "Given ", Text: "a user store with jobs", Line: 10, Status: result.Passed, Duration: 2 * time.Millisecond},
+					{Keyword: "When ", Text: "I list the jobs filtered by two ids", Line: 11, Status: result.Passed, Duration: 900 * time.Millisecond},
+					{Keyword: "Then ", Text: "the returned Ids are exactly known jobs 1 and 2", Line: 12, Status: result.Failed, Duration: time.Millisecond,
 						Error: "S2: Response.JobSet has 6 jobs; want 2 <script>alert(1)</script>"},
-					{Keyword: "And ", Text: "the response is valid", Line: 13, Status: Skipped},
+					{Keyword: "And ", Text: "the response is valid", Line: 13, Status: result.Skipped},
 				},
-				Attachments: []Attachment{
+				Attachments: []result.Attachment{
 					{Name: "request.txt", Body: "POST / HTTP/1.1\nAuthorization: TC3-HMAC-SHA256 Credential=AKIDx/2025-05-01/ciam/tc3_request, SignedHeaders=content-type;host, Signature=[REDACTED]\n\n{\"UserStoreId\":\"us-1\"}"},
 					{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"JobSet\":[]}}"},
 					{Name: "burst.txt", Body: "30 requests"},
 				}},
-			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: Passed},
-			{ID: "J4-createddate", Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4", "@id:J4-createddate"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
-				Step: "CreatedDate is in ms", Steps: []result.Step{{Keyword: "Then ", Text: "CreatedDate is in ms", Line: 4, Status: Failed, Error: "J4: seconds"}}},
-			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: Skipped, Reason: "sends another action"},
-			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: Undefined, Error: "undefined step"},
+			{Feature: "filtering.feature", Line: 20, Name: "filter one", Tags: []string{"@S2"}, Rows: []string{"S2"}, Status: result.Passed},
+			{ID: "J4-createddate", Feature: "job.feature", Line: 3, Name: "CreatedDate", Tags: []string{"@J4", "@id:J4-createddate"}, Rows: []string{"J4"}, Blamed: []string{"J4"}, Status: result.KnownFailure, Reason: "VX-9: seconds", Error: "J4: seconds",
+				Step: "CreatedDate is in ms", Steps: []result.Step{{Keyword: "Then ", Text: "CreatedDate is in ms", Line: 4, Status: result.Failed, Error: "J4: seconds"}}},
+			{Feature: "parameters.feature", Line: 7, Name: "wrong action", Tags: []string{"@P1"}, Rows: []string{"P1"}, Status: result.Skipped, Reason: "sends another action"},
+			{Feature: "extra.feature", Line: 1, Name: "unknown row", Tags: []string{"@Z1"}, Rows: []string{"Z1"}, Status: result.Undefined, Error: "undefined step"},
 		},
 		Problems: []string{`job.feature: "x" is listed as a known failure but passed: remove it from the ledger`},
 	}
@@ -75,14 +75,14 @@ func TestMatrix(t *testing.T) {
 		order = append(order, rr.ID)
 	}
 	assert.Equal(t, []string{"T1", "A1", "P1", "S2", "J4", "Z1"}, order, "contract order, unknown rows last")
-	assert.Equal(t, Passed, got["T1"].Verdict)
+	assert.Equal(t, result.Passed, got["T1"].Verdict)
 	assert.Equal(t, NotRun, got["A1"].Verdict)
-	assert.Equal(t, Skipped, got["P1"].Verdict)
-	assert.Equal(t, Failed, got["S2"].Verdict)
-	assert.Equal(t, map[Status]int{Failed: 1, Passed: 1}, got["S2"].Counts)
+	assert.Equal(t, result.Skipped, got["P1"].Verdict)
+	assert.Equal(t, result.Failed, got["S2"].Verdict)
+	assert.Equal(t, map[result.Status]int{result.Failed: 1, result.Passed: 1}, got["S2"].Counts)
 	assert.Equal(t, []string{"filter <by> two | ids"}, got["S2"].Failing)
-	assert.Equal(t, KnownFailure, got["J4"].Verdict)
-	assert.Equal(t, Failed, got["Z1"].Verdict, "an undefined step fails its row")
+	assert.Equal(t, result.KnownFailure, got["J4"].Verdict)
+	assert.Equal(t, result.Failed, got["Z1"].Verdict, "an undefined step fails its row")
 	assert.Equal(t, "unclassified", got["Z1"].Class)
 }
 
@@ -117,14 +117,14 @@ func TestNDJSON(t *testing.T) {
 		recs = append(recs, r)
 	}
 	require.Len(t, recs, len(run.Scenarios), "one record per scenario, one per line")
-	assert.Equal(t, Record{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: Passed, DurationMs: 30}, recs[0])
+	assert.Equal(t, Record{ID: "T1-post", Feature: "envelope.feature", Line: 5, Name: "POST works", Tags: []string{"@T1", "@id:T1-post"}, Rows: []string{"T1"}, Status: result.Passed, DurationMs: 30}, recs[0])
 	f := recs[1].Failure
 	require.NotNil(t, f)
 	assert.Equal(t, "Then the returned Ids are exactly known jobs 1 and 2", f.Step)
 	assert.Contains(t, f.Error, "want 2")
 	assert.Len(t, f.Attachments, 3)
 	assert.Equal(t, "VX-9: seconds", recs[3].Reason)
-	assert.Equal(t, Skipped, recs[4].Status)
+	assert.Equal(t, result.Skipped, recs[4].Status)
 	assert.Contains(t, string(b), `<script>`, "JSON is not HTML: no \\u003c escapes")
 	assert.True(t, strings.HasPrefix(string(b), `{"id":"T1-post","feature":"envelope.feature",`), "the case id first")
 	assert.Contains(t, string(b), `{"id":"","feature":"filtering.feature","line":20,`, "a scenario without an id says so")
@@ -154,7 +154,7 @@ func TestMarkdownBoundsLongLists(t *testing.T) {
 	run := sampleRun()
 	run.Scenarios = nil
 	for i := range mdMaxItems + 10 {
-		run.Scenarios = append(run.Scenarios, Scenario{Feature: "f.feature", Line: int64(i), Name: "s", Rows: []string{"T1"}, Status: Failed, Error: strings.Repeat("x", 5000)})
+		run.Scenarios = append(run.Scenarios, result.Scenario{Feature: "f.feature", Line: int64(i), Name: "s", Rows: []string{"T1"}, Status: result.Failed, Error: strings.Repeat("x", 5000)})
 	}
 	md := string(Markdown(run))
 	assert.Contains(t, md, "- ... and 10 more: see report.html")
@@ -204,7 +204,7 @@ func TestManifestJSON(t *testing.T) {
 	m := sampleRun().Manifest
 	m.Shard = "2/4"
 	m.KnownFailures = &LedgerInfo{Path: "known.json", SHA256: "c", Entries: 2}
-	m.Counts = map[Status]int{Passed: 3}
+	m.Counts = map[result.Status]int{result.Passed: 3}
 	b, err := ManifestJSON(m)
 	require.NoError(t, err)
 	var doc map[string]any
@@ -326,9 +326,9 @@ Content-Type: application/json
 // first in their class, and the response's failing line is marked, escaped.
 func TestHTMLLeadsToTheFailures(t *testing.T) {
 	run := sampleRun()
-	run.Scenarios[4].Status, run.Scenarios[4].Error, run.Scenarios[4].Reason = Failed, "P1: Response.Error.Code = \"<i>x</i>\"", ""
+	run.Scenarios[4].Status, run.Scenarios[4].Error, run.Scenarios[4].Reason = result.Failed, "P1: Response.Error.Code = \"<i>x</i>\"", ""
 	run.Scenarios[4].Blamed = []string{"P1"}
-	run.Scenarios[4].Attachments = []Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"Error\":{\"Code\":\"<i>x</i>\"}}}"}}
+	run.Scenarios[4].Attachments = []result.Attachment{{Name: "response.txt", Body: "HTTP 200\n\n{\"Response\":{\"Error\":{\"Code\":\"<i>x</i>\"}}}"}}
 	b, err := HTML(run)
 	require.NoError(t, err)
 	html := string(b)
@@ -347,7 +347,7 @@ func TestHTMLLeadsToTheFailures(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `<a class="badge failed" href="#problems" title="why">FAIL</a>`)
 	assert.Contains(t, string(b), `<h2 id="problems">`)
-	run.Problems, run.Verdict = nil, "PASS"
+	run.Problems, run.Verdict = nil, result.RunVerdict{Outcome: result.Pass}
 	b, err = HTML(run)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `<span class="badge passed">PASS</span>`)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/vocab"
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
@@ -70,11 +71,11 @@ func TestRunEmbedded(t *testing.T) {
 	for _, s := range res.Scenarios {
 		if slices.Contains(s.Tags, vocab.TagSDKRetry) {
 			// The SDK's own retry: the sdk driver's (TestRunSDK), skipped here with the reason.
-			assert.Equal(t, StatusSkipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
+			assert.Equal(t, result.Skipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
 			assert.Contains(t, s.Reason, "--driver sdk", s.Name)
 			continue
 		}
-		assert.Equal(t, StatusPassed, s.Status, "%s:%d %s: %s", s.Feature, s.Line, s.Name, s.Error)
+		assert.Equal(t, result.Passed, s.Status, "%s:%d %s: %s", s.Feature, s.Line, s.Name, s.Error)
 		for _, r := range s.Rows {
 			rows[r] = true
 		}

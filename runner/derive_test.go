@@ -47,7 +47,7 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 	type derived struct {
 		guard     map[string]result.Skip // the action guard's skips against a foreign endpoint
 		sdkSkip   string                 // why the sdk driver skips the scenario
-		sdkStatus Status
+		sdkStatus result.Status
 		unjudged  int // coverage problems of the scenario
 	}
 	derive := func(cat *steps.Catalogue) derived {
@@ -77,7 +77,7 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 
 	before := derive(steps.Steps())
 	assert.Empty(t, before.guard)
-	assert.Equal(t, StatusPassed, before.sdkStatus)
+	assert.Equal(t, result.Passed, before.sdkStatus)
 	assert.Zero(t, before.unjudged)
 
 	after := derive(steps.NewCatalogue(entries))
@@ -85,7 +85,7 @@ func TestTraitsDeriveFromTheCatalogue(t *testing.T) {
 	require.Contains(t, after.guard, key)
 	assert.Equal(t, result.SkipInvalidAction, after.guard[key].Kind)
 	assert.Contains(t, after.guard[key].Reason, `sends the action "DescribeUsers" on purpose`)
-	assert.Equal(t, StatusSkipped, after.sdkStatus)
+	assert.Equal(t, result.Skipped, after.sdkStatus)
 	assert.Contains(t, after.sdkSkip, "a reason of the test")
 	assert.Equal(t, 1, after.unjudged)
 }

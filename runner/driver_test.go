@@ -14,6 +14,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -27,7 +28,7 @@ import (
 // of the 3000-job listings beside them would take the CPUs), then the others; and it is
 // not parallel, so that no other whole-suite run of the package shares the CPUs.
 func TestRunSDK(t *testing.T) {
-	var results []ScenarioResult
+	var results []result.Scenario
 	var summary string
 	for _, part := range []string{ClockBoundTag, "~" + ClockBoundTag} {
 		cfg := DefaultConfig()
@@ -62,7 +63,7 @@ func TestRunSDK(t *testing.T) {
 	for _, s := range results {
 		if slices.Contains(s.Tags, vocab.TagWire) {
 			wire++
-			assert.Equal(t, StatusSkipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
+			assert.Equal(t, result.Skipped, s.Status, "%s:%d %s", s.Feature, s.Line, s.Name)
 			assert.Contains(t, s.Reason, "needs the wire driver: ", s.Name)
 			continue
 		}
@@ -70,7 +71,7 @@ func TestRunSDK(t *testing.T) {
 			retry++
 		}
 		passed++
-		assert.Equal(t, StatusPassed, s.Status, "%s:%d %s: %s", s.Feature, s.Line, s.Name, s.Error)
+		assert.Equal(t, result.Passed, s.Status, "%s:%d %s: %s", s.Feature, s.Line, s.Name, s.Error)
 	}
 	if godogOpts.Tags == "" {
 		assert.Positive(t, wire)

@@ -138,3 +138,13 @@ func TestRunRefusesBadRealEndpointSettings(t *testing.T) {
 		})
 	}
 }
+
+// A filter leaves out every @assumed scenario only when each alternative says ~@assumed.
+func TestExcludes(t *testing.T) {
+	for filter, want := range map[string]bool{
+		"": false, "~@assumed": true, "@S1&&~@assumed": true, "~@assumed&&@S1,@S2&&~@assumed": true,
+		"@S1": false, "~@assumed,@S1": false, "@assumed": false, "~@assumedX": false,
+	} {
+		assert.Equal(t, want, excludes(filter, "@assumed"), filter)
+	}
+}

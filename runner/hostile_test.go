@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -183,7 +184,7 @@ func TestHostileEndpoints(t *testing.T) {
 			require.Equal(t, ExitFailed, res.ExitCode, "%v\n%s\n%s", res.Err, stdout.String(), stderr.String())
 			require.Len(t, res.Scenarios, 1)
 			s := res.Scenarios[0]
-			assert.Equal(t, StatusFailed, s.Status)
+			assert.Equal(t, result.Failed, s.Status)
 			if tc.wantRe != nil {
 				assert.Regexp(t, tc.wantRe, s.Error)
 			} else {

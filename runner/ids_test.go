@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	reportpkg "github.com/ciam-harness/listjobs/report"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // idFeature is ledgerFeature with case ids, an outline among them.
@@ -65,7 +66,7 @@ func TestRunLedgerByID(t *testing.T) {
 	cfg.KnownFailures = writeLedgerJSON(t, `{"knownFailures": [{"id": "S2-fails", "reason": "VX-1"}, {"id": "J4-rows/2", "reason": "VX-2"}]}`)
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
-	assert.Equal(t, StatusKnownFailure, byName(t, res, "row 2").Status)
+	assert.Equal(t, result.KnownFailure, byName(t, res, "row 2").Status)
 	assert.Equal(t, "VX-2", byName(t, res, "row 2").Reason)
 	assert.NotContains(t, stderr, "names a scenario by its name")
 
@@ -89,8 +90,8 @@ func TestRunLedgerByNameStillLoads(t *testing.T) {
 	cfg.KnownFailures = writeLedgerJSON(t, `{"knownFailures": [{"feature": "ids.feature", "scenario": "fails", "reason": "VX-1"}, {"feature": "ids.feature", "scenario": "row 2", "reason": "VX-2"}]}`)
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
-	assert.Equal(t, StatusKnownFailure, byName(t, res, "fails").Status)
-	assert.Equal(t, StatusKnownFailure, byName(t, res, "row 2").Status)
+	assert.Equal(t, result.KnownFailure, byName(t, res, "fails").Status)
+	assert.Equal(t, result.KnownFailure, byName(t, res, "row 2").Status)
 	note := `ledger entry knownFailures[1] (ids.feature: "row 2") names a scenario by its name; key it by its id "J4-rows/2"`
 	assert.Contains(t, stderr, "conformance: known-failure ledger "+cfg.KnownFailures+": "+note)
 	assert.Contains(t, stderr, `(ids.feature: "fails") names a scenario by its name; key it by its id "S2-fails"`)

@@ -15,6 +15,7 @@ import (
 	"github.com/ciam-harness/listjobs/features"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
@@ -124,7 +125,7 @@ func TestMutants(t *testing.T) {
 	for _, r := range runs {
 		t.Run(r.name, func(t *testing.T) {
 			require.NotEmpty(t, r.phases, "no scenario carries @%s", r.row)
-			var failed []ScenarioResult
+			var failed []result.Scenario
 			var outs []string
 			caught := false
 			for _, p := range r.phases {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // needNode skips the test without the Node adapter installed, or fails it when CI is
@@ -41,7 +42,7 @@ func TestRunNode(t *testing.T) {
 	assert.Contains(t, string(manifest), `"sdk": "node adapter, tencentcloud-sdk-nodejs 4.1.313`)
 	passed := 0
 	for _, s := range res.Scenarios {
-		if s.Status == StatusPassed {
+		if s.Status == result.Passed {
 			passed++
 		}
 	}

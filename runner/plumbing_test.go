@@ -141,7 +141,7 @@ func runCfg(t *testing.T, cfg Config) (Result, string, string) {
 	return res, stdout.String(), stderr.String()
 }
 
-func byName(t *testing.T, res Result, name string) ScenarioResult {
+func byName(t *testing.T, res Result, name string) result.Scenario {
 	t.Helper()
 	for _, s := range res.Scenarios {
 		if s.Name == name {
@@ -149,7 +149,7 @@ func byName(t *testing.T, res Result, name string) ScenarioResult {
 		}
 	}
 	t.Fatalf("no result for scenario %q in %+v", name, res.Scenarios)
-	return ScenarioResult{}
+	return result.Scenario{}
 }
 
 func TestRunRecordsEveryScenario(t *testing.T) {
@@ -165,7 +165,7 @@ func TestRunRecordsEveryScenario(t *testing.T) {
 	assert.Equal(t, int64(1), calls.Load())
 
 	pass := byName(t, res, "passes")
-	assert.Equal(t, StatusPassed, pass.Status)
+	assert.Equal(t, result.Passed, pass.Status)
 	assert.Equal(t, []string{"@S1", "@T6"}, pass.Tags)
 	assert.Equal(t, []string{"T6", "S1"}, pass.Rows, "rows in contract order")
 	assert.Equal(t, "plain.feature", pass.Feature)
@@ -173,13 +173,13 @@ func TestRunRecordsEveryScenario(t *testing.T) {
 	assert.Empty(t, pass.Error)
 
 	fail := byName(t, res, "fails on a row")
-	assert.Equal(t, StatusFailed, fail.Status)
+	assert.Equal(t, result.Failed, fail.Status)
 	assert.Equal(t, []string{"S2"}, fail.Rows)
 	assert.Contains(t, fail.Error, "JobSet has 6 jobs; want 2")
 	assert.Positive(t, fail.Duration)
 
 	outline := byName(t, res, "outline 2")
-	assert.Equal(t, StatusPassed, outline.Status)
+	assert.Equal(t, result.Passed, outline.Status)
 	assert.Equal(t, []string{"J4"}, outline.Rows)
 	assert.Equal(t, int64(18), outline.Line, "an outline row's line is the example row's")
 
@@ -208,15 +208,15 @@ func TestRunStatuses(t *testing.T) {
 	srv := okServer(t)
 	cases := []struct {
 		name, steps string
-		status      Status
+		status      result.Status
 		exit        int
 	}{
-		{"undefined step fails under strict mode", "Given it passes\n    And nobody defined this step", StatusUndefined, ExitFailed},
-		{"pending step fails under strict mode", "Given it is pending", StatusPending, ExitFailed},
-		{"skip at the end", "Given it passes\n    Then it skips", StatusSkipped, ExitPassed},
-		{"skip in the middle", "Given it skips\n    Then it passes", StatusSkipped, ExitPassed},
-		{"failure after a skip is not run", "Given it skips\n    Then it fails with \"x\"", StatusSkipped, ExitPassed},
-		{"no steps", "", StatusUndefined, ExitFailed},
+		{"undefined step fails under strict mode", "Given it passes\n    And nobody defined this step", result.Undefined, ExitFailed},
+		{"pending step fails under strict mode", "Given it is pending", result.Pending, ExitFailed},
+		{"skip at the end", "Given it passes\n    Then it skips", result.Skipped, ExitPassed},
+		{"skip in the middle", "Given it skips\n    Then it passes", result.Skipped, ExitPassed},
+		{"failure after a skip is not run", "Given it skips\n    Then it fails with \"x\"", result.Skipped, ExitPassed},
+		{"no steps", "", result.Undefined, ExitFailed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -287,7 +287,7 @@ func TestRunStartsClockBoundFeaturesFirst(t *testing.T) {
 	assert.Contains(t, byName(t, res, "a2").Error, "a2 broke")
 	assert.Contains(t, byName(t, res, "b2").Error, "b2 broke")
 	assert.Equal(t, int64(6), byName(t, res, "b2").Line)
-	assert.Equal(t, StatusPassed, byName(t, res, "c1").Status)
+	assert.Equal(t, result.Passed, byName(t, res, "c1").Status)
 
 	// With a tag filter, the order holds among the selected features.
 	sel, paths, err := selectIn(cfg.features, "~@S1", shard{1, 1})
@@ -436,12 +436,12 @@ func TestRunDoesNotFollowRedirects(t *testing.T) {
 }
 
 func TestExitCode(t *testing.T) {
-	passed := []ScenarioResult{{Status: StatusPassed}, {Status: StatusSkipped}}
+	passed := []result.Scenario{{Status: result.Passed}, {Status: result.Skipped}}
 	assert.Equal(t, ExitPassed, exitCode(0, passed))
 	assert.Equal(t, ExitFailed, exitCode(1, passed), "godog saw a failure the hooks did not")
 	assert.Equal(t, ExitUsage, exitCode(2, passed))
-	for _, st := range []Status{StatusFailed, StatusUndefined, StatusPending} {
-		assert.Equal(t, ExitFailed, exitCode(0, append(passed, ScenarioResult{Status: st})), "godog said 0, a scenario is %s", st)
+	for _, st := range []result.Status{result.Failed, result.Undefined, result.Pending} {
+		assert.Equal(t, ExitFailed, exitCode(0, append(passed, result.Scenario{Status: st})), "godog said 0, a scenario is %s", st)
 	}
 }
 
@@ -469,14 +469,14 @@ func TestRunInterrupted(t *testing.T) {
 
 // Every kind of skip the steps give has its own words in the summary's count.
 func TestSkipsByReason(t *testing.T) {
-	sk := func(kind result.SkipKind) ScenarioResult {
-		return ScenarioResult{Status: StatusSkipped, Skip: kind, Reason: "words that say nothing of the kind"}
+	sk := func(kind result.SkipKind) result.Scenario {
+		return result.Scenario{Status: result.Skipped, Skip: kind, Reason: "words that say nothing of the kind"}
 	}
-	got := skipsByReason([]ScenarioResult{
+	got := skipsByReason([]result.Scenario{
 		sk(result.SkipNeedsWire),
 		sk(result.SkipNullNotSent),
 		sk(result.SkipNullNotSent),
-		{Status: StatusPassed},
+		{Status: result.Passed},
 	})
 	assert.Equal(t, "skipped by reason: 1 need the wire driver (--driver wire runs them), 2 had their null parameter dropped by the driver's SDK (P10 not checked on the endpoint)", got)
 }

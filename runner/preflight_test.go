@@ -20,6 +20,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/signing"
 )
 
@@ -145,11 +146,11 @@ func TestFixtureScenariosWithoutAFixtureAreSkipped(t *testing.T) {
 	for _, s := range res.Scenarios {
 		switch {
 		case slices.Contains(s.Tags, "@fixture"):
-			assert.Equal(t, StatusSkipped, s.Status, s.Name)
+			assert.Equal(t, result.Skipped, s.Status, s.Name)
 			assert.Contains(t, s.Reason, "no fixture was given (--fixture)", s.Name)
 			skipped++
 		default:
-			assert.Equal(t, StatusPassed, s.Status, s.Name)
+			assert.Equal(t, result.Passed, s.Status, s.Name)
 			passed++
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // --profile emulator, against an endpoint given by URL with a fixture, signs ordinary
@@ -126,7 +127,7 @@ func TestListAndName(t *testing.T) {
 	res, stdout, stderr = runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
 	require.Len(t, res.Scenarios, 1)
-	assert.Equal(t, StatusPassed, res.Scenarios[0].Status)
+	assert.Equal(t, result.Passed, res.Scenarios[0].Status)
 
 	cfg.Name = "("
 	res, _, stderr = runCfg(t, cfg)
@@ -147,7 +148,7 @@ func TestPrettyBlocksDoNotInterleave(t *testing.T) {
 	require.Equal(t, ExitPassed, res.ExitCode, stderr)
 	blocks := strings.Split(strings.TrimSpace(strings.SplitN(stdout, "\n== ListJobs conformance", 2)[0]), "\n\n")
 	require.Len(t, blocks, len(res.Scenarios), stdout)
-	byName := map[string]ScenarioResult{}
+	byName := map[string]result.Scenario{}
 	for _, s := range res.Scenarios {
 		byName[s.Name] = s
 	}
@@ -162,5 +163,5 @@ func TestPrettyBlocksDoNotInterleave(t *testing.T) {
 			assert.Equal(t, "  "+st.Keyword+st.Text+" # "+string(st.Status), lines[1+i])
 		}
 	}
-	assert.Contains(t, block(ScenarioResult{Name: "x", Feature: "f", Line: 3, Status: StatusSkipped, Reason: "why"}), "  skipped: why\n")
+	assert.Contains(t, block(result.Scenario{Name: "x", Feature: "f", Line: 3, Status: result.Skipped, Reason: "why"}), "  skipped: why\n")
 }

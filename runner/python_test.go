@@ -17,6 +17,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // The Python SDK's adapter (drivers/python, DRIVERS.md), run as --driver exec:<its
@@ -56,7 +57,7 @@ func TestRunPython(t *testing.T) {
 	assert.Contains(t, string(manifest), `"sdk": "`+pythonSDK)
 	passed := 0
 	for _, s := range res.Scenarios {
-		if s.Status == StatusPassed {
+		if s.Status == result.Passed {
 			passed++
 		}
 	}

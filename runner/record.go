@@ -18,38 +18,21 @@ import (
 	"github.com/ciam-harness/listjobs/vocab"
 )
 
-// Status, ScenarioResult and Attachment are the run's result model, package result.
-type (
-	Status         = result.Status
-	ScenarioResult = result.Scenario
-	Attachment     = result.Attachment
-)
-
-// Scenario outcomes (see package result).
-const (
-	StatusPassed       = result.Passed
-	StatusFailed       = result.Failed
-	StatusSkipped      = result.Skipped
-	StatusUndefined    = result.Undefined
-	StatusPending      = result.Pending
-	StatusKnownFailure = result.KnownFailure
-)
-
 // classify turns the error godog hands to an After hook into a status.
-func classify(err error, sawSkip bool) Status {
+func classify(err error, sawSkip bool) result.Status {
 	switch {
 	case err == nil && sawSkip:
-		return StatusSkipped
+		return result.Skipped
 	case err == nil:
-		return StatusPassed
+		return result.Passed
 	case errors.Is(err, godog.ErrUndefined):
-		return StatusUndefined
+		return result.Undefined
 	case errors.Is(err, godog.ErrPending):
-		return StatusPending
+		return result.Pending
 	case errors.Is(err, godog.ErrSkip):
-		return StatusSkipped
+		return result.Skipped
 	default:
-		return StatusFailed
+		return result.Failed
 	}
 }
 
@@ -58,7 +41,7 @@ func classify(err error, sawSkip bool) Status {
 type recorder struct {
 	red   *redactor
 	mu    sync.Mutex
-	byKey map[string]ScenarioResult
+	byKey map[string]result.Scenario
 	// blocks, when set, gets each scenario's result as a block of text the moment it
 	// ends, written whole (in place of godog's pretty output, which interleaves the
 	// lines of scenarios that run at once).
@@ -66,7 +49,7 @@ type recorder struct {
 }
 
 func newRecorder(red *redactor) *recorder {
-	return &recorder{red: red, byKey: map[string]ScenarioResult{}}
+	return &recorder{red: red, byKey: map[string]result.Scenario{}}
 }
 
 // hook registers the recorder on a scenario. It must be called after the steps'
@@ -111,7 +94,7 @@ type record struct {
 	sawSkip          bool
 	failedStep       string
 	skip             result.Skip // the skip a step ended the scenario with
-	attachments      []Attachment
+	attachments      []result.Attachment
 	// The steps' own results. godog ends the scenario (its After hook) at the failing
 	// step, then still calls the step hooks of the steps after it: those are recorded
 	// as skipped by the After hook, and ended keeps them from being recorded twice.
@@ -136,7 +119,7 @@ func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepRe
 		rec.failedStep = red.string(st.Text)
 	}
 	for _, a := range godog.Attachments(ctx) {
-		rec.attachments = append(rec.attachments, Attachment{Name: a.FileName, Body: string(a.Body)})
+		rec.attachments = append(rec.attachments, result.Attachment{Name: a.FileName, Body: string(a.Body)})
 	}
 	if !rec.ended {
 		res := result.Step{Text: red.string(st.Text), Status: stepStatus(status), Duration: time.Since(rec.stepStart)}
@@ -148,9 +131,9 @@ func (rec *record) step(ctx context.Context, st *godog.Step, status godog.StepRe
 }
 
 // result is the scenario's result once it ended with err.
-func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]result.Skip, err error) ScenarioResult {
+func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[string]result.Skip, err error) result.Scenario {
 	red := rec.r.red
-	res := ScenarioResult{
+	res := result.Scenario{
 		ID:       planned.ID,
 		Feature:  p.Uri,
 		Name:     p.Name,
@@ -164,11 +147,11 @@ func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[st
 	}
 	res.Rows = vocab.RowsOf(res.Tags)
 	if skip, ok := skips[key(p)]; ok {
-		res.Status, res.Reason, res.Skip = StatusSkipped, skip.Reason, skip.Kind
+		res.Status, res.Reason, res.Skip = result.Skipped, skip.Reason, skip.Kind
 	} else if err != nil {
 		res.Error = red.string(err.Error())
 	}
-	if res.Status == StatusSkipped && res.Skip == result.SkipNone {
+	if res.Status == result.Skipped && res.Skip == result.SkipNone {
 		// The steps' own skip, if they gave one (a skip is no failure: its reason says why).
 		res.Error, res.Reason, res.Skip = "", rec.skip.Reason, rec.skip.Kind
 		if res.Skip == result.SkipNone {
@@ -179,25 +162,25 @@ func (rec *record) result(p *godog.Scenario, planned plan.Scenario, skips map[st
 		// err holds the failed step's error and the steps' own After hook's (the
 		// invariants of every response): both name the rows they fail.
 		res.Step, res.Attachments, res.Blamed = rec.failedStep, rec.attachments, check.Blame(err)
-		res.Finished = res.Status == StatusFailed && rec.failedStep == ""
+		res.Finished = res.Status == result.Failed && rec.failedStep == ""
 	}
 	return res
 }
 
 // stepStatus is the result status of a godog step status; an ambiguous step (two
 // definitions match it) failed.
-func stepStatus(st godog.StepResultStatus) Status {
+func stepStatus(st godog.StepResultStatus) result.Status {
 	switch st {
 	case godog.StepPassed:
-		return StatusPassed
+		return result.Passed
 	case godog.StepSkipped:
-		return StatusSkipped
+		return result.Skipped
 	case godog.StepUndefined:
-		return StatusUndefined
+		return result.Undefined
 	case godog.StepPending:
-		return StatusPending
+		return result.Pending
 	default:
-		return StatusFailed
+		return result.Failed
 	}
 }
 
@@ -213,7 +196,7 @@ func (r *recorder) steps(planned []plan.StepText, ran []result.Step) []result.St
 		out = append(out, st)
 	}
 	for _, p := range planned[min(len(ran), len(planned)):] {
-		out = append(out, result.Step{Keyword: p.Keyword, Text: r.red.string(p.Text), Line: p.Line, Status: StatusSkipped})
+		out = append(out, result.Step{Keyword: p.Keyword, Text: r.red.string(p.Text), Line: p.Line, Status: result.Skipped})
 	}
 	return out
 }
@@ -223,7 +206,7 @@ func key(p *godog.Scenario) string { return plan.Scenario{Feature: p.Uri, Name: 
 
 // add keeps one result per scenario; should godog call the hook twice, a failing
 // result wins over a passing one.
-func (r *recorder) add(id string, res ScenarioResult) {
+func (r *recorder) add(id string, res result.Scenario) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old, ok := r.byKey[id]; ok && old.Status.Failing() {
@@ -235,15 +218,15 @@ func (r *recorder) add(id string, res ScenarioResult) {
 // results returns the recorded results in the order of selected, the scenarios the
 // run selected; a selected scenario that no hook recorded (a scenario without steps
 // never reaches its hooks) is reported undefined.
-func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
+func (r *recorder) results(selected []selectedScenario) []result.Scenario {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]ScenarioResult, 0, len(selected))
+	out := make([]result.Scenario, 0, len(selected))
 	for _, s := range selected {
 		res, ok := r.byKey[s.Key()]
 		if !ok {
-			res = ScenarioResult{ID: s.ID, Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
-				Status: StatusUndefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)",
+			res = result.Scenario{ID: s.ID, Feature: s.Feature, Name: s.Name, Line: s.Line, Tags: s.Tags, Rows: vocab.RowsOf(s.Tags),
+				Status: result.Undefined, Error: "the scenario did not run its steps (no steps, or the run stopped before it)",
 				Steps: r.steps(s.Steps, nil)}
 		}
 		out = append(out, res)
@@ -253,7 +236,7 @@ func (r *recorder) results(selected []selectedScenario) []ScenarioResult {
 
 // block is one scenario's result as the pretty output shows it: its name and place,
 // each step with its status, and what failed or why it was skipped.
-func block(s ScenarioResult) string {
+func block(s result.Scenario) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nScenario: %s # %s:%d [%s]\n", s.Name, s.Feature, s.Line, s.Status)
 	for _, st := range s.Steps {
@@ -267,7 +250,7 @@ func block(s ScenarioResult) string {
 	switch {
 	case s.Status.Failing() && s.Error != "" && s.Step == "":
 		fmt.Fprintf(&b, "  after its steps: %s\n", strings.ReplaceAll(s.Error, "\n", "\n      "))
-	case s.Status == StatusSkipped && s.Reason != "":
+	case s.Status == result.Skipped && s.Reason != "":
 		fmt.Fprintf(&b, "  skipped: %s\n", s.Reason)
 	}
 	return b.String()

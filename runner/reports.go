@@ -13,6 +13,7 @@ import (
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/ledger"
 	reportpkg "github.com/ciam-harness/listjobs/report"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/schemas"
 )
 
@@ -68,7 +69,7 @@ func loadLedger(path string) (*ledger.Ledger, *reportpkg.LedgerInfo, error) {
 // known failure with the ledger's reason. It returns the ledger's problems (listed
 // scenarios that passed or are gone), each a reason to fail the run, and keeps its
 // deprecation notes in the ledger's info (writeReports prints them).
-func (s *setup) judge(results []ScenarioResult) []string {
+func (s *setup) judge(results []result.Scenario) []string {
 	if s.ledger == nil {
 		return nil
 	}
@@ -79,11 +80,11 @@ func (s *setup) judge(results []ScenarioResult) []string {
 	v := ledger.Compare(s.ledger, suite, results)
 	s.ledgerInfo.Notes = v.Notes
 	for i := range results {
-		if results[i].Status != StatusFailed {
+		if results[i].Status != result.Failed {
 			continue
 		}
 		if e, ok := s.ledger.Lookup(ledger.ID{Case: results[i].ID, Feature: results[i].Feature, Scenario: results[i].Name}); ok {
-			results[i].Status, results[i].Reason = StatusKnownFailure, e.Reason
+			results[i].Status, results[i].Reason = result.KnownFailure, e.Reason
 		}
 	}
 	var problems []string
@@ -153,8 +154,10 @@ func (s *setup) manifest(res Result, start time.Time) reportpkg.Manifest {
 		Duration:         res.Duration,
 		KnownFailures:    s.ledgerInfo,
 		ExitCode:         res.ExitCode,
-		Verdict:          verdict(res),
-		Counts:           map[reportpkg.Status]int{},
+		Verdict:          verdict(res).String(),
+		Outcome:          verdict(res).Outcome,
+		RowsNotChecked:   verdict(res).NotChecked,
+		Counts:           map[result.Status]int{},
 		Reports:          slices.Clone(res.Reports),
 	}
 	if !s.shard.whole() {

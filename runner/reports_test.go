@@ -18,6 +18,7 @@ import (
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/features"
 	reportpkg "github.com/ciam-harness/listjobs/report"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
@@ -53,7 +54,7 @@ func checkEveryReport(t *testing.T, dir string, res Result) {
 		skipped += s.Skipped
 	}
 	counts := reportpkg.Counts(res.Scenarios)
-	assert.Equal(t, counts[StatusSkipped]+counts[StatusKnownFailure], skipped, "junit.xml: skips and known failures are skipped")
+	assert.Equal(t, counts[result.Skipped]+counts[result.KnownFailure], skipped, "junit.xml: skips and known failures are skipped")
 	assert.Equal(t, len(res.Failed()), junit.Failures+junit.Errors, "junit.xml")
 
 	var cucumber []struct {
@@ -82,7 +83,7 @@ func checkEveryReport(t *testing.T, dir string, res Result) {
 	}
 
 	md := string(read(reportpkg.MarkdownFile))
-	assert.True(t, strings.HasPrefix(md, "## ListJobs conformance: "+verdict(res)+"\n"), md)
+	assert.True(t, strings.HasPrefix(md, "## ListJobs conformance: "+verdict(res).String()+"\n"), md)
 
 	html := string(read(reportpkg.HTMLFile))
 	rows, err := contract.Rows()
@@ -224,7 +225,7 @@ func TestRunKnownFailuresPass(t *testing.T) {
 	res, stdout, stderr := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, "every failure is listed:\n%s\n%s", stdout, stderr)
 	s := byName(t, res, "fails")
-	assert.Equal(t, StatusKnownFailure, s.Status)
+	assert.Equal(t, result.KnownFailure, s.Status)
 	assert.Equal(t, "VX-1: filter ignored", s.Reason)
 	assert.Contains(t, s.Error, "want 2", "the failure is kept")
 	assert.Empty(t, res.Failed())
@@ -253,8 +254,8 @@ func TestRunKnownFailuresNewFailureFails(t *testing.T) {
 	cfg.KnownFailures = writeLedger(t, [2]string{"fails", "VX-1"})
 	res, stdout, _ := runCfg(t, cfg)
 	assert.Equal(t, ExitFailed, res.ExitCode)
-	assert.Equal(t, StatusKnownFailure, byName(t, res, "fails").Status)
-	assert.Equal(t, StatusFailed, byName(t, res, "fails too").Status)
+	assert.Equal(t, result.KnownFailure, byName(t, res, "fails").Status)
+	assert.Equal(t, result.Failed, byName(t, res, "fails too").Status)
 	assert.Equal(t, map[string][]string{"J4": {"fails too"}}, res.FailedRows())
 	assert.Contains(t, stdout, "FAIL (exit 1)")
 }
@@ -337,10 +338,10 @@ func TestRunDeadline(t *testing.T) {
 }
 
 func TestExitCodeKnownFailures(t *testing.T) {
-	known := []ScenarioResult{{Status: StatusPassed}, {Status: StatusKnownFailure}}
+	known := []result.Scenario{{Status: result.Passed}, {Status: result.KnownFailure}}
 	assert.Equal(t, ExitPassed, exitCode(1, known), "godog counts the known failure as a failure")
-	assert.Equal(t, ExitFailed, exitCode(1, []ScenarioResult{{Status: StatusPassed}}))
-	assert.Equal(t, ExitFailed, exitCode(1, append(known, ScenarioResult{Status: StatusFailed})))
+	assert.Equal(t, ExitFailed, exitCode(1, []result.Scenario{{Status: result.Passed}}))
+	assert.Equal(t, ExitFailed, exitCode(1, append(known, result.Scenario{Status: result.Failed})))
 }
 
 // TestRunJUnitOfAPassingRun: a passing run with skips against the embedded emulator
@@ -357,7 +358,7 @@ func TestRunJUnitOfAPassingRun(t *testing.T) {
 	require.Equal(t, ExitPassed, res.ExitCode, "%s\n%s", stdout, stderr)
 	skipped := 0
 	for _, s := range res.Scenarios {
-		if s.Status == StatusSkipped {
+		if s.Status == result.Skipped {
 			skipped++
 		}
 	}
@@ -433,7 +434,7 @@ func TestRunRecordsSteps(t *testing.T) {
 	type step struct {
 		Keyword, Text string
 		Line          int64
-		Status        Status
+		Status        result.Status
 		Error         string
 	}
 	stepsOf := func(name string) []step {
@@ -444,16 +445,16 @@ func TestRunRecordsSteps(t *testing.T) {
 		return out
 	}
 	assert.Equal(t, []step{
-		{"Given ", "it passes", 3, StatusPassed, ""},
-		{"When ", "it passes", 7, StatusPassed, ""},
-		{"Then ", `it fails with "S2 broke"`, 8, StatusFailed, "S2 broke"},
-		{"And ", "it passes", 9, StatusSkipped, ""},
+		{"Given ", "it passes", 3, result.Passed, ""},
+		{"When ", "it passes", 7, result.Passed, ""},
+		{"Then ", `it fails with "S2 broke"`, 8, result.Failed, "S2 broke"},
+		{"And ", "it passes", 9, result.Skipped, ""},
 	}, stepsOf("fails midway"))
 	got := stepsOf("undefined")
 	require.Len(t, got, 3)
-	assert.Equal(t, step{"* ", "nobody wrote this", 13, StatusUndefined, got[1].Error}, got[1])
+	assert.Equal(t, step{"* ", "nobody wrote this", 13, result.Undefined, got[1].Error}, got[1])
 	assert.Contains(t, got[1].Error, "nobody wrote this")
-	assert.Equal(t, step{"But ", "it passes", 14, StatusSkipped, ""}, got[2])
+	assert.Equal(t, step{"But ", "it passes", 14, result.Skipped, ""}, got[2])
 }
 
 // TestRunRemovesOtherReports: a run writing some reports (or none) removes the files of

@@ -19,6 +19,7 @@ import (
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/plan"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 	"github.com/ciam-harness/listjobs/wire"
@@ -44,7 +45,7 @@ type Result struct {
 	// Seed is the seed of the scenario order, 0 when not shuffled.
 	Seed int64
 	// Scenarios holds one result per selected scenario, in feature-file order.
-	Scenarios []ScenarioResult
+	Scenarios []result.Scenario
 	// Interrupted is true when ctx was cancelled during the run.
 	Interrupted bool
 	// DeadlineExceeded is true when the run reached Config.Deadline.
@@ -64,8 +65,8 @@ type Result struct {
 }
 
 // Failed returns the scenarios that failed the run.
-func (r Result) Failed() []ScenarioResult {
-	var out []ScenarioResult
+func (r Result) Failed() []result.Scenario {
+	var out []result.Scenario
 	for _, s := range r.Scenarios {
 		if s.Status.Failing() {
 			out = append(out, s)
@@ -246,6 +247,9 @@ func (s *setup) connect(ctx context.Context, client *http.Client, endpoint strin
 		Clock:       clock,
 		Catalogue:   s.catalogue,
 		Answered:    answered,
+		// A run whose tag filter leaves out the @assumed scenarios judges the
+		// documented part alone, on every exchange too.
+		DocumentedOnly: excludes(s.tags, vocab.TagAssumed),
 	}
 	newScenarios := s.newScenarios
 	if newScenarios == nil {
@@ -360,7 +364,7 @@ func (s *setup) finish(ctx context.Context, res *Result, code int, rec *recorder
 // exitCode combines godog's code with the recorded results: godog alone would exit 0
 // with the events formatter, or with a scenario that has no steps, and 1 with a known
 // failure.
-func exitCode(godogCode int, results []ScenarioResult) int {
+func exitCode(godogCode int, results []result.Scenario) int {
 	if godogCode == ExitUsage {
 		return ExitUsage
 	}
@@ -369,7 +373,7 @@ func exitCode(godogCode int, results []ScenarioResult) int {
 		if r.Status.Failing() {
 			return ExitFailed
 		}
-		known = known || r.Status == StatusKnownFailure
+		known = known || r.Status == result.KnownFailure
 	}
 	if godogCode != ExitPassed && !known {
 		return ExitFailed

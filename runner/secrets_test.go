@@ -27,6 +27,7 @@ import (
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 )
@@ -153,7 +154,7 @@ func TestWholeSuiteAgainstAForeignEndpoint(t *testing.T) {
 	t.Run("invalid-action scenarios are skipped with the reason", func(t *testing.T) {
 		var skipped []string
 		for _, s := range res.Scenarios {
-			if s.Status == StatusSkipped && strings.Contains(s.Reason, "--allow-invalid-actions runs it") {
+			if s.Status == result.Skipped && strings.Contains(s.Reason, "--allow-invalid-actions runs it") {
 				skipped = append(skipped, strings.Join(s.Rows, " ")) // (the steps skip some scenarios of their own)
 			}
 		}

@@ -57,9 +57,9 @@ func printRows(w io.Writer, res Result) {
 		switch {
 		case rowStatus[row].Failing():
 			failedRows = append(failedRows, row)
-		case rowStatus[row] == StatusKnownFailure:
+		case rowStatus[row] == result.KnownFailure:
 			knownRows = append(knownRows, row)
-		case rowStatus[row] == StatusSkipped:
+		case rowStatus[row] == result.Skipped:
 			skippedRows = append(skippedRows, row)
 		}
 	}
@@ -89,10 +89,10 @@ func printRows(w io.Writer, res Result) {
 // printScenarios lists the known failures, the skipped scenarios with their reasons and
 // the failed scenarios with the rows they failed.
 func printScenarios(w io.Writer, res Result) {
-	listed := func(title string, status Status, detail func(ScenarioResult) string) {
-		var items []ScenarioResult
+	listed := func(title string, status result.Status, detail func(result.Scenario) string) {
+		var items []result.Scenario
 		for _, s := range res.Scenarios {
-			if s.Status == status && (status != StatusSkipped || s.Reason != "") {
+			if s.Status == status && (status != result.Skipped || s.Reason != "") {
 				items = append(items, s)
 			}
 		}
@@ -104,8 +104,8 @@ func printScenarios(w io.Writer, res Result) {
 			fmt.Fprintf(w, "  %s:%d %q [%s]: %s\n", s.Feature, s.Line, s.Name, rowList(s.Rows), oneLine(detail(s)))
 		}
 	}
-	listed("known failures (listed in the ledger)", StatusKnownFailure, func(s ScenarioResult) string { return s.Reason })
-	listed("scenarios skipped, and why", StatusSkipped, func(s ScenarioResult) string { return s.Reason })
+	listed("known failures (listed in the ledger)", result.KnownFailure, func(s result.Scenario) string { return s.Reason })
+	listed("scenarios skipped, and why", result.Skipped, func(s result.Scenario) string { return s.Reason })
 	if failed := res.Failed(); len(failed) > 0 {
 		fmt.Fprintf(w, "scenarios failed:\n")
 		for _, s := range failed {
@@ -116,14 +116,14 @@ func printScenarios(w io.Writer, res Result) {
 
 // printCounts prints the scenarios by status, and the skips of the other driver.
 func printCounts(w io.Writer, res Result) {
-	counts := map[Status]int{}
+	counts := map[result.Status]int{}
 	for _, s := range res.Scenarios {
 		counts[s.Status]++
 	}
 	fmt.Fprintf(w, "scenarios: %d selected, %d passed, %d failed, %d skipped, %d undefined, %d pending",
-		len(res.Scenarios), counts[StatusPassed], counts[StatusFailed], counts[StatusSkipped], counts[StatusUndefined], counts[StatusPending])
-	if counts[StatusKnownFailure] > 0 {
-		fmt.Fprintf(w, ", %d known failures", counts[StatusKnownFailure])
+		len(res.Scenarios), counts[result.Passed], counts[result.Failed], counts[result.Skipped], counts[result.Undefined], counts[result.Pending])
+	if counts[result.KnownFailure] > 0 {
+		fmt.Fprintf(w, ", %d known failures", counts[result.KnownFailure])
 	}
 	fmt.Fprintf(w, " (%s)\n", res.Duration.Round(10*time.Millisecond))
 	if line := skipsByReason(res.Scenarios); line != "" {
@@ -137,18 +137,15 @@ func printCounts(w io.Writer, res Result) {
 // verdict is the outcome of a run in a word, followed by ", INCOMPLETE (rows not
 // checked: ...)" when some selected contract row had every scenario skipped: a PASS
 // then says nothing of those rows.
-func verdict(res Result) string {
-	v := "PASS"
+func verdict(res Result) result.RunVerdict {
+	v := result.RunVerdict{Outcome: result.Pass, NotChecked: rowsNotChecked(res.Scenarios)}
 	switch {
 	case res.Interrupted:
-		v = "INTERRUPTED"
+		v.Outcome = result.Interrupted
 	case res.DeadlineExceeded:
-		v = "DEADLINE EXCEEDED"
+		v.Outcome = result.DeadlineExceeded
 	case res.ExitCode != ExitPassed:
-		v = "FAIL"
-	}
-	if rows := rowsNotChecked(res.Scenarios); len(rows) > 0 {
-		v += ", INCOMPLETE (rows not checked: " + strings.Join(rows, " ") + ")"
+		v.Outcome = result.Fail
 	}
 	return v
 }
@@ -156,10 +153,10 @@ func verdict(res Result) string {
 // rowsNotChecked are the contract rows of the selected scenarios that no scenario
 // judged: every scenario of the row was skipped, or failed on another row before it
 // judged this one. In contract order.
-func rowsNotChecked(scenarios []ScenarioResult) []string {
+func rowsNotChecked(scenarios []result.Scenario) []string {
 	var rows []string
 	for row, st := range result.RowVerdicts(scenarios) {
-		if st == StatusSkipped {
+		if st == result.Skipped {
 			rows = append(rows, row)
 		}
 	}
@@ -193,11 +190,11 @@ func oneLine(s string) string {
 
 // skipsByReason counts the skipped scenarios by the kind of their skip, in the order
 // first seen: "skipped by reason: 41 need the wire driver, 2 need the SDK's own retry".
-func skipsByReason(scenarios []ScenarioResult) string {
+func skipsByReason(scenarios []result.Scenario) string {
 	counts := map[result.SkipKind]int{}
 	var kinds []result.SkipKind
 	for _, s := range scenarios {
-		if s.Status != StatusSkipped {
+		if s.Status != result.Skipped {
 			continue
 		}
 		if counts[s.Skip] == 0 {

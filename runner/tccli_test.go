@@ -18,6 +18,7 @@ import (
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // The tccli adapter (drivers/tccli): tccli 3.1.189.1 run in-process per intent, its
@@ -56,11 +57,11 @@ func TestRunTccli(t *testing.T) {
 	manifest, err := os.ReadFile(filepath.Join(cfg.OutDir, "manifest.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(manifest), `"sdk": "`+tccliSDK)
-	counts := map[Status]int{}
+	counts := map[result.Status]int{}
 	for _, s := range res.Scenarios {
 		counts[s.Status]++
 	}
-	assert.Greater(t, counts[StatusPassed], 40, "%v", counts)
+	assert.Greater(t, counts[result.Passed], 40, "%v", counts)
 }
 
 // TestRunTccliFails: against endpoints broken in ways tccli's users can see, the run

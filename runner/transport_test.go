@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 )
@@ -149,11 +150,11 @@ func TestRunSkipsOtherActionsOnForeignEndpoints(t *testing.T) {
 	res, stdout, _ := runCfg(t, cfg)
 	assert.Equal(t, ExitFailed, res.ExitCode, "the sneaked action fails its scenario")
 	wrong := byName(t, res, "wrong action")
-	assert.Equal(t, StatusSkipped, wrong.Status)
+	assert.Equal(t, result.Skipped, wrong.Status)
 	assert.Equal(t, `sends the action "NoSuchAction" on purpose: against an endpoint other than the embedded emulator the harness sends only ListJobs (--allow-invalid-actions runs it)`, wrong.Reason)
-	assert.Equal(t, StatusPassed, byName(t, res, "ordinary").Status)
+	assert.Equal(t, result.Passed, byName(t, res, "ordinary").Status)
 	sneaky := byName(t, res, "sneaky")
-	assert.Equal(t, StatusFailed, sneaky.Status)
+	assert.Equal(t, result.Failed, sneaky.Status)
 	assert.Contains(t, sneaky.Error, `refused to send the action "DeleteUser"`)
 	for _, a := range seen() {
 		assert.Equal(t, "ListJobs", a, "the endpoint sees ListJobs only (the probe included)")
@@ -189,7 +190,7 @@ func TestRunEmbeddedSendsOtherActions(t *testing.T) {
 	require.Equal(t, ExitPassed, res.ExitCode, stdout)
 	require.Len(t, res.Scenarios, 5)
 	for _, s := range res.Scenarios {
-		assert.Equal(t, StatusPassed, s.Status)
+		assert.Equal(t, result.Passed, s.Status)
 	}
 }
 

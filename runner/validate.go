@@ -49,6 +49,20 @@ func ValidateTags(filter string) error {
 	return nil
 }
 
+// excludes tells whether the tag filter (valid: ValidateTags) leaves out every scenario
+// that carries tag: each of its alternatives holds ~tag.
+func excludes(filter, tag string) bool {
+	if strings.TrimSpace(filter) == "" {
+		return false
+	}
+	for _, alt := range strings.Split(filter, ",") {
+		if !slices.ContainsFunc(strings.Split(alt, "&&"), func(term string) bool { return strings.TrimSpace(term) == "~"+tag }) {
+			return false
+		}
+	}
+	return true
+}
+
 // report is one godog formatter and where it writes: path "" is stdout.
 type report struct {
 	name, path string

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ciam-harness/listjobs/driver"
+	"github.com/ciam-harness/listjobs/result"
 
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/mutation"
@@ -144,13 +145,13 @@ func TestApplyRefusesMovedText(t *testing.T) {
 
 // fake runs of the suite, for the judging logic.
 func passing(endpoint string) SuiteRun {
-	return SuiteRun{Endpoint: endpoint, records: []report.Record{{Feature: "f.feature", Line: 1, Name: "s", Rows: []string{"S1"}, Status: report.Passed}}}
+	return SuiteRun{Endpoint: endpoint, records: []report.Record{{Feature: "f.feature", Line: 1, Name: "s", Rows: []string{"S1"}, Status: result.Passed}}}
 }
 
 func failing(endpoint string, rows ...string) SuiteRun {
 	r := passing(endpoint)
 	r.ExitCode = 1
-	r.records = append(r.records, report.Record{ID: "S1-t", Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: report.Failed,
+	r.records = append(r.records, report.Record{ID: "S1-t", Feature: "f.feature", Line: 9, Name: "t", Rows: []string{"S1"}, Status: result.Failed,
 		Failure: &report.Failure{Rows: rows, Error: rows[0] + ": wrong\nmore"}})
 	return r
 }

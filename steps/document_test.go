@@ -9,57 +9,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/tidwall/gjson"
 
+	"github.com/ciam-harness/listjobs/check"
 	"github.com/ciam-harness/listjobs/wire"
 )
-
-// eachIndex gives the results in index order, whether it runs one by one or in
-// parallel chunks.
-func TestEachIndexKeepsTheOrder(t *testing.T) {
-	for _, n := range []int{0, 1, 7, parallelMin - 1, 2 * parallelMin, 5*parallelMin + 3} {
-		check := func(i int) []error {
-			if i%97 == 3 {
-				return []error{fmt.Errorf("e%d", i), nil}
-			}
-			return nil
-		}
-		var want []error
-		for i := range n {
-			want = append(want, check(i)...)
-		}
-		got := eachIndex(n, check)
-		require.Len(t, got, len(want), "n=%d", n)
-		for k := range want {
-			assert.Equal(t, fmt.Sprint(want[k]), fmt.Sprint(got[k]), "n=%d, error %d", n, k)
-		}
-	}
-}
-
-// fieldsOf finds what gjson's Get finds: the first of repeated keys, escaped keys,
-// nothing in a value that is not an object.
-func TestFieldsOfIsGet(t *testing.T) {
-	names := []string{"Id", "Status", "Type", "CreatedDate", "Format", "Location", "ErrorDetails", "FailedUsers"}
-	for _, doc := range []string{
-		`{"Id":"a","Status":"PENDING","Type":"IMPORT_USER","CreatedDate":1,"Format":null,"Location":"x","ErrorDetails":[{"UserId":"u"}],"FailedUsers":null}`,
-		`{"Id":"first","Id":"second","Status":"A","Status":"B"}`,
-		`{"\u0049d":"escaped","Type":{"nested":{"Id":"deep"}},"Format":[1,{"Id":2}]}`,
-		`{"Other":1}`, `{}`, `[{"Id":"in an array"}]`, `"Id"`, `12`, `null`,
-		`{"Location":"a\"b","FailedUsers":[],"CreatedDate":-1.5e3}`,
-	} {
-		require.True(t, gjson.Valid(doc), doc)
-		v := gjson.Parse(doc)
-		out := make([]gjson.Result, len(names))
-		fieldsOf(v, names, out)
-		for k, name := range names {
-			want := v.Get(name)
-			assert.Equal(t, want.Exists(), out[k].Exists(), "%s in %s", name, doc)
-			assert.Equal(t, want.Raw, out[k].Raw, "%s in %s", name, doc)
-			assert.Equal(t, want.Type, out[k].Type, "%s in %s", name, doc)
-			assert.Equal(t, want.Str, out[k].Str, "%s in %s", name, doc)
-		}
-	}
-}
 
 // compareSets reports what a comparison by binary search reports, on random sets.
 func TestCompareSetsOnRandomSets(t *testing.T) {
@@ -112,8 +65,8 @@ func TestCompareSetsOnRandomSets(t *testing.T) {
 // The Job rules over a JobSet large enough to be checked in parallel report the same
 // violations, in job order, as they would one job at a time.
 func TestJobRulesOverALargeJobSet(t *testing.T) {
-	const n = 3*parallelMin + 11
-	broken := map[int]bool{5: true, parallelMin + 1: true, n - 1: true}
+	const n = 3*check.ParallelMin + 11
+	broken := map[int]bool{5: true, check.ParallelMin + 1: true, n - 1: true}
 	var b strings.Builder
 	b.WriteString(`{"Response":{"JobSet":[`)
 	for i := range n {

@@ -15,13 +15,14 @@ import (
 // broke it, and its error is blamed on those rows.
 func TestViolationsOncePerRow(t *testing.T) {
 	var v violations
-	var ids check.RequestIDs
+	u, err := check.NewUniversal(check.Options{})
+	require.NoError(t, err)
 	assert.NoError(t, v.err())
 	for range 3 {
-		v.observe(check.Every(&wire.Exchange{Method: "POST", URL: "http://127.0.0.1:9/", Status: 400,
-			RespHeader: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"Response":{"JobSet":[]}}`)}, &ids, "s"))
+		v.observe(u.Judge(&wire.Exchange{Method: "POST", URL: "http://127.0.0.1:9/", Status: 400,
+			RespHeader: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"Response":{"JobSet":[]}}`)}, nil, "s"))
 	}
-	err := v.err()
+	err = v.err()
 	require.Error(t, err)
 	assert.Equal(t, []string{"T5", "T8"}, check.Blame(err))
 	assert.Equal(t, 1, strings.Count(err.Error(), "HTTP status 400"))

@@ -1,11 +1,8 @@
 package steps
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -14,81 +11,6 @@ import (
 	"github.com/ciam-harness/listjobs/schemas"
 	"github.com/ciam-harness/listjobs/wire"
 )
-
-// jobPath is the path of the i-th job. Paths are built for violations only: one per job
-// per rule is a lot of garbage over 100,000 jobs.
-func jobPath(i int) string { return "Response.JobSet[" + strconv.Itoa(i) + "]" }
-
-// nested checks an optional array of objects whose named fields are present and pass
-// their checks (J7, J8).
-func nested(row, name string, fields []string, checks []check.Check) func(i int, job gjson.Result) []error {
-	shape, object := check.AnyOf(check.Missing(), check.Null(), check.IsArray()), check.IsObject()
-	return func(i int, job gjson.Result) []error {
-		v := job.Get(name)
-		if !shape.Passes(v) {
-			return []error{shape.At(row, jobPath(i)+"."+name, v)}
-		}
-		if !v.IsArray() {
-			return nil // absent or null
-		}
-		var errs []error
-		for k, el := range v.Array() {
-			if !object.Passes(el) {
-				errs = append(errs, object.At(row, fmt.Sprintf("%s.%s[%d]", jobPath(i), name, k), el))
-				continue
-			}
-			for f, field := range fields {
-				if x := el.Get(field); !checks[f].Passes(x) {
-					errs = append(errs, checks[f].At(row, fmt.Sprintf("%s.%s[%d].%s", jobPath(i), name, k, field), x))
-				}
-			}
-		}
-		return errs
-	}
-}
-
-// jobRows names the row of each field the fixture comparison looks at.
-var jobRows = []struct{ field, row string }{
-	{"Id", "J1"}, {"Status", "J2"}, {"Type", "J3"}, {"CreatedDate", "J4"}, {"Format", "J5"}, {"Location", "J6"},
-}
-
-// canonical re-encodes a JSON value so that equal values compare equal (numbers keep
-// their literal form: 1 and 1.0 differ, as J4 wants integers).
-func canonical(raw string) string {
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return raw
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return raw
-	}
-	return string(b)
-}
-
-// elements returns the named fields of each element of a nested array as canonical
-// strings, sorted: the comparison does not depend on element order.
-func elements(v gjson.Result, fields []string) []string {
-	var out []string
-	for _, el := range v.Array() {
-		var b bytes.Buffer
-		for _, f := range fields {
-			x := el.Get(f)
-			if x.Exists() {
-				fmt.Fprintf(&b, "%s=%s;", f, canonical(x.Raw))
-			} else {
-				fmt.Fprintf(&b, "%s absent;", f)
-			}
-		}
-		out = append(out, b.String())
-	}
-	slices.Sort(out)
-	return out
-}
-
-func nullish(v gjson.Result) bool { return !v.Exists() || v.Type == gjson.Null }
 
 // returnedJobs is the JobSet of the last response, which must be a success with at
 // least one job: a rule checked over no job proves nothing, so it fails (vacuity guard).
@@ -122,50 +44,27 @@ func (jb *jobs) everyJob(row string, rule func(i int, job gjson.Result) []error)
 	if err != nil {
 		return err
 	}
-	errs := nonNil(eachIndex(len(jobs), func(i int) []error { return rule(i, jobs[i]) })...)
+	errs := nonNil(check.EachIndex(len(jobs), func(i int) []error { return rule(i, jobs[i]) })...)
 	return wire.WithExcerpt(ex, check.JoinLimited(errs))
 }
 
-// field applies one check to one field of every job.
-func (jb *jobs) field(row, name string, c check.Check) error {
-	return jb.everyJob(row, func(i int, job gjson.Result) []error {
-		v := job.Get(name)
-		if c.Passes(v) {
-			return nil
-		}
-		return []error{c.At(row, jobPath(i)+"."+name, v)}
-	})
+// everyJobRow applies the rule of row (check.JobRules) to every returned job.
+func (jb *jobs) everyJobRow(row string) error {
+	rule, ok := check.JobRuleOf(row)
+	if !ok {
+		return fmt.Errorf("harness error: no Job rule of the row %s", row)
+	}
+	return jb.everyJob(row, rule.Judge)
 }
 
-func (jb *jobs) everyJobJ1() error { return jb.field("J1", "Id", check.StringNonEmpty()) }
-
-func (jb *jobs) everyJobJ2() error {
-	return jb.field("J2", "Status", check.OneOf("PENDING", "PROCESSING", "COMPLETED", "FAILED"))
-}
-
-func (jb *jobs) everyJobJ3() error {
-	return jb.field("J3", "Type", check.OneOf("IMPORT_USER", "EXPORT_USER"))
-}
-
-func (jb *jobs) everyJobJ4() error { return jb.field("J4", "CreatedDate", check.IntegerMillis()) }
-
-func (jb *jobs) everyJobJ5() error {
-	return jb.field("J5", "Format", check.AnyOf(check.OneOf("NDJSON", "CSV"), check.Null()))
-}
-
-func (jb *jobs) everyJobJ6() error {
-	return jb.field("J6", "Location", check.AnyOf(check.String(), check.Null()))
-}
-
-func (jb *jobs) everyJobJ7() error {
-	return jb.everyJob("J7", nested("J7", "ErrorDetails", []string{"UserId", "Error"},
-		[]check.Check{check.AnyOf(check.String(), check.Null()), check.String()}))
-}
-
-func (jb *jobs) everyJobJ8() error {
-	return jb.everyJob("J8", nested("J8", "FailedUsers", []string{"FailedUserIdentification", "FailedReason"},
-		[]check.Check{check.AnyOf(check.String(), check.Null()), check.AnyOf(check.String(), check.Null())}))
-}
+func (jb *jobs) everyJobJ1() error { return jb.everyJobRow("J1") }
+func (jb *jobs) everyJobJ2() error { return jb.everyJobRow("J2") }
+func (jb *jobs) everyJobJ3() error { return jb.everyJobRow("J3") }
+func (jb *jobs) everyJobJ4() error { return jb.everyJobRow("J4") }
+func (jb *jobs) everyJobJ5() error { return jb.everyJobRow("J5") }
+func (jb *jobs) everyJobJ6() error { return jb.everyJobRow("J6") }
+func (jb *jobs) everyJobJ7() error { return jb.everyJobRow("J7") }
+func (jb *jobs) everyJobJ8() error { return jb.everyJobRow("J8") }
 
 // everyJobSchema validates every job against job.json, which allows extra fields (J9).
 func (jb *jobs) everyJobSchema() error {
@@ -174,7 +73,7 @@ func (jb *jobs) everyJobSchema() error {
 		var errs []error
 		vs, err := jb.sc.suite.schemas.ValidateValue(schemas.Job, job) // job.Raw, not decoded again
 		for _, e := range violationErrors(row, schemas.Job, vs, err, false) {
-			errs = append(errs, fmt.Errorf("%s: %w", jobPath(i), e))
+			errs = append(errs, fmt.Errorf("%s: %w", check.JobPath(i), e))
 		}
 		return errs
 	})
@@ -201,57 +100,14 @@ func (jb *jobs) fieldForField(role string) error {
 		}
 		byID[id] = i
 	}
-	nestedRows := []struct {
-		name, row string
-		fields    []string
-	}{
-		{"ErrorDetails", "J7", []string{"UserId", "Error"}},
-		{"FailedUsers", "J8", []string{"FailedUserIdentification", "FailedReason"}},
-	}
-	var names []string // the fields compared, looked up in one pass per job
-	for _, f := range jobRows {
-		names = append(names, f.field)
-	}
-	for _, n := range nestedRows {
-		names = append(names, n.name)
-	}
 	// Each job of the fixture is compared on its own (in parallel for a large store).
-	errs := eachIndex(len(store.Jobs), func(k int) []error {
+	errs := check.EachIndex(len(store.Jobs), func(k int) []error {
 		fj := store.Jobs[k]
 		i, ok := byID[fj.ID]
 		if !ok {
 			return []error{check.Rowf("S1", "the job %q of the user store %s is missing from Response.JobSet", fj.ID, store.ID)}
 		}
-		var fields [2][8]gjson.Result
-		got, want := fields[0][:len(names)], fields[1][:len(names)]
-		fieldsOf(jobs[i], names, got)
-		fieldsOf(gjson.ParseBytes(fj.Raw), names, want)
-		path := jobPath(i)
-		var errs []error
-		for r, f := range jobRows {
-			g, w := got[r], want[r]
-			switch {
-			case !g.Exists():
-				errs = append(errs, check.Rowf(f.row, "%s.%s is absent; want %s as recorded", path, f.field, w.Raw))
-			case g.Raw != w.Raw && canonical(g.Raw) != canonical(w.Raw):
-				errs = append(errs, check.Rowf(f.row, "%s.%s = %s; want %s as recorded", path, f.field, wire.Shorten(g.Raw, 80), w.Raw))
-			}
-		}
-		for r, n := range nestedRows {
-			g, w := got[len(jobRows)+r], want[len(jobRows)+r]
-			switch {
-			case nullish(g) && nullish(w):
-			case g.IsArray() && g.Raw == w.Raw: // the same text: the same elements
-			case nullish(g) != nullish(w) || !g.IsArray() ||
-				!slices.Equal(elements(g, n.fields), elements(w, n.fields)):
-				wantText := "null or absent"
-				if !nullish(w) {
-					wantText = w.Raw
-				}
-				errs = append(errs, check.Rowf(n.row, "%s.%s %s; want %s as recorded", path, n.name, check.Shown(g), wire.Shorten(wantText, 200)))
-			}
-		}
-		return errs
+		return check.AsRecorded(i, jobs[i], fj.Raw)
 	})
 	known := sortedSet(store.JobIDs())
 	for id, i := range byID {

@@ -41,19 +41,6 @@ func nonNil(errs ...error) []error {
 	return slices.DeleteFunc(errs, func(e error) bool { return e == nil })
 }
 
-// envelope is the body with a non-empty JobSet emptied: what the success schema says of
-// the envelope alone. The jobs are the J rows' concern, and validating thousands of them
-// on every success would only be discarded.
-func envelope(body []byte, set gjson.Result) []byte {
-	if !set.IsArray() || set.Index <= 0 || set.Raw == "[]" {
-		return body
-	}
-	out := make([]byte, 0, len(body)-len(set.Raw)+2)
-	out = append(out, body[:set.Index]...)
-	out = append(out, "[]"...)
-	return append(out, body[set.Index+len(set.Raw):]...)
-}
-
 func sortedSet(ids []string) []string {
 	out := slices.Clone(ids)
 	slices.Sort(out)

@@ -119,7 +119,7 @@ func (sc *scenario) successOf(ex *wire.Exchange) error {
 		check.StringNonEmpty().At("T8", "Response.RequestId", ex.Get("Response.RequestId")),
 	)
 	if len(errs) == 0 {
-		errs = sc.schemaViolations("T6", schemas.SuccessResponse, envelope(ex.Body, ex.Get("Response.JobSet")), true)
+		errs = sc.schemaViolations("T6", schemas.SuccessResponse, check.Envelope(ex.Body, ex.Get("Response.JobSet")), true)
 	}
 	return wire.WithExcerpt(ex, check.JoinLimited(errs))
 }
@@ -267,9 +267,10 @@ func (sc *scenario) send(ctx context.Context, spec *wire.Spec) (*wire.Exchange, 
 }
 
 // prepare readies spec with the suite's driver. The exchange its shot returns is
-// evidence, whatever the scenario is about: it is checked against the rows that hold
-// for every response (check.Every), and a violation fails the scenario once its steps
-// are done, blamed on the row it breaks; its Date header tells the endpoint's clock.
+// evidence, whatever the scenario is about: it is judged against every rule of the
+// contract that holds for every exchange of its scope (check.Universal), and a
+// violation fails the scenario once its steps are done, blamed on the row it breaks;
+// its Date header tells the endpoint's clock.
 func (sc *scenario) prepare(ctx context.Context, spec *wire.Spec, now time.Time) (driver.Shot, error) {
 	shot, err := sc.suite.target.Driver.Prepare(ctx, spec, now)
 	if err != nil {
@@ -277,7 +278,7 @@ func (sc *scenario) prepare(ctx context.Context, spec *wire.Spec, now time.Time)
 	}
 	return func() *wire.Exchange {
 		ex := shot()
-		sc.invariants.observe(check.Every(ex, &sc.suite.requestIDs, sc.name))
+		sc.invariants.observe(sc.suite.universal.Judge(ex, spec, sc.name))
 		sc.suite.clock.Note(ex)
 		return ex
 	}, nil

@@ -51,6 +51,10 @@ type Target struct {
 	Clock *wire.Clock
 	// Catalogue is the step catalogue; nil = Steps().
 	Catalogue *Catalogue
+	// DocumentedOnly judges the documented part of the contract alone: the rules of
+	// every response that judge an assumed row (check.Rule.Assumed) are left out, as
+	// the scenarios tagged @assumed are by the run's tag filter.
+	DocumentedOnly bool
 	// Answered holds when requests sent before the suite (the runner's pre-flight) were
 	// answered, by SecretId: they count in their owner's pacer, so the suite's first
 	// requests do not make a second's window hold more than the pacer's rate.
@@ -90,8 +94,9 @@ type Suite struct {
 	// steps is the step catalogue, its patterns compiled once (godog would compile a
 	// string pattern again for every scenario).
 	steps *Catalogue
-	// requestIDs are the RequestIds of the run so far (T8: one per request).
-	requestIDs check.RequestIDs
+	// universal judges every exchange of the run against the rules that hold for
+	// every exchange of their scope (check.Rule), whatever its scenario.
+	universal *check.Universal
 	// scale lets one @scale scenario run at a time: each holds a listing of 100,000
 	// jobs (about 24 MB, and its jobs), and a run's memory is bounded by one of them.
 	scale sync.Mutex
@@ -135,7 +140,11 @@ func NewSuite(t Target) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Suite{target: t, baseURL: u, schemas: set, pool: pool, owners: map[string]string{},
+	universal, err := check.NewUniversal(check.Options{Fixture: t.Fixture, Schemas: set, Assumed: !t.DocumentedOnly})
+	if err != nil {
+		return nil, err
+	}
+	s := &Suite{target: t, baseURL: u, schemas: set, universal: universal, pool: pool, owners: map[string]string{},
 		pacers: map[string]*pacer{}, leases: map[string]*lease{}, shared: map[string]string{},
 		steps: t.Catalogue, clock: t.Clock}
 	if s.steps == nil {

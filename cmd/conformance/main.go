@@ -1,6 +1,8 @@
 // Command conformance runs the ListJobs conformance suite against an endpoint (by
 // default an embedded reference emulator) and exits 0 when every selected scenario
 // passed, 1 when one failed, 2 when the run could not start. See --help.
+//
+// conformance matrix DIR... puts the report folders of runs side by side (matrix.go).
 package main
 
 import (
@@ -21,6 +23,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == matrixCommand {
+		os.Exit(matrixMain(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	if wantsVersion(os.Args[1:]) {
 		printVersion(os.Stdout)
 		os.Exit(runner.ExitPassed)

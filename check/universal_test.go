@@ -52,7 +52,7 @@ func TestEveryResponseInvariants(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, e := range Every(tc.ex, &RequestIDs{}, "s") {
+			for _, e := range judge(t, Options{Assumed: true}, tc.ex) {
 				got = append(got, e.Label)
 				assert.Contains(t, e.Error(), "POST http://127.0.0.1:9/", "the message names the request")
 			}
@@ -62,17 +62,26 @@ func TestEveryResponseInvariants(t *testing.T) {
 	// The sdk driver's exchanges carry no status or Content-Type: only the body is judged.
 	ex := answer(0, "", sprintf(okBody, id(1)))
 	ex.SDK = &wire.SDKView{}
-	assert.Empty(t, Every(ex, &RequestIDs{}, "s"))
+	assert.Empty(t, judge(t, Options{}, ex))
 	// No response at all is the sending step's to report.
-	assert.Empty(t, Every(&wire.Exchange{Err: assert.AnError}, &RequestIDs{}, "s"))
+	assert.Empty(t, judge(t, Options{}, &wire.Exchange{Err: assert.AnError}))
 }
 
 // A RequestId seen twice in a run breaks T8, naming the scenario that got it first.
 func TestRequestIDsAreUniqueAcrossTheRun(t *testing.T) {
-	var ids RequestIDs
-	assert.Empty(t, Every(answer(200, "application/json", sprintf(okBody, id(1))), &ids, "first"))
-	errs := Every(answer(200, "application/json", sprintf(errBody, id(1))), &ids, "second")
+	u, err := NewUniversal(Options{})
+	require.NoError(t, err)
+	assert.Empty(t, u.Judge(answer(200, "application/json", sprintf(okBody, id(1))), nil, "first"))
+	errs := u.Judge(answer(200, "application/json", sprintf(errBody, id(1))), nil, "second")
 	require.Len(t, errs, 1)
 	assert.Equal(t, "T8", errs[0].Label)
 	assert.Contains(t, errs[0].Error(), `(in "first")`)
+}
+
+// judge is a fresh Universal's judgement of ex.
+func judge(t *testing.T, o Options, ex *wire.Exchange) []*RowError {
+	t.Helper()
+	u, err := NewUniversal(o)
+	require.NoError(t, err)
+	return u.Judge(ex, nil, "s")
 }
