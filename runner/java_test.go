@@ -16,6 +16,7 @@ import (
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/mutants"
+	"github.com/ciam-harness/listjobs/result"
 )
 
 // The Java SDK's adapter (drivers/java: tencentcloud-sdk-java through its launcher,
@@ -55,7 +56,7 @@ func TestRunJava(t *testing.T) {
 	assert.Contains(t, string(manifest), `"sdk": "`+javaSDK)
 	passed := 0
 	for _, s := range res.Scenarios {
-		if s.Status == StatusPassed {
+		if s.Status == result.Passed {
 			passed++
 		}
 	}
