@@ -55,9 +55,8 @@ func TestJavaEditsCompile(t *testing.T) {
 }
 
 // TestJavaLauncherCopy: the copy of the launcher of a broken SDK starts the adapter with
-// the edited classes first: the equivalent java-request-client-renamed still says hello
-// (its SDK_VERSION is a constant the adapter's class inlined at its own compile time),
-// and the run passes the adapter's ledger.
+// the edited classes first (the equivalent java-request-client-renamed reports the
+// version its edited AbstractClient says), and the run passes the adapter's ledger.
 func TestJavaLauncherCopy(t *testing.T) {
 	src, js := javaSources(t)
 	var b Broken
@@ -81,7 +80,7 @@ func TestJavaLauncherCopy(t *testing.T) {
 	}
 	var hello struct{ Type, Adapter, SDKVersion string }
 	line, _, _ := strings.Cut(string(out), "\n")
-	if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Type != "hello" || hello.Adapter != "java" {
+	if err := json.Unmarshal([]byte(line), &hello); err != nil || hello.Type != "hello" || hello.Adapter != "java" || !strings.HasPrefix(hello.SDKVersion, "COPY_") {
 		t.Fatalf("first line %q: %v", line, err)
 	}
 	script, err := os.ReadFile(run)

@@ -63,9 +63,19 @@ final class Caller {
 
     private Caller() {}
 
-    /** sdkVersion is the SDK's version as it reports itself ("3.1.1436" of "SDK_JAVA_3.1.1436"). */
+    /**
+     * sdkVersion is the SDK's version as it reports itself ("3.1.1436" of "SDK_JAVA_3.1.1436"),
+     * read from the loaded AbstractClient at run time: javac would inline the constant of the
+     * SDK this class was compiled against.
+     */
     static String sdkVersion() {
-        return AbstractClient.SDK_VERSION.replaceFirst("^SDK_JAVA_", "");
+        String v;
+        try {
+            v = String.valueOf(AbstractClient.class.getField("SDK_VERSION").get(null));
+        } catch (ReflectiveOperationException e) {
+            v = AbstractClient.SDK_VERSION;
+        }
+        return v.replaceFirst("^SDK_JAVA_", "");
     }
 
     /** The error of an intent the adapter refuses before the SDK is called (no code). */
