@@ -15,7 +15,7 @@ const (
 	pyModels   = "tencentcloud/ciam/v20220331/models.py"
 )
 
-// pyRetryFixed is the upstream fix of the StandardRetryer (drivers/python/FINDINGS.md, F1:
+// pyRetryFixed is the upstream fix of the StandardRetryer (SDK-FINDINGS.md, Python F1:
 // err is never reset, so a success after a RequestLimitExceeded is retried and the first
 // error raised). The retry SDKs below break a fixed retryer, else the known failure would
 // hide them; pythonLedgerFixes drops that failure from their ledger.

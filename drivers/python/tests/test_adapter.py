@@ -2,7 +2,7 @@
 
 They drive adapter.py as the harness does, in-process and as a process, against a stub
 HTTP server on 127.0.0.1 that answers what each test queues and records what the SDK
-sent. Some tests pin behaviours of the SDK itself that FINDINGS.md reports: when a new
+sent. Some tests pin behaviours of the SDK itself that SDK-FINDINGS.md (Python) reports: when a new
 SDK release changes one, its test fails and the finding is to be checked again.
 """
 

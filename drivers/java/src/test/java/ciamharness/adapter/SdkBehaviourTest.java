@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What tencentcloud-sdk-java does, observed through the adapter's Caller against a loopback
  * server: each test confirms or refutes a point of the reading of the SDK that the adapter
- * relies on or that FINDINGS.md reports.
+ * relies on or that SDK-FINDINGS.md (Java) reports.
  */
 class SdkBehaviourTest {
     static final String SECRET = "sentinel-secret-key-0123456789";
@@ -318,7 +318,7 @@ class SdkBehaviourTest {
 
     @Test
     void aCallersContentTypeReplacesTheSignedOne() throws Exception {
-        // FINDINGS.md, 1: the SDK signs its own Content-Type but sends the caller's.
+        // SDK-FINDINGS.md, Java 1: the SDK signs its own Content-Type but sends the caller's.
         try (Stub s = Stub.answering(200, "application/json", Stub.OK)) {
             JsonObject in = s.intent("1");
             JsonObject h = new JsonObject();
