@@ -137,10 +137,14 @@ func runDriver(t *testing.T, target steps.Target, fsys fs.FS, tags string) (int,
 	return status, out
 }
 
+// catalogue is the step catalogue, compiled once for the tests (a compile per scenario
+// would take the CPU from the rate-limit bursts under the race detector).
+var catalogue = sync.OnceValue(steps.Steps)
+
 // skipAsARunDoes ends, before its first step, a scenario the run would skip through
 // target's driver (Traits.Skip, which the runner decides before the run).
 func skipAsARunDoes(sc *godog.ScenarioContext, target steps.Target) {
-	cat := steps.Steps()
+	cat := catalogue()
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		if skip := traitsOf(cat, p).Skip(target.Driver, target.Fixture != nil, false); skip.Skipped() {
 			return ctx, &steps.SkipError{Kind: skip.Kind, Reason: skip.Reason}
