@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,12 +30,16 @@ func authMutants() []Mutant {
 			apply: through(acceptFuture)},
 		{Name: "secretid-unknown-accepted", Row: "A4", How: howMiddleware, Break: "a SecretId the service does not know is served as the primary key",
 			apply: through(acceptUnknownSecretID)},
+		{Name: "secretid-case-insensitive", Row: "A4", How: howMiddleware, Break: "a SecretId is matched whatever its case",
+			apply: through(secretIDLoosely(strings.EqualFold))},
 		{Name: "authorization-wrong-code", Row: "A5", How: howRewriter, Break: "a missing or malformed Authorization gets AuthFailure.SignatureFailure",
 			apply: rewriter(recode(codeInvalidAuthorization, codeSignatureFailure))},
 		{Name: "algorithm-case-insensitive", Row: "A5", How: howMiddleware, Break: "the Authorization algorithm tc3-hmac-sha256 is taken for TC3-HMAC-SHA256",
 			apply: through(fixed(algorithmLoosely(strings.EqualFold)))},
 		{Name: "algorithm-prefix-match", Row: "A5", How: howMiddleware, Break: "an Authorization algorithm that starts with TC3-HMAC-SHA256 is taken for it",
 			apply: through(fixed(algorithmLoosely(startsWith)))},
+		{Name: "scope-terminator-case-insensitive", Row: "A5", How: howMiddleware, Break: "a credential scope ending in TC3_REQUEST is taken for tc3_request",
+			apply: through(fixed(scopeTerminatorLoosely(strings.EqualFold)))},
 		{Name: "scope-unchecked", Row: "A6", How: howResigning, Break: "the credential scope's date and service are not checked",
 			apply: through(skipScope)},
 		{Name: "scope-date-ignored", Row: "A6", How: howMiddleware, Break: "a credential scope dated another day than the timestamp is accepted",
@@ -49,6 +54,8 @@ func authMutants() []Mutant {
 			apply: through(skipToken)},
 		{Name: "token-wrong-code", Row: "A8", How: howRewriter, Break: "a wrong X-TC-Token gets AuthFailure.SignatureFailure instead of TokenFailure",
 			apply: rewriter(recode("AuthFailure.TokenFailure", codeSignatureFailure))},
+		{Name: "token-case-insensitive", Row: "A8", How: howMiddleware, Break: "a temporary key's X-TC-Token is matched whatever its case",
+			apply: through(tokenLoosely(strings.EqualFold))},
 	}
 }
 
@@ -250,4 +257,66 @@ func skipToken(fx *fixture.Fixture) middleware {
 			v.sign(cred.SecretKey)
 		}
 	})
+}
+
+// secretIDLoosely takes a TC3 request whose SecretId the fixture does not know, but that
+// match takes for the SecretId of one of its keys, for a request of that key: the
+// signature does not cover the SecretId, so it verifies with that key (breaks A4).
+func secretIDLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return rewrite(func(c *call) {
+			auth, _, ok := c.tc3()
+			if !ok {
+				return
+			}
+			if _, known := credentialByID(fx, auth.SecretID); known {
+				return
+			}
+			for _, cr := range fx.Credentials {
+				if match(auth.SecretID, cr.SecretID) {
+					auth.SecretID = cr.SecretID
+					c.r.Header.Set("Authorization", auth.String())
+					return
+				}
+			}
+		})
+	}
+}
+
+// terminatorPart finds the last part of the credential scope in an Authorization header.
+var terminatorPart = regexp.MustCompile(`(Credential=[^/,]*/[^/,]*/[^/,]*/)([^,/]*)(,)`)
+
+// scopeTerminatorLoosely takes a credential scope whose last part match takes for
+// tc3_request for one that ends in tc3_request (breaks A5: it is not of the form).
+func scopeTerminatorLoosely(match func(got, want string) bool) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		m := terminatorPart.FindStringSubmatchIndex(h)
+		if m == nil {
+			return
+		}
+		if got := h[m[4]:m[5]]; got != "tc3_request" && match(got, "tc3_request") {
+			c.r.Header.Set("Authorization", h[:m[4]]+"tc3_request"+h[m[5]:])
+		}
+	})
+}
+
+// tokenLoosely gives a request of a temporary key whose X-TC-Token match takes for its
+// token the token itself, re-signed when the token is signed and the request verified
+// as received (breaks A8: a wrong token is accepted).
+func tokenLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return front(func(c *call) {
+			s, ok := c.claimed(fx)
+			got := c.r.Header.Get("X-TC-Token")
+			if !ok || s.cred.Token == "" || got == s.cred.Token || !match(got, s.cred.Token) {
+				return
+			}
+			good := c.verifiesAsReceived(s)
+			c.r.Header.Set("X-TC-Token", s.cred.Token)
+			if good && slices.Contains(s.auth.SignedHeaders, "x-tc-token") {
+				c.forge(s.cred.SecretKey, s.auth, s.ts)
+			}
+		})
+	}
 }
