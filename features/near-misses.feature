@@ -49,8 +49,8 @@ Feature: Near misses of every value the contract compares exactly
       | a character percent-encoded        |
       | a character JSON-escaped           |
 
-  @A4 @wire @id:A4-near-miss-secretid-2
-  Scenario Outline: A SecretId near miss (<member>) gets AuthFailure.SecretIdNotFound or AuthFailure.InvalidAuthorization
+  @A4 @A5 @assumed @wire @id:A4-near-miss-secretid-2
+  Scenario Outline: A SecretId near miss (<member>) gets AuthFailure.SecretIdNotFound or AuthFailure.InvalidAuthorization (A4, A5)
     Given a ListJobs request for the user store under test
     And the SecretId is sent as its near miss: <member>
     When the request is sent
@@ -127,8 +127,8 @@ Feature: Near misses of every value the contract compares exactly
       | a confusable letter                |
       | a character percent-encoded        |
 
-  @P9 @assumed @id:P9-near-miss-userstoreid
-  Scenario Outline: A UserStoreId near miss (<member>) gets FailedOperation.InvalidUserStore, as P9 says
+  @P8 @P9 @assumed @id:P8-near-miss-userstoreid-2
+  Scenario Outline: A UserStoreId near miss (<member>) gets FailedOperation.InvalidUserStore (P8, P9)
     Given a ListJobs request for the user store under test
     And the UserStoreId is sent as its near miss: <member>
     When the request is sent
@@ -539,8 +539,8 @@ Feature: Near misses of every value the contract compares exactly
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
   #     is: it has one Unicode normalisation (a confusable letter stands in).
 
-  @A6 @assumed @wire @id:A6-near-miss-scope-date
-  Scenario Outline: A credential scope date near miss (<member>) gets AuthFailure.SignatureFailure or AuthFailure.InvalidAuthorization
+  @A5 @A6 @assumed @wire @id:A6-near-miss-scope-date
+  Scenario Outline: A credential scope date near miss (<member>) gets AuthFailure.SignatureFailure or AuthFailure.InvalidAuthorization (A5, A6)
     Given a ListJobs request for the user store under test
     And the request is signed over a near miss of its credential scope's date: <member>
     When the request is sent
@@ -584,8 +584,8 @@ Feature: Near misses of every value the contract compares exactly
       | a character percent-encoded        | "%63iam"     |
       | a character JSON-escaped           | "\\u0063iam" |
 
-  @A6 @assumed @wire @id:A6-near-miss-scope-service-2
-  Scenario Outline: A credential scope service near miss (<member>) gets AuthFailure.SignatureFailure or AuthFailure.InvalidAuthorization
+  @A5 @A6 @assumed @wire @id:A6-near-miss-scope-service-2
+  Scenario Outline: A credential scope service near miss (<member>) gets AuthFailure.SignatureFailure or AuthFailure.InvalidAuthorization (A5, A6)
     Given a ListJobs request for the user store under test
     And the request is signed over a near miss of its credential scope's service: <member>
     When the request is sent
@@ -659,8 +659,8 @@ Feature: Near misses of every value the contract compares exactly
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
   #     is: it has one Unicode normalisation (a confusable letter stands in).
 
-  @A2 @wire @id:A2-near-miss-signature
-  Scenario Outline: A signature near miss (<member>) gets an error with a code under AuthFailure
+  @A2 @A5 @assumed @wire @id:A2-near-miss-signature
+  Scenario Outline: A signature near miss (<member>) gets an error with a code under AuthFailure (A2, A5)
     Given a ListJobs request for the user store under test
     And the signature is sent as its near miss: <member>
     When the request is sent

@@ -40,6 +40,8 @@ func authMutants() []Mutant {
 			apply: through(fixed(algorithmLoosely(startsWith)))},
 		{Name: "scope-terminator-case-insensitive", Row: "A5", How: howMiddleware, Break: "a credential scope ending in TC3_REQUEST is taken for tc3_request",
 			apply: through(fixed(scopeTerminatorLoosely(strings.EqualFold)))},
+		{Name: "signature-malformed-wrong-code", Row: "A5", How: howRewriter, Break: "a Signature that is not 64 hex digits gets InvalidParameter",
+			apply: through(fixed(malformedSignatureRecoded()))},
 		{Name: "scope-unchecked", Row: "A6", How: howResigning, Break: "the credential scope's date and service are not checked",
 			apply: through(skipScope)},
 		{Name: "scope-date-ignored", Row: "A6", How: howMiddleware, Break: "a credential scope dated another day than the timestamp is accepted",
@@ -48,6 +50,8 @@ func authMutants() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, false) })},
 		{Name: "scope-service-case-insensitive", Row: "A6", How: howResigning, Break: "a credential scope for the service CIAM is taken for ciam",
 			apply: through(scopeServiceLoosely(strings.EqualFold))},
+		{Name: "scope-malformed-unchecked", Row: "A6", How: howResigning, Break: "a credential scope whose date or service is malformed is read as written and checked against nothing",
+			apply: through(acceptMalformedScope)},
 		{Name: "signature-v1-refused", Row: "A7", How: howMiddleware, Break: "signature v1 requests get AuthFailure.InvalidAuthorization",
 			apply: through(fixed(refuseV1()))},
 		{Name: "token-unchecked", Row: "A8", How: howResigning, Break: "a temporary key works without its token, or with a wrong one",
@@ -319,4 +323,55 @@ func tokenLoosely(match func(got, want string) bool) func(*fixture.Fixture) midd
 			}
 		})
 	}
+}
+
+// signatureElement is the Signature of an Authorization header, as written.
+var signatureElement = regexp.MustCompile(`Signature=([^,]*)$`)
+
+// wellFormedSignature is the Signature of §1.4: 64 hex digits.
+var wellFormedSignature = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// malformedSignatureRecoded answers InvalidParameter where the emulator answers
+// InvalidAuthorization for an Authorization whose Signature is not 64 hex digits: a
+// server that validates the Signature as a parameter (breaks A5).
+func malformedSignatureRecoded() middleware {
+	return amend(func(c *call, resp response, _ []byte) []byte {
+		m := signatureElement.FindStringSubmatch(strings.TrimSpace(c.r.Header.Get("Authorization")))
+		if resp.code != codeInvalidAuthorization || m == nil || wellFormedSignature.MatchString(m[1]) {
+			return nil
+		}
+		return errorBody(codeInvalidParameter, "The parameter `Signature` is invalid.", resp.requestID)
+	})
+}
+
+// looseTC3 reads an Authorization header of §1.4's layout whatever its scope's date and
+// service hold.
+var looseTC3 = regexp.MustCompile(`^TC3-HMAC-SHA256 Credential=([^/,]*)/([^/,]*)/([^/,]*)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`)
+
+// acceptMalformedScope re-signs, over the timestamp's date and ciam, a TC3 request whose
+// credential scope's date or service is not of A5's form (no date, white space, not
+// ASCII) when its signature verifies over the scope it claims: a server that reads the
+// scope as written and compares it with nothing (breaks A6).
+func acceptMalformedScope(fx *fixture.Fixture) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		if _, err := signing.ParseAuthorization(h); err == nil {
+			return
+		}
+		m := looseTC3.FindStringSubmatch(h)
+		ts, err := strconv.ParseInt(c.r.Header.Get("X-TC-Timestamp"), 10, 64)
+		if m == nil || err != nil {
+			return
+		}
+		cred, known := credentialByID(fx, m[1])
+		if !known {
+			return
+		}
+		claimed := signing.Authorization{SecretID: m[1], Date: m[2], Service: m[3], SignedHeaders: strings.Split(m[4], ";"), Signature: m[5]}
+		if c.rightSignature(signedCall{auth: claimed, ts: ts, cred: cred}) != claimed.Signature {
+			return
+		}
+		claimed.Date, claimed.Service = signing.Date(ts), service
+		c.forge(cred.SecretKey, claimed, ts)
+	})
 }

@@ -289,6 +289,10 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"region-case-insensitive":          {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": "AP-GUANGZHOU"}}, ref: "UnsupportedRegion", check: idsAre(ids...)},
 		"parameter-names-case-insensitive": {req: req{cred: primary, body: `{"userStoreId":"` + varied.ID + `"}`}, ref: "UnknownParameter", check: idsAre(ids...)},
 		"userstoreid-case-insensitive":     {req: req{cred: primary, body: list(strings.ToUpper(varied.ID))}, ref: "FailedOperation.InvalidUserStore", check: idsAre(ids...)},
+		"signature-malformed-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			r.Header.Set("Authorization", r.Header.Get("Authorization")+"0")
+		}}, ref: "AuthFailure.InvalidAuthorization", check: codeOf("InvalidParameter")},
+		"scope-malformed-unchecked": {req: req{cred: primary, body: body, service: " ciam "}, ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
 		"userstoreid-percent-decoded": {req: req{cred: primary, body: list(fmt.Sprintf("%%%02X", varied.ID[0]) + varied.ID[1:])},
 			ref: "FailedOperation.InvalidUserStore", check: idsAre(ids...)},
 	}

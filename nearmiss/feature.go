@@ -31,19 +31,21 @@ func (o Outline) Title() string {
 		return fmt.Sprintf("%s written another way (<member>) is the same value", o.Value.Noun)
 	}
 	title := fmt.Sprintf("%s near miss (<member>) %s", o.Value.Noun, o.Verdict.Says())
-	if len(o.Verdict.Rows) > 0 {
-		title += ", as " + strings.Join(o.Verdict.Rows, " and ") + " says"
+	if len(o.Verdict.Rows) > 0 || len(o.Verdict.Also) > 0 {
+		title += " (" + strings.Join(o.Rows(), ", ") + ")"
 	}
 	return title
 }
 
-// Rows are the contract rows the outline is tagged with: the verdict's own when it
-// names them, else the value's.
+// Rows are the contract rows the outline is tagged with: an acceptance's own when it
+// names them, else the value's and those the verdict adds, in contract order.
 func (o Outline) Rows() []string {
-	if len(o.Verdict.Rows) > 0 {
+	if o.Verdict.Outcome == Accepted && len(o.Verdict.Rows) > 0 {
 		return o.Verdict.Rows
 	}
-	return o.Value.Rows
+	rows := slices.Concat(o.Value.Rows, o.Verdict.Rows, o.Verdict.Also)
+	vocab.SortRows(rows)
+	return slices.Compact(rows)
 }
 
 // Steps are the outline's steps, keyword first.
@@ -113,11 +115,11 @@ func Outlines() []Outline {
 		}
 		taken := map[string]int{}
 		for i := range mine {
-			kind := "-near-miss-"
+			kind, row := "-near-miss-", v.Rows[0]
 			if mine[i].Verdict.Outcome == Accepted {
-				kind = "-spelled-"
+				kind, row = "-spelled-", mine[i].Rows()[0]
 			}
-			id := mine[i].Rows()[0] + kind + v.ID
+			id := row + kind + v.ID
 			if taken[id]++; taken[id] > 1 {
 				id += "-" + strconv.Itoa(taken[id])
 			}

@@ -149,6 +149,16 @@ const (
 	whySignatureForm = "a Signature of another length or not in hex is not of A5's form (Signature=<hex>) either: no row says which AuthFailure code answers"
 )
 
+// authForm is the refusal of a near miss that also breaks A5's form of the
+// Authorization header: the value's code or InvalidAuthorization, judged by A5 too.
+func authForm(code string) Verdict {
+	return Verdict{Outcome: Refused, Codes: []string{code, codeInvalidAuthorization}, Also: []string{"A5"}, Reason: whyAuthForm}
+}
+
+// signatureForm is the refusal of a Signature that is not 64 hex digits: a code under
+// AuthFailure, judged by A5 too (the form) as A2-signature-cut-short is.
+var signatureForm = Verdict{Outcome: Refused, Under: codeAuthFailure, Also: []string{"A5"}, Reason: whySignatureForm}
+
 // jsonSame and querySame are the acceptances of another spelling in the carrier's own
 // syntax: the characters are the same once decoded.
 var (
@@ -163,9 +173,9 @@ var request = []Value{
 		Where: "the SecretId of the Authorization's Credential, the request signed with the key's own SecretKey", Carrier: CarrierSecretID,
 		Rows: []string{"A4"}, Refusal: refused("", codeSecretIDNotFound),
 		Members: map[string]Verdict{
-			WhiteSpace: refused(whyAuthForm, codeSecretIDNotFound, codeInvalidAuthorization),
-			Empty:      refused(whyAuthForm, codeSecretIDNotFound, codeInvalidAuthorization),
-			Confusable: refused(whyAuthForm, codeSecretIDNotFound, codeInvalidAuthorization),
+			WhiteSpace: authForm(codeSecretIDNotFound),
+			Empty:      authForm(codeSecretIDNotFound),
+			Confusable: authForm(codeSecretIDNotFound),
 		},
 	},
 	{
@@ -296,8 +306,9 @@ var request = []Value{
 	{
 		ID: "scope-date", Compared: "credential scope date", Noun: "A credential scope date", Step: "the request is signed over a near miss of its credential scope's date",
 		Where: "the date of the credential scope, the request signed over it", Carrier: CarrierScopeDate,
-		Rows:    []string{"A6"},
-		Refusal: refused("a near miss of a date may be no date at all, which is not of A5's form (InvalidAuthorization), or another date (A6): no row orders the two", codeSignatureFailure, codeInvalidAuthorization),
+		Rows: []string{"A6"},
+		Refusal: Verdict{Outcome: Refused, Codes: []string{codeSignatureFailure, codeInvalidAuthorization}, Also: []string{"A5"},
+			Reason: "a near miss of a date may be no date at all, which is not of A5's form (InvalidAuthorization), or another date (A6): no row orders the two"},
 		Members: map[string]Verdict{
 			OtherCase:     notApplicable(whyNoLetters),
 			OneLetterCase: notApplicable(whyNoLetters),
@@ -308,9 +319,9 @@ var request = []Value{
 		Where: "the service of the credential scope, the request signed over it", Carrier: CarrierScopeService,
 		Rows: []string{"A6"}, Refusal: refused("", codeSignatureFailure),
 		Members: map[string]Verdict{
-			WhiteSpace: refused(whyAuthForm, codeSignatureFailure, codeInvalidAuthorization),
-			Empty:      refused(whyAuthForm, codeSignatureFailure, codeInvalidAuthorization),
-			Confusable: refused(whyAuthForm, codeSignatureFailure, codeInvalidAuthorization),
+			WhiteSpace: authForm(codeSignatureFailure),
+			Empty:      authForm(codeSignatureFailure),
+			Confusable: authForm(codeSignatureFailure),
 		},
 	},
 	{
@@ -330,14 +341,14 @@ var request = []Value{
 		Members: map[string]Verdict{
 			OtherCase:      notAsserted("the contract does not say whether the signature's hex digits are compared as text or as the bytes they write (the signature page writes them in lower case)"),
 			OneLetterCase:  notAsserted("the contract does not say whether the signature's hex digits are compared as text or as the bytes they write (the signature page writes them in lower case)"),
-			ProperPrefix:   under(codeAuthFailure, whySignatureForm),
-			SuffixAdded:    under(codeAuthFailure, whySignatureForm),
-			OwnSuffix:      under(codeAuthFailure, whySignatureForm),
-			WhiteSpace:     under(codeAuthFailure, whySignatureForm),
-			Empty:          under(codeAuthFailure, whySignatureForm),
-			Confusable:     under(codeAuthFailure, whySignatureForm),
-			PercentEncoded: under(codeAuthFailure, whySignatureForm),
-			JSONEscaped:    under(codeAuthFailure, whySignatureForm),
+			ProperPrefix:   signatureForm,
+			SuffixAdded:    signatureForm,
+			OwnSuffix:      signatureForm,
+			WhiteSpace:     signatureForm,
+			Empty:          signatureForm,
+			Confusable:     signatureForm,
+			PercentEncoded: signatureForm,
+			JSONEscaped:    signatureForm,
 		},
 	},
 	{

@@ -48,9 +48,14 @@ type Verdict struct {
 	Under string
 	// NoMatch is a refusal that is a success matching nothing (a JobIds id: S3).
 	NoMatch bool
-	// Rows are the rows that say so, when they are not the value's own (T2 for a query
-	// value percent-encoded, P9 for an empty UserStoreId).
+	// Rows are the rows that say so: for an acceptance, in place of the value's own (T2
+	// for a query value percent-encoded); for a refusal, besides them (P9 for an empty
+	// UserStoreId).
 	Rows []string
+	// Also are rows a refused near miss breaks as well (A5, when it is not of the
+	// Authorization's form either): its scenario is tagged with them, and judged by
+	// them too.
+	Also []string
 	// Reason says why, for every verdict but the value's own refusal.
 	Reason string
 }
@@ -96,5 +101,5 @@ func (v Verdict) Says() string {
 // same tells verdicts that judge alike: one scenario outline can hold both.
 func (v Verdict) same(w Verdict) bool {
 	return v.Outcome == w.Outcome && slices.Equal(v.Codes, w.Codes) && v.Under == w.Under &&
-		v.NoMatch == w.NoMatch && slices.Equal(v.Rows, w.Rows)
+		v.NoMatch == w.NoMatch && slices.Equal(v.Rows, w.Rows) && slices.Equal(v.Also, w.Also)
 }
