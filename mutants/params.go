@@ -37,8 +37,6 @@ func paramMutants() []Mutant {
 			apply: through(setHeaderLoosely("X-TC-Version", vocab.Version, startsWith))},
 		{Name: "version-empty-default", Row: "P2", How: howMiddleware, Break: "an X-TC-Version sent empty is served as 2022-03-31",
 			apply: through(emptyHeaderServed("X-TC-Version", vocab.Version))},
-		{Name: "version-width-folded", Row: "P2", How: howMiddleware, Break: "an X-TC-Version in fullwidth digits (２022-03-31) is taken for 2022-03-31",
-			apply: through(setHeaderLoosely("X-TC-Version", vocab.Version, func(got, want string) bool { return foldWidth(got) == want }))},
 		{Name: "region-not-required", Row: "P3", How: howMiddleware, Break: "a request without X-TC-Region is served (as ap-guangzhou)",
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Region", vocab.DefaultRegion, func(v string) bool { return v == "" })
@@ -392,17 +390,6 @@ func emptyHeaderServed(name, value string) func(*fixture.Fixture) middleware {
 			return true
 		})
 	}
-}
-
-// foldWidth maps the fullwidth forms of ASCII (U+FF01-U+FF5E) to ASCII, as Unicode's
-// compatibility normalisation (NFKC) does.
-func foldWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 0xFF01 && r <= 0xFF5E {
-			return r - 0xFF01 + '!'
-		}
-		return r
-	}, s)
 }
 
 // namesLoosely re-signs a validly signed JSON body whose member name match takes for

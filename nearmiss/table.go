@@ -147,7 +147,11 @@ const (
 	whyJudgedInBody  = "the value is compared the same way however it travels: judged as a JSON body's (the row above)"
 	whyMethodToken   = "a method is a token (RFC 9110 9.1): it cannot be sent in a request line"
 	whySignatureForm = "a Signature of another length or not in hex is not of A5's form (Signature=<hex>) either: no row says which AuthFailure code answers"
+	whyNonASCII      = "a header value with a character that is not ASCII may be refused by HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it gets"
 )
+
+// nonASCIIHeader is the verdict of a confusable letter sent in a header.
+var nonASCIIHeader = notAsserted(whyNonASCII)
 
 // authForm is the refusal of a near miss that also breaks A5's form of the
 // Authorization header: the value's code or InvalidAuthorization, judged by A5 too.
@@ -173,9 +177,11 @@ var request = []Value{
 		Where: "the SecretId of the Authorization's Credential, the request signed with the key's own SecretKey", Carrier: CarrierSecretID,
 		Rows: []string{"A4"}, Refusal: refused("", codeSecretIDNotFound),
 		Members: map[string]Verdict{
-			WhiteSpace: authForm(codeSecretIDNotFound),
-			Empty:      authForm(codeSecretIDNotFound),
-			Confusable: authForm(codeSecretIDNotFound),
+			WhiteSpace:     authForm(codeSecretIDNotFound),
+			Empty:          authForm(codeSecretIDNotFound),
+			Confusable:     nonASCIIHeader,
+			PercentEncoded: authForm(codeSecretIDNotFound),
+			JSONEscaped:    authForm(codeSecretIDNotFound),
 		},
 	},
 	{
@@ -186,6 +192,7 @@ var request = []Value{
 		Members: map[string]Verdict{
 			WhiteSpace: notApplicable(whyHTTPTrims),
 			Empty:      under(codeAuthFailure, "an empty token is no token: A8 refuses a temporary key without its token, and names no code"),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
@@ -238,6 +245,7 @@ var request = []Value{
 		Members: map[string]Verdict{
 			WhiteSpace: notApplicable(whyHTTPTrims),
 			Empty:      refused(whyEmptyHeader, codeInvalidAction, codeMissingParameter),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
@@ -247,6 +255,7 @@ var request = []Value{
 		Members: map[string]Verdict{
 			WhiteSpace: notApplicable(whyHTTPTrims),
 			Empty:      refused(whyEmptyHeader, codeNoSuchVersion, codeMissingParameter),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
@@ -256,6 +265,7 @@ var request = []Value{
 		Members: map[string]Verdict{
 			WhiteSpace: notApplicable(whyHTTPTrims),
 			Empty:      refused("an empty X-TC-Region is also a request without a region, which P3 answers with MissingParameter: no row says which", codeUnsupportedRegion, codeMissingParameter),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
@@ -301,6 +311,7 @@ var request = []Value{
 		Rows: []string{"A5"}, Refusal: refused("", codeInvalidAuthorization),
 		Members: map[string]Verdict{
 			WhiteSpace: notAsserted("HTTP strips the space before it (RFC 9110 5.5), and A5 does not say whether more than one space may follow the algorithm (RFC 7235 allows it)"),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
@@ -312,6 +323,7 @@ var request = []Value{
 		Members: map[string]Verdict{
 			OtherCase:     notApplicable(whyNoLetters),
 			OneLetterCase: notApplicable(whyNoLetters),
+			Confusable:    nonASCIIHeader,
 		},
 	},
 	{
@@ -321,18 +333,20 @@ var request = []Value{
 		Members: map[string]Verdict{
 			WhiteSpace: authForm(codeSignatureFailure),
 			Empty:      authForm(codeSignatureFailure),
-			Confusable: authForm(codeSignatureFailure),
+			Confusable: nonASCIIHeader,
 		},
 	},
 	{
 		ID: "scope-terminator", Compared: "credential scope terminator", Literal: "tc3_request", Noun: "A credential scope terminator", Step: "the credential scope's tc3_request is sent as its near miss",
 		Where: "the last part of the credential scope, after signing", Carrier: CarrierScopeTerminator,
 		Rows: []string{"A5"}, Refusal: refused("", codeInvalidAuthorization),
+		Members: map[string]Verdict{Confusable: nonASCIIHeader},
 	},
 	{
 		ID: "signedheaders", Compared: "SignedHeaders", Literal: "content-type;host", Noun: "A SignedHeaders list", Step: "the Authorization's SignedHeaders is sent as its near miss",
 		Where: "the SignedHeaders of the Authorization header, after signing over content-type;host", Carrier: CarrierSignedHeaders,
 		Rows: []string{"A1", "A2"}, Refusal: under(codeAuthFailure, ""),
+		Members: map[string]Verdict{Confusable: nonASCIIHeader},
 	},
 	{
 		ID: "signature", Compared: "Signature", Noun: "A signature", Step: "the signature is sent as its near miss",
@@ -346,7 +360,7 @@ var request = []Value{
 			OwnSuffix:      signatureForm,
 			WhiteSpace:     signatureForm,
 			Empty:          signatureForm,
-			Confusable:     signatureForm,
+			Confusable:     nonASCIIHeader,
 			PercentEncoded: signatureForm,
 			JSONEscaped:    signatureForm,
 		},
