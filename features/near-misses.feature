@@ -27,7 +27,7 @@ Feature: Near misses of every value the contract compares exactly
   # SecretId (A4): the SecretId of the Authorization's Credential, the request signed with the key's own
   #   SecretKey.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -68,7 +68,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: not applicable: HTTP strips white space around a field value (RFC 9110 5.5):
   #     the value that arrives is the same.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -108,7 +108,7 @@ Feature: Near misses of every value the contract compares exactly
 
   # UserStoreId (P8): the UserStoreId of a JSON body.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @P8 @assumed @id:P8-near-miss-userstoreid
   Scenario Outline: A UserStoreId near miss (<member>) gets FailedOperation.InvalidUserStore
@@ -161,7 +161,7 @@ Feature: Near misses of every value the contract compares exactly
   #     changed, its last character changed, a confusable letter: not applicable: the value is compared the
   #     same way however it travels: judged as a JSON body's (the row above).
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @T2 @wire @id:T2-spelled-userstoreid-query
   Scenario Outline: A UserStoreId in a GET query written another way (<member>) is the same value
@@ -196,7 +196,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: matches no job, judged by S2-near-miss/4.
   #   the empty string: matches no job, judged by S2-near-miss/5.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @S2 @S3 @assumed @id:S2-near-miss-jobid
   Scenario Outline: A job's id in JobIds near miss (<member>) matches no job
@@ -236,7 +236,7 @@ Feature: Near misses of every value the contract compares exactly
   #     changed, its last character changed, a confusable letter: not applicable: the value is compared the
   #     same way however it travels: judged as a JSON body's (the row above).
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @T2 @wire @id:T2-spelled-jobid-query
   Scenario Outline: A job's id in a GET query written another way (<member>) is the same value
@@ -270,7 +270,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: not applicable: HTTP strips white space around a field value (RFC 9110 5.5):
   #     the value that arrives is the same.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -311,7 +311,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: not applicable: HTTP strips white space around a field value (RFC 9110 5.5):
   #     the value that arrives is the same.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -349,7 +349,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: not applicable: HTTP strips white space around a field value (RFC 9110 5.5):
   #     the value that arrives is the same.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -390,7 +390,7 @@ Feature: Near misses of every value the contract compares exactly
   #     token (RFC 9110 9.1): it cannot be sent in a request line.
   #   the empty string: not applicable: an HTTP client sends GET for an empty method.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @T3 @wire @id:T3-near-miss-method
   Scenario Outline: A POST's method near miss (<member>) gets UnsupportedProtocol
@@ -416,7 +416,7 @@ Feature: Near misses of every value the contract compares exactly
   #     token (RFC 9110 9.1): it cannot be sent in a request line.
   #   the empty string: not applicable: an HTTP client sends GET for an empty method.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @T3 @wire @id:T3-near-miss-method-get
   Scenario Outline: A GET's method near miss (<member>) gets UnsupportedProtocol
@@ -440,7 +440,7 @@ Feature: Near misses of every value the contract compares exactly
 
   # parameter name (P6): a member name of the JSON body: another name is sent beside UserStoreId.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @P6 @wire @id:P6-near-miss-name-userstoreid
   Scenario Outline: A parameter named after UserStoreId near miss (<member>) gets UnknownParameter
@@ -479,7 +479,7 @@ Feature: Near misses of every value the contract compares exactly
 
   # parameter name (P6): a member name of the JSON body: another name is sent beside "JobIds": [].
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @P6 @wire @id:P6-near-miss-name-jobids
   Scenario Outline: A parameter named after JobIds near miss (<member>) gets UnknownParameter
@@ -520,7 +520,7 @@ Feature: Near misses of every value the contract compares exactly
   #   surrounding white space: not asserted: HTTP strips the space before it (RFC 9110 5.5), and A5 does not
   #     say whether more than one space may follow the algorithm (RFC 7235 allows it).
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -549,7 +549,7 @@ Feature: Near misses of every value the contract compares exactly
   # credential scope date (A6): the date of the credential scope, the request signed over it.
   #   another case, one letter in another case: not applicable: it has no letters.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -576,7 +576,7 @@ Feature: Near misses of every value the contract compares exactly
 
   # credential scope service (A6): the service of the credential scope, the request signed over it.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -615,7 +615,7 @@ Feature: Near misses of every value the contract compares exactly
 
   # credential scope terminator (A5): the last part of the credential scope, after signing.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -645,7 +645,7 @@ Feature: Near misses of every value the contract compares exactly
   # SignedHeaders (A1, A2): the SignedHeaders of the Authorization header, after signing over
   #   content-type;host.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -677,7 +677,7 @@ Feature: Near misses of every value the contract compares exactly
   #     signature's hex digits are compared as text or as the bytes they write (the signature page writes them
   #     in lower case).
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
   #   a confusable letter: not asserted: a header value with a character that is not ASCII may be refused by
   #     HTTP itself, before the API sees it (RFC 9110 5.5: obsolete text); the contract does not say what it
   #     gets.
@@ -718,7 +718,7 @@ Feature: Near misses of every value the contract compares exactly
   #     writes a header's value lower-cased and trimmed (the signature page, §1.1): it signs the same
   #     canonical request.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A2 @wire @id:A2-near-miss-signed-content-type
   Scenario Outline: A Content-Type signed near miss (<member>) gets AuthFailure.SignatureFailure
@@ -745,7 +745,7 @@ Feature: Near misses of every value the contract compares exactly
   #     writes a header's value lower-cased and trimmed (the signature page, §1.1): it signs the same
   #     canonical request.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A2 @wire @id:A2-near-miss-signed-host
   Scenario Outline: A Host signed near miss (<member>) gets AuthFailure.SignatureFailure
@@ -770,7 +770,7 @@ Feature: Near misses of every value the contract compares exactly
   # signed HTTPRequestMethod (A2): the HTTPRequestMethod of the canonical request; the request is sent as a
   #   POST.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A2 @wire @id:A2-near-miss-signed-method
   Scenario Outline: A POST signed over an HTTPRequestMethod near miss (<member>) gets AuthFailure.SignatureFailure
@@ -801,7 +801,7 @@ Feature: Near misses of every value the contract compares exactly
   #   its middle character changed, its last character changed: the same near miss as its first character
   #     changed.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A2 @wire @id:A2-near-miss-signed-uri
   Scenario Outline: A request to / signed over a CanonicalURI near miss (<member>) gets AuthFailure.SignatureFailure
@@ -826,7 +826,7 @@ Feature: Near misses of every value the contract compares exactly
   #     changed, a confusable letter, a character percent-encoded: not applicable: it also changes what the
   #     request says, so it breaks a second row, and no row orders two refusals (CONTRACT.md, Known gaps).
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A1 @A2 @wire @id:A1-near-miss-signed-body
   Scenario Outline: A POST body near miss (<member>) gets AuthFailure.SignatureFailure
@@ -847,7 +847,7 @@ Feature: Near misses of every value the contract compares exactly
   #     request says, so it breaks a second row, and no row orders two refusals (CONTRACT.md, Known gaps).
   #   surrounding white space: not applicable: white space cannot be sent in a request target.
   #   another Unicode normalisation: not applicable: the value is ASCII, as every id, name and code of API 3.0
-  #     is: it has one Unicode normalisation (a confusable letter stands in).
+  #     is: it has no other Unicode normalisation.
 
   @A1 @A2 @wire @id:A1-near-miss-signed-query
   Scenario Outline: A GET query near miss (<member>) gets AuthFailure.SignatureFailure

@@ -137,7 +137,7 @@ const (
 
 // Reasons said once, for every value they apply to.
 const (
-	whyASCII         = "the value is ASCII, as every id, name and code of API 3.0 is: it has one Unicode normalisation (a confusable letter stands in)"
+	whyASCII         = "the value is ASCII, as every id, name and code of API 3.0 is: it has no other Unicode normalisation"
 	whyHTTPTrims     = "HTTP strips white space around a field value (RFC 9110 5.5): the value that arrives is the same"
 	whyEmptyHeader   = "an empty header is also a common parameter without a value: no row says whether it is answered as a wrong value or as a missing parameter"
 	whyTwoRows       = "it also changes what the request says, so it breaks a second row, and no row orders two refusals (CONTRACT.md, Known gaps)"
