@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,12 +30,18 @@ func authMutants() []Mutant {
 			apply: through(acceptFuture)},
 		{Name: "secretid-unknown-accepted", Row: "A4", How: howMiddleware, Break: "a SecretId the service does not know is served as the primary key",
 			apply: through(acceptUnknownSecretID)},
+		{Name: "secretid-case-insensitive", Row: "A4", How: howMiddleware, Break: "a SecretId is matched whatever its case",
+			apply: through(secretIDLoosely(strings.EqualFold))},
 		{Name: "authorization-wrong-code", Row: "A5", How: howRewriter, Break: "a missing or malformed Authorization gets AuthFailure.SignatureFailure",
 			apply: rewriter(recode(codeInvalidAuthorization, codeSignatureFailure))},
 		{Name: "algorithm-case-insensitive", Row: "A5", How: howMiddleware, Break: "the Authorization algorithm tc3-hmac-sha256 is taken for TC3-HMAC-SHA256",
 			apply: through(fixed(algorithmLoosely(strings.EqualFold)))},
 		{Name: "algorithm-prefix-match", Row: "A5", How: howMiddleware, Break: "an Authorization algorithm that starts with TC3-HMAC-SHA256 is taken for it",
 			apply: through(fixed(algorithmLoosely(startsWith)))},
+		{Name: "scope-terminator-case-insensitive", Row: "A5", How: howMiddleware, Break: "a credential scope ending in TC3_REQUEST is taken for tc3_request",
+			apply: through(fixed(scopeTerminatorLoosely(strings.EqualFold)))},
+		{Name: "signature-malformed-wrong-code", Row: "A5", How: howRewriter, Break: "a Signature that is not 64 hex digits gets InvalidParameter",
+			apply: through(fixed(malformedSignatureRecoded()))},
 		{Name: "scope-unchecked", Row: "A6", How: howResigning, Break: "the credential scope's date and service are not checked",
 			apply: through(skipScope)},
 		{Name: "scope-date-ignored", Row: "A6", How: howMiddleware, Break: "a credential scope dated another day than the timestamp is accepted",
@@ -43,12 +50,16 @@ func authMutants() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptScope(fx, false) })},
 		{Name: "scope-service-case-insensitive", Row: "A6", How: howResigning, Break: "a credential scope for the service CIAM is taken for ciam",
 			apply: through(scopeServiceLoosely(strings.EqualFold))},
+		{Name: "scope-malformed-unchecked", Row: "A6", How: howResigning, Break: "a credential scope whose date or service is malformed is read as written and checked against nothing",
+			apply: through(acceptMalformedScope)},
 		{Name: "signature-v1-refused", Row: "A7", How: howMiddleware, Break: "signature v1 requests get AuthFailure.InvalidAuthorization",
 			apply: through(fixed(refuseV1()))},
 		{Name: "token-unchecked", Row: "A8", How: howResigning, Break: "a temporary key works without its token, or with a wrong one",
 			apply: through(skipToken)},
 		{Name: "token-wrong-code", Row: "A8", How: howRewriter, Break: "a wrong X-TC-Token gets AuthFailure.SignatureFailure instead of TokenFailure",
 			apply: rewriter(recode("AuthFailure.TokenFailure", codeSignatureFailure))},
+		{Name: "token-case-insensitive", Row: "A8", How: howMiddleware, Break: "a temporary key's X-TC-Token is matched whatever its case",
+			apply: through(tokenLoosely(strings.EqualFold))},
 	}
 }
 
@@ -249,5 +260,118 @@ func skipToken(fx *fixture.Fixture) middleware {
 		if good {
 			v.sign(cred.SecretKey)
 		}
+	})
+}
+
+// secretIDLoosely takes a TC3 request whose SecretId the fixture does not know, but that
+// match takes for the SecretId of one of its keys, for a request of that key: the
+// signature does not cover the SecretId, so it verifies with that key (breaks A4).
+func secretIDLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return rewrite(func(c *call) {
+			auth, _, ok := c.tc3()
+			if !ok {
+				return
+			}
+			if _, known := credentialByID(fx, auth.SecretID); known {
+				return
+			}
+			for _, cr := range fx.Credentials {
+				if match(auth.SecretID, cr.SecretID) {
+					auth.SecretID = cr.SecretID
+					c.r.Header.Set("Authorization", auth.String())
+					return
+				}
+			}
+		})
+	}
+}
+
+// terminatorPart finds the last part of the credential scope in an Authorization header.
+var terminatorPart = regexp.MustCompile(`(Credential=[^/,]*/[^/,]*/[^/,]*/)([^,/]*)(,)`)
+
+// scopeTerminatorLoosely takes a credential scope whose last part match takes for
+// tc3_request for one that ends in tc3_request (breaks A5: it is not of the form).
+func scopeTerminatorLoosely(match func(got, want string) bool) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		m := terminatorPart.FindStringSubmatchIndex(h)
+		if m == nil {
+			return
+		}
+		if got := h[m[4]:m[5]]; got != "tc3_request" && match(got, "tc3_request") {
+			c.r.Header.Set("Authorization", h[:m[4]]+"tc3_request"+h[m[5]:])
+		}
+	})
+}
+
+// tokenLoosely gives a request of a temporary key whose X-TC-Token match takes for its
+// token the token itself, re-signed when the token is signed and the request verified
+// as received (breaks A8: a wrong token is accepted).
+func tokenLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return front(func(c *call) {
+			s, ok := c.claimed(fx)
+			got := c.r.Header.Get("X-TC-Token")
+			if !ok || s.cred.Token == "" || got == s.cred.Token || !match(got, s.cred.Token) {
+				return
+			}
+			good := c.verifiesAsReceived(s)
+			c.r.Header.Set("X-TC-Token", s.cred.Token)
+			if good && slices.Contains(s.auth.SignedHeaders, "x-tc-token") {
+				c.forge(s.cred.SecretKey, s.auth, s.ts)
+			}
+		})
+	}
+}
+
+// signatureElement is the Signature of an Authorization header, as written.
+var signatureElement = regexp.MustCompile(`Signature=([^,]*)$`)
+
+// wellFormedSignature is the Signature of §1.4: 64 hex digits.
+var wellFormedSignature = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+// malformedSignatureRecoded answers InvalidParameter where the emulator answers
+// InvalidAuthorization for an Authorization whose Signature is not 64 hex digits: a
+// server that validates the Signature as a parameter (breaks A5).
+func malformedSignatureRecoded() middleware {
+	return amend(func(c *call, resp response, _ []byte) []byte {
+		m := signatureElement.FindStringSubmatch(strings.TrimSpace(c.r.Header.Get("Authorization")))
+		if resp.code != codeInvalidAuthorization || m == nil || wellFormedSignature.MatchString(m[1]) {
+			return nil
+		}
+		return errorBody(codeInvalidParameter, "The parameter `Signature` is invalid.", resp.requestID)
+	})
+}
+
+// looseTC3 reads an Authorization header of §1.4's layout whatever its scope's date and
+// service hold.
+var looseTC3 = regexp.MustCompile(`^TC3-HMAC-SHA256 Credential=([^/,]*)/([^/,]*)/([^/,]*)/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$`)
+
+// acceptMalformedScope re-signs, over the timestamp's date and ciam, a TC3 request whose
+// credential scope's date or service is not of A5's form (no date, white space, not
+// ASCII) when its signature verifies over the scope it claims: a server that reads the
+// scope as written and compares it with nothing (breaks A6).
+func acceptMalformedScope(fx *fixture.Fixture) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		if _, err := signing.ParseAuthorization(h); err == nil {
+			return
+		}
+		m := looseTC3.FindStringSubmatch(h)
+		ts, err := strconv.ParseInt(c.r.Header.Get("X-TC-Timestamp"), 10, 64)
+		if m == nil || err != nil {
+			return
+		}
+		cred, known := credentialByID(fx, m[1])
+		if !known {
+			return
+		}
+		claimed := signing.Authorization{SecretID: m[1], Date: m[2], Service: m[3], SignedHeaders: strings.Split(m[4], ";"), Signature: m[5]}
+		if c.rightSignature(signedCall{auth: claimed, ts: ts, cred: cred}) != claimed.Signature {
+			return
+		}
+		claimed.Date, claimed.Service = signing.Date(ts), service
+		c.forge(cred.SecretKey, claimed, ts)
 	})
 }

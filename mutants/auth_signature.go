@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,6 +36,8 @@ func signatureMutants() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return refuseUnless(fx, defaultSignedHeaders) })},
 		{Name: "signed-headers-unrequired", Row: "A1", How: howResigning, Break: "a SignedHeaders list without content-type or host verifies",
 			apply: through(func(fx *fixture.Fixture) middleware { return lenient(fx, signedHeadersUnrequired) })},
+		{Name: "signed-headers-claim-ignored", Row: "A2", How: howMiddleware, Break: "a SignedHeaders list other than the one signed is verified over content-type;host",
+			apply: through(signedHeadersClaimIgnored)},
 		{Name: "signature-unchecked", Row: "A2", How: howResigning, Break: "any signature is accepted",
 			apply: through(skipSignature)},
 		{Name: "signature-whitespace-blind", Row: "A2", How: howMiddleware, Break: "a body whose white space changed after signing still verifies",
@@ -375,6 +378,33 @@ func timestampUnsigned(fx *fixture.Fixture) middleware {
 				c.resignAs(s) // at the timestamp it carries
 				return
 			}
+		}
+	})
+}
+
+// signedHeadersElement finds the SignedHeaders of an Authorization header, as written.
+var signedHeadersElement = regexp.MustCompile(`SignedHeaders=[^,]*`)
+
+// signedHeadersClaimIgnored serves a TC3 request whose Authorization claims another
+// SignedHeaders list than content-type;host when it verifies over content-type;host: a
+// server that does not take the list from the request (breaks A2: the list is signed).
+func signedHeadersClaimIgnored(fx *fixture.Fixture) middleware {
+	return rewrite(func(c *call) {
+		h := c.r.Header.Get("Authorization")
+		const plain = "SignedHeaders=content-type;host"
+		claim := signedHeadersElement.FindString(h)
+		if claim == "" || claim == plain {
+			return
+		}
+		fixed := strings.Replace(h, claim, plain, 1)
+		auth, err := signing.ParseAuthorization(fixed)
+		if err != nil {
+			return
+		}
+		ts, err := strconv.ParseInt(c.r.Header.Get("X-TC-Timestamp"), 10, 64)
+		cred, known := credentialByID(fx, auth.SecretID)
+		if err == nil && known && c.verifiesAsReceived(signedCall{auth: auth, ts: ts, cred: cred}) {
+			c.r.Header.Set("Authorization", fixed)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package mutants
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -265,6 +266,34 @@ func TestMutantsBreakTheirRow(t *testing.T) {
 		"errordetails-error-renamed": {req: plain, ref: ok, check: rawHas(`"ErrorMessage":`), changesListing: true},
 		"failedusers-strings":        {req: plain, ref: ok, check: rawHas(`"FailedUsers":["`), changesListing: true},
 		"failedusers-reason-renamed": {req: plain, ref: ok, check: rawHas(`"Reason":`), changesListing: true},
+
+		// Loose comparisons the near-miss table (package nearmiss) opens.
+		"json-escapes-undecoded": {req: req{cred: primary, body: `{"UserStoreId":"` + fmt.Sprintf(`\u%04x`, varied.ID[0]) + varied.ID[1:] + `"}`},
+			ref: ok, check: codeOf("FailedOperation.InvalidUserStore")},
+		"query-values-undecoded": {req: req{method: "GET", cred: primary, query: "UserStoreId=" + fmt.Sprintf("%%%02X", varied.ID[0]) + varied.ID[1:]},
+			ref: ok, check: codeOf("FailedOperation.InvalidUserStore")},
+		"method-case-insensitive": {req: req{method: "post", cred: primary, body: body}, ref: "UnsupportedProtocol", check: idsAre(ids...)},
+		"signed-headers-claim-ignored": {req: req{cred: primary, body: body, after: authorizationEdit("SignedHeaders=content-type;host", "SignedHeaders=CONTENT-TYPE;HOST")},
+			ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
+		"secretid-case-insensitive": {req: req{cred: primary, body: body, after: authorizationEdit(primary.SecretID, strings.ToLower(primary.SecretID))},
+			ref: "AuthFailure.SecretIdNotFound", check: idsAre(ids...)},
+		"scope-terminator-case-insensitive": {req: req{cred: primary, body: body, after: authorizationEdit("/tc3_request,", "/TC3_REQUEST,")},
+			ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
+		"token-case-insensitive": {req: req{cred: temporary, body: body, after: func(r *http.Request, _ *string) { r.Header.Set("X-TC-Token", strings.ToUpper(temporary.Token)) }},
+			ref: "AuthFailure.TokenFailure", check: idsAre(ids...)},
+		"action-empty-default": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header["X-Tc-Action"] = []string{""} }},
+			ref: "MissingParameter", check: idsAre(ids...)},
+		"version-empty-default": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) { r.Header["X-Tc-Version"] = []string{""} }},
+			ref: "MissingParameter", check: idsAre(ids...)},
+		"region-case-insensitive":          {req: req{cred: primary, body: body, headers: map[string]string{"X-TC-Region": "AP-GUANGZHOU"}}, ref: "UnsupportedRegion", check: idsAre(ids...)},
+		"parameter-names-case-insensitive": {req: req{cred: primary, body: `{"userStoreId":"` + varied.ID + `"}`}, ref: "UnknownParameter", check: idsAre(ids...)},
+		"userstoreid-case-insensitive":     {req: req{cred: primary, body: list(strings.ToUpper(varied.ID))}, ref: "FailedOperation.InvalidUserStore", check: idsAre(ids...)},
+		"signature-malformed-wrong-code": {req: req{cred: primary, body: body, after: func(r *http.Request, _ *string) {
+			r.Header.Set("Authorization", r.Header.Get("Authorization")+"0")
+		}}, ref: "AuthFailure.InvalidAuthorization", check: codeOf("InvalidParameter")},
+		"scope-malformed-unchecked": {req: req{cred: primary, body: body, service: " ciam "}, ref: "AuthFailure.InvalidAuthorization", check: idsAre(ids...)},
+		"userstoreid-percent-decoded": {req: req{cred: primary, body: list(fmt.Sprintf("%%%02X", varied.ID[0]) + varied.ID[1:])},
+			ref: "FailedOperation.InvalidUserStore", check: idsAre(ids...)},
 	}
 	rateLimited := 0
 	for _, m := range Breaking() {
@@ -388,4 +417,11 @@ func TestStatefulMutantsStartFresh(t *testing.T) {
 	assert.Equal(t, a.ids, b.ids, "each emulator counts from the start")
 	h := newHandler(t, m.Config(fx))
 	assert.NotEqual(t, serve(t, h, q.build(t)).ids, serve(t, h, q.build(t)).ids, "one emulator's answers differ")
+}
+
+// authorizationEdit replaces old by new in the signed Authorization header.
+func authorizationEdit(old, new string) func(r *http.Request, _ *string) {
+	return func(r *http.Request, _ *string) {
+		r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), old, new, 1))
+	}
 }

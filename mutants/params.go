@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -28,16 +29,22 @@ func paramMutants() []Mutant {
 			apply: through(setHeaderLoosely("X-TC-Action", vocab.Action, strings.EqualFold))},
 		{Name: "action-prefix-match", Row: "P1", How: howMiddleware, Break: "an X-TC-Action that starts with ListJobs is served",
 			apply: through(setHeaderLoosely("X-TC-Action", vocab.Action, startsWith))},
+		{Name: "action-empty-default", Row: "P1", How: howMiddleware, Break: "an X-TC-Action sent empty is served as ListJobs",
+			apply: through(emptyHeaderServed("X-TC-Action", vocab.Action))},
 		{Name: "version-unchecked", Row: "P2", How: howMiddleware, Break: "any X-TC-Version is served",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptAny(fx, "Version", isVersion, vocab.Version) })},
 		{Name: "version-prefix-match", Row: "P2", How: howMiddleware, Break: "an X-TC-Version that starts with 2022-03-31 is served",
 			apply: through(setHeaderLoosely("X-TC-Version", vocab.Version, startsWith))},
+		{Name: "version-empty-default", Row: "P2", How: howMiddleware, Break: "an X-TC-Version sent empty is served as 2022-03-31",
+			apply: through(emptyHeaderServed("X-TC-Version", vocab.Version))},
 		{Name: "region-not-required", Row: "P3", How: howMiddleware, Break: "a request without X-TC-Region is served (as ap-guangzhou)",
 			apply: through(func(fx *fixture.Fixture) middleware {
 				return setHeaderIf(fx, "X-TC-Region", vocab.DefaultRegion, func(v string) bool { return v == "" })
 			})},
 		{Name: "region-unchecked", Row: "P3", How: howMiddleware, Break: "any region name is served",
 			apply: through(func(fx *fixture.Fixture) middleware { return acceptAny(fx, "Region", isRegion, vocab.DefaultRegion) })},
+		{Name: "region-case-insensitive", Row: "P3", How: howMiddleware, Break: "X-TC-Region is matched whatever its case (AP-GUANGZHOU is served)",
+			apply: through(setHeaderLoosely("X-TC-Region", vocab.DefaultRegion, strings.EqualFold))},
 		{Name: "userstoreid-missing-wrong-code", Row: "P4", How: howMiddleware, Break: "a request without UserStoreId gets InvalidParameter instead of MissingParameter",
 			apply: through(fixed(storeIDWrongCode()))},
 		{Name: "userstoreid-type-lenient", Row: "P5", How: howMiddleware, Break: "a UserStoreId that is a number, boolean, array or object is read as a string",
@@ -46,10 +53,16 @@ func paramMutants() []Mutant {
 			apply: through(func(fx *fixture.Fixture) middleware { return coerceParam(fx, "JobIds", jobIDsAsStrings) })},
 		{Name: "unknown-parameter-accepted", Row: "P6", How: howMiddleware, Break: "parameters ListJobs does not define are ignored",
 			apply: through(acceptUnknownParameters)},
+		{Name: "parameter-names-case-insensitive", Row: "P6", How: howMiddleware, Break: "a body's parameter names are matched whatever their case (userStoreId is UserStoreId)",
+			apply: through(namesLoosely(strings.EqualFold))},
 		{Name: "non-object-body-as-empty", Row: "P7", How: howMiddleware, Break: "a body that is JSON but not an object counts as an empty body (MissingParameter)",
 			apply: through(nonObjectAsEmpty)},
 		{Name: "unknown-store-empty-list", Row: "P8", How: howMiddleware, Break: "an unknown UserStoreId is answered with an empty list",
 			apply: through(unknownStoreEmpty)},
+		{Name: "userstoreid-case-insensitive", Row: "P8", How: howMiddleware, Break: "a UserStoreId is matched whatever its case",
+			apply: through(storeIDLoosely(func(got string, want string) bool { return strings.EqualFold(got, want) }))},
+		{Name: "userstoreid-percent-decoded", Row: "P8", How: howMiddleware, Break: "a JSON body's UserStoreId is percent-decoded as well (%75s-... names us-...)",
+			apply: through(storeIDLoosely(func(got string, want string) bool { d, err := url.PathUnescape(got); return err == nil && d == want }))},
 		{Name: "empty-userstoreid-missing", Row: "P9", How: howMiddleware, Break: `"UserStoreId": "" gets MissingParameter`,
 			apply: through(fixed(emptyStoreIDMissing()))},
 		{Name: "null-rejected", Row: "P10", How: howMiddleware, Break: "a JSON null parameter is InvalidParameter",
@@ -363,4 +376,71 @@ func rejectNull(fx *fixture.Fixture) middleware {
 			c.forge(s.cred.SecretKey, s.auth, s.ts)
 		}
 	})
+}
+
+// emptyHeaderServed serves a validly signed request that sends the header name with an
+// empty value as if it held value (breaks P1, P2: an empty value is not the right one).
+func emptyHeaderServed(name, value string) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, _ signedCall) bool {
+			if v, sent := c.r.Header[http.CanonicalHeaderKey(name)]; !sent || len(v) != 1 || v[0] != "" {
+				return false
+			}
+			c.r.Header.Set(name, value)
+			return true
+		})
+	}
+}
+
+// namesLoosely re-signs a validly signed JSON body whose member name match takes for
+// UserStoreId or JobIds with that name (breaks P6: another name is a parameter ListJobs
+// does not define; the emulator then finds the parameter given twice, or served).
+func namesLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, _ signedCall) bool {
+			keys, vals, ok := jsonObject(c.body)
+			if c.r.Method != http.MethodPost || !ok {
+				return false
+			}
+			changed := false
+			for i, k := range keys {
+				for _, want := range []string{"UserStoreId", "JobIds"} {
+					if k != want && match(k, want) {
+						keys[i], changed = want, true
+					}
+				}
+			}
+			if changed {
+				c.setBody(object(keys, vals))
+			}
+			return changed
+		})
+	}
+}
+
+// storeIDLoosely re-signs a validly signed JSON body whose UserStoreId names no user
+// store of the fixture, but one of the caller's account by match, with that store's id
+// (breaks P8: a UserStoreId that differs names no user store).
+func storeIDLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return lenient(fx, func(c *call, s signedCall) bool {
+			p := c.params()
+			if c.r.Method != http.MethodPost || !p.hasStore {
+				return false
+			}
+			if _, known := storeByID(fx, p.store); known {
+				return false
+			}
+			for _, st := range fx.UserStores {
+				if st.Account == s.cred.Account && match(p.store, st.ID) {
+					b, ok := replaceMember(c.body, "UserStoreId", mustMarshal(st.ID))
+					if ok {
+						c.setBody(b)
+					}
+					return ok
+				}
+			}
+			return false
+		})
+	}
 }

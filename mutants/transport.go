@@ -23,10 +23,16 @@ func transportMutants() []Mutant {
 	return []Mutant{
 		{Name: "charset-refused", Row: "T1", How: howMiddleware, Break: `a Content-Type "application/json; charset=utf-8" is refused with InvalidParameter`,
 			apply: through(fixed(refuseCharset()))},
+		{Name: "json-escapes-undecoded", Row: "T1", How: howMiddleware, Break: `a \u escape in a JSON body's string is read as the six characters it is written with`,
+			apply: through(jsonEscapesUndecoded)},
 		{Name: "get-refused", Row: "T2", How: howMiddleware, Break: "a signature v3 GET is answered UnsupportedProtocol",
 			apply: through(fixed(refuseGET()))},
+		{Name: "query-values-undecoded", Row: "T2", How: howMiddleware, Break: "a GET query's %XX escapes are read as the three characters they are written with",
+			apply: through(queryValuesUndecoded)},
 		{Name: "other-methods-served", Row: "T3", How: howMiddleware, Break: "PUT, DELETE and PATCH are served as POST",
 			apply: through(serveOtherMethods)},
+		{Name: "method-case-insensitive", Row: "T3", How: howMiddleware, Break: "a method is matched whatever its case (post is served as POST)",
+			apply: through(methodLoosely(strings.EqualFold))},
 		{Name: "unknown-header-refused", Row: "T4", How: howMiddleware, Break: "an X-TC-* header API 3.0 does not define (X-TC-TraceId...) gets UnknownParameter",
 			apply: through(fixed(refuseUnknownHeaders()))},
 		{Name: "language-refused", Row: "T4", How: howMiddleware, Break: "X-TC-Language other than en-US gets InvalidParameterValue",
@@ -320,4 +326,73 @@ func refuseSizeOver(body int64, url int) middleware {
 		}
 		return nil
 	})
+}
+
+// jsonEscapesUndecoded re-signs a validly signed JSON body whose strings hold \u
+// escapes with each escape's backslash escaped, so that the emulator reads the escape
+// as the text it is written with (breaks T1: a body is JSON).
+func jsonEscapesUndecoded(fx *fixture.Fixture) middleware {
+	return lenient(fx, func(c *call, _ signedCall) bool {
+		if c.r.Method != http.MethodPost || !bytes.Contains(c.body, []byte(`\u`)) {
+			return false
+		}
+		var b bytes.Buffer
+		in := false
+		for i := 0; i < len(c.body); i++ {
+			ch := c.body[i]
+			switch {
+			case !in:
+				in = ch == '"'
+			case ch == '"':
+				in = false
+			case ch == '\\' && i+1 < len(c.body):
+				if c.body[i+1] == 'u' {
+					b.WriteByte('\\') // the escape's backslash, escaped: the text \uXXXX
+				} else {
+					b.WriteByte(ch)
+					i++
+					ch = c.body[i]
+				}
+			}
+			b.WriteByte(ch)
+		}
+		c.setBody(b.Bytes())
+		return true
+	})
+}
+
+// queryValuesUndecoded re-signs a validly signed GET whose query holds %XX escapes with
+// each % itself escaped, so that the emulator reads an escape as the text it is written
+// with (breaks T2: a query is percent-decoded).
+func queryValuesUndecoded(fx *fixture.Fixture) middleware {
+	return lenient(fx, func(c *call, _ signedCall) bool {
+		if c.r.Method != http.MethodGet || !strings.Contains(c.r.URL.RawQuery, "%") {
+			return false
+		}
+		c.setQuery(strings.ReplaceAll(c.r.URL.RawQuery, "%", "%25"))
+		return true
+	})
+}
+
+// methodLoosely serves a validly signed request whose method match takes for GET or
+// POST as that method, re-signed (breaks T3: methods are case-sensitive, RFC 9110 9.1).
+func methodLoosely(match func(got, want string) bool) func(*fixture.Fixture) middleware {
+	return func(fx *fixture.Fixture) middleware {
+		return rewrite(func(c *call) {
+			m := c.r.Method
+			if m == http.MethodGet || m == http.MethodPost {
+				return
+			}
+			for _, want := range []string{http.MethodGet, http.MethodPost} {
+				if match(m, want) {
+					s, ok := c.verified(fx)
+					c.r.Method = want
+					if ok {
+						c.resignAs(s)
+					}
+					return
+				}
+			}
+		})
+	}
 }

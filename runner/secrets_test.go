@@ -159,7 +159,8 @@ func TestWholeSuiteAgainstAForeignEndpoint(t *testing.T) {
 			}
 		}
 		sort.Strings(skipped)
-		assert.Equal(t, []string{"P1", "P1", "P1", "P1", "P1", "T5", "T7"}, skipped)
+		want := slices.Repeat([]string{"P1"}, 5+len(actionNearMisses()))
+		assert.Equal(t, append(want, "T5", "T7"), skipped)
 	})
 
 	t.Run("ordinary requests stay under the rate limit", func(t *testing.T) {

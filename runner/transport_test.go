@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ciam-harness/listjobs/features"
+	"github.com/ciam-harness/listjobs/nearmiss"
 	"github.com/ciam-harness/listjobs/result"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
@@ -66,21 +68,41 @@ func TestActionsOf(t *testing.T) {
 }
 
 // TestSentActionInTheRealSuite: the scenarios of the suite that send another action
-// than ListJobs on purpose are exactly P1's and the InvalidAction examples of T5 and
+// than ListJobs on purpose are exactly P1's (the near misses of the action that the
+// table of package nearmiss gives included) and the InvalidAction examples of T5 and
 // T7, the ones skipped against a foreign endpoint.
 func TestSentActionInTheRealSuite(t *testing.T) {
 	sel, _, err := selectIn(features.FS, "", shard{1, 1})
 	require.NoError(t, err)
+	actions := []string{"ListJob", "ListJobsX", "listjobs", "LISTJOBS", "NoSuchAction"}
+	misses := actionNearMisses()
+	for _, m := range misses {
+		actions = append(actions, regexp.QuoteMeta(m))
+	}
 	var other []string
 	for _, s := range sel {
 		if s.traits.OtherAction {
 			other = append(other, s.Name+" ["+strings.Join(vocab.RowsOf(s.Tags), " ")+"] "+s.traits.Action)
 		}
 	}
-	assert.Len(t, other, 7, "%v", other)
+	assert.Len(t, other, 7+len(misses), "%v", other)
 	for _, o := range other {
-		assert.Regexp(t, `\[(P1|T5|T7)\] (ListJob|ListJobsX|listjobs|LISTJOBS|NoSuchAction)$`, o)
+		assert.Regexp(t, `\[(P1|T5|T7)\] (`+strings.Join(actions, "|")+`)$`, o)
 	}
+}
+
+// actionNearMisses are the actions the near-miss scenarios of X-TC-Action send.
+func actionNearMisses() []string {
+	var out []string
+	for _, o := range nearmiss.Outlines() {
+		if o.Value.Field == "X-TC-Action" {
+			for _, m := range o.Members {
+				miss, _ := o.Value.Of(m)
+				out = append(out, miss)
+			}
+		}
+	}
+	return out
 }
 
 // recordingServer answers 200 to everything and records the actions it is sent.
@@ -188,7 +210,7 @@ func TestRunEmbeddedSendsOtherActions(t *testing.T) {
 	cfg.Reports = "none"
 	res, stdout, _ := runCfg(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, stdout)
-	require.Len(t, res.Scenarios, 5)
+	require.Len(t, res.Scenarios, 5+len(actionNearMisses()))
 	for _, s := range res.Scenarios {
 		assert.Equal(t, result.Passed, s.Status)
 	}

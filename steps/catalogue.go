@@ -252,7 +252,7 @@ var nearMissKind = "(" + strings.Join(nearMissKinds, "|") + ")"
 func catalogue() []Step {
 	afterSigning := wireOnly("the SDK signs and sends in one call: nothing can be changed in between")
 	padded := wireOnly("the size limits (T10) are probed with padded requests that test the endpoint, not the SDK")
-	return []Step{
+	return append([]Step{
 		// Request building (request.go).
 		{Pattern: `^a ListJobs request for the user store under test$`, run: func(w *world) any { return w.rq.requestForTarget }},
 		{Pattern: `^a ListJobs request for the fixture user store "([^"]*)"$`, Fixture: true, run: func(w *world) any { return w.rq.requestForFixtureStore }},
@@ -409,5 +409,5 @@ func catalogue() []Step {
 		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`, Judges: true, Fixture: true, Needs: needRetry, run: func(w *world) any { return w.bs.sdkBurst }},
 		{Pattern: `^(\d+) of them succeeded only after the SDK retried on "([^"]*)"$`, Judges: true, run: func(w *world) any { return w.bs.retriedOn }},
 		{Pattern: `^none of them was retried$`, Judges: true, run: func(w *world) any { return w.bs.noneRetried }},
-	}
+	}, nearMissTableSteps()...)
 }

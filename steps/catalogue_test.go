@@ -130,7 +130,8 @@ func TestNearMiss(t *testing.T) {
 	got, _ := nearMiss("jöb", "a proper prefix")
 	assert.Equal(t, "j", got[:1])
 	assert.Equal(t, "jö", got, "a prefix cuts whole characters")
-	assert.Len(t, nearMissKinds, 5)
+	assert.Equal(t, []string{"another case", "a proper prefix", "a suffix added", "surrounding white space", "the empty string"}, nearMissKinds[:5], "the kinds filtering.feature was written with come first")
+	assert.NotContains(t, nearMissKinds, "a character JSON-escaped", "a spelling a JSON body decodes is no near miss of an id")
 }
 
 // An id spelled out decodes to the id itself: by URL decoding, or by JSON.

@@ -44,6 +44,7 @@ var checkSentences = []string{
 	"the response is a success",
 	`the response is the error "InvalidParameter"`,
 	`the response is an error with a code under "AuthFailure"`,
+	`the response is the error "InvalidParameter" or "MissingParameter"`,
 	`the response is a success or an error other than "UnsupportedRegion"`,
 	"the HTTP status is 200",
 	"the Content-Type of the response is application/json",

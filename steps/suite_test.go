@@ -178,10 +178,19 @@ func TestFeatures(t *testing.T) {
 		"without fixture":          withoutFixture,
 		"attachments":              attachmentsAreRedacted,
 	}
+	// The proofs of the rate-limit rows send bursts that must be answered within one
+	// second: they run after the others, apart from their load, as the runner's clock-
+	// bound phase does (a burst that cannot fit is inconclusive, and proves nothing).
+	clockBound := map[string]func(t *testing.T){}
 	for _, c := range brokenEmulators() {
-		runs["broken/"+c.name] = func(t *testing.T) { c.prove(t) }
+		into := runs
+		if strings.HasPrefix(c.tags, "@R") {
+			into = clockBound
+		}
+		into["broken/"+c.name] = func(t *testing.T) { c.prove(t) }
 	}
 	concurrently(t, runs)
+	concurrently(t, clockBound)
 	t.Logf("all runs in %s", time.Since(start).Round(time.Millisecond))
 }
 

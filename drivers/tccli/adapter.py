@@ -394,8 +394,10 @@ def command_line(intent, files):
     argv = [SERVICE, action]
     # The options carry a string UserStoreId (required: tccli refuses to send without
     # it) and any JSON JobIds; anything else goes as --cli-input-json, which tccli
-    # sends without checking a parameter's presence or type.
-    by_options = all(k in OPTION_PARAMS for k in params) and isinstance(params.get("UserStoreId"), str)
+    # sends without checking a parameter's presence or type. So does a UserStoreId that
+    # starts with "-", which tccli's parser would read as an option of its own.
+    store = params.get("UserStoreId")
+    by_options = all(k in OPTION_PARAMS for k in params) and isinstance(store, str) and not store.startswith("-")
     if by_options:
         mode = "options"
         if "UserStoreId" in params:

@@ -77,7 +77,7 @@ class CommandLineTest(unittest.TestCase):
 
     def test_json_input(self):
         for params in ({"UserStoreId": 123}, {"JobIds": []}, {"UserStoreId": None},
-                       {"UserStoreId": "us-1", "Foo": "bar"}):
+                       {"UserStoreId": "us-1", "Foo": "bar"}, {"UserStoreId": "-s-1"}):
             made = []
             argv, mode, _ = adapter.command_line(intent(params=params), self.files(made))
             self.assertEqual(mode, "json", params)
