@@ -32,6 +32,7 @@ import (
 type Mutant struct {
 	Name  string // short id, e.g. "filter-ignored"; kill tables and ledgers key on it
 	Row   string // the contract row it breaks, e.g. "S2"
+	Class Class  // the class of break it is a case of (classes.go), named after what closes it
 	Break string // what the broken emulator does, one line
 	How   string // how it is built: howMiddleware, howRewriter, howResigning, "config ...", "fixture: ..."
 	// Equivalent, when set, says why the mutant conforms to the contract: the suite

@@ -20,17 +20,17 @@ import (
 // rateLimitMutants are the mutants of the rows R1-R3, in row order.
 func rateLimitMutants() []Mutant {
 	return []Mutant{
-		{Name: "rate-limit-off", Row: "R1", How: "config RateLimit 0", Break: "no request is ever throttled", RateLimit: true,
+		{Name: "rate-limit-off", Row: "R1", Class: ClassRateAccounting, How: "config RateLimit 0", Break: "no request is ever throttled", RateLimit: true,
 			apply: rateLimit(0)},
-		{Name: "rate-limit-19", Row: "R1", How: "config RateLimit 19", Break: "19 requests per second pass, not 20", RateLimit: true,
+		{Name: "rate-limit-19", Row: "R1", Class: ClassBoundary, How: "config RateLimit 19", Break: "19 requests per second pass, not 20", RateLimit: true,
 			apply: rateLimit(19)},
-		{Name: "rate-limit-21", Row: "R1", How: "config RateLimit 21", Break: "21 requests per second pass, not 20", RateLimit: true,
+		{Name: "rate-limit-21", Row: "R1", Class: ClassBoundary, How: "config RateLimit 21", Break: "21 requests per second pass, not 20", RateLimit: true,
 			apply: rateLimit(21)},
-		{Name: "rate-limit-per-secretid", Row: "R1", How: "fixture: an owner per key", Break: "the limit is counted per SecretId, not per owner", RateLimit: true,
+		{Name: "rate-limit-per-secretid", Row: "R1", Class: ClassRateAccounting, How: "fixture: an owner per key", Break: "the limit is counted per SecretId, not per owner", RateLimit: true,
 			apply: perKeyOwners},
-		{Name: "rate-limit-8", Row: "R2", How: "config RateLimit 8", Break: "8 requests per second pass: traffic at half the limit is throttled", RateLimit: true,
+		{Name: "rate-limit-8", Row: "R2", Class: ClassBoundary, How: "config RateLimit 8", Break: "8 requests per second pass: traffic at half the limit is throttled", RateLimit: true,
 			apply: rateLimit(8)},
-		{Name: "auth-failures-counted", Row: "R3", How: howMiddleware, Break: "refused authentications use up the rate limit", RateLimit: true,
+		{Name: "auth-failures-counted", Row: "R3", Class: ClassRateAccounting, How: howMiddleware, Break: "refused authentications use up the rate limit", RateLimit: true,
 			apply: through(countAuthFailures)},
 	}
 }
