@@ -98,6 +98,9 @@ type Result struct {
 	How        string  `json:"how"`
 	Equivalent string  `json:"equivalent,omitempty"`
 	Verdict    Verdict `json:"verdict"`
+	// Class is the mutant's class of break (mutants.Class; none for the reference):
+	// the kill tables show it and count the verdicts by class.
+	Class mutants.Class `json:"class,omitempty"`
 	// Killers are the failing scenarios whose failure is blamed on Row (exact
 	// attribution: a check of Row failed).
 	Killers []Scenario `json:"killers"`
@@ -434,7 +437,7 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 // kills it through the wire driver was skipped through this one, no scenario the
 // driver can run catches it, and it is NotChecked as well.
 func judge(m mutants.Mutant, phases, wire []outcome) Result {
-	res := Result{Name: m.Name, Row: m.Row, Break: m.Break, How: m.How, Equivalent: m.Equivalent}
+	res := Result{Name: m.Name, Row: m.Row, Class: m.Class, Break: m.Break, How: m.How, Equivalent: m.Equivalent}
 	if m.Name == reference {
 		res.Break, res.How = "none: the reference emulator", "config RateLimit 20"
 	}

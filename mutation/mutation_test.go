@@ -209,7 +209,7 @@ func TestReportFiles(t *testing.T) {
 	assert.Equal(t, Killed, back.Mutants[0].Verdict)
 	md, err := os.ReadFile(paths[1])
 	require.NoError(t, err)
-	assert.Contains(t, string(md), `| pipe\|name | S2 | a \| b | quirk | killed | f.feature:3 one; f.feature:4 two; f.feature:5 three; … 1 more | T2 |`)
+	assert.Contains(t, string(md), `| pipe\|name | S2 | unclassified | a \| b | quirk | killed | f.feature:3 one; f.feature:4 two; f.feature:5 three; … 1 more | T2 |`)
 	assert.Contains(t, string(md), "(passed) any order")
 	assert.Contains(t, string(md), "1 scenarios of rows T6 failed")
 	assert.Contains(t, string(md), "- kill rate: 50.0% of non-equivalent mutants")

@@ -82,6 +82,9 @@ func (r Report) summary() []string {
 		fmt.Sprintf("kill rate: %.1f%% of non-equivalent mutants, %.1f%% of the %d it can check (a scenario it runs can catch them)", r.KillRate, r.CheckedKillRate, t.NonEquivalent-t.NotChecked),
 		fmt.Sprintf("wall time: %.1fs (%d runs at once, %d for the clock-bound scenarios), %s", r.Seconds, r.Parallel, r.ClockParallel, r.Machine),
 	}
+	if by := r.classSummary(); by != "" {
+		lines = append(lines, by)
+	}
 	if t.NotChecked > 0 {
 		gate := "they fail the run: the wire driver runs every scenario"
 		if r.Driver != "" && r.Driver != dpkg.NameWire {
@@ -107,12 +110,13 @@ func (r Report) summary() []string {
 	return append(lines, verdict)
 }
 
-// WriteTable prints the table: mutant, row, verdict, the scenarios that killed it.
+// WriteTable prints the table: mutant, row, class of break, verdict, the scenarios that
+// killed it.
 func (r Report) WriteTable(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-30s %-4s %-26s %s\n", "MUTANT", "ROW", "VERDICT", "KILLED BY")
+	fmt.Fprintf(&b, "%-30s %-4s %-15s %-26s %s\n", "MUTANT", "ROW", "CLASS", "VERDICT", "KILLED BY")
 	for _, m := range r.Mutants {
-		fmt.Fprintf(&b, "%-30s %-4s %-26s %s\n", m.Name, m.Row, m.Verdict, m.killers(maxKillers))
+		fmt.Fprintf(&b, "%-30s %-4s %-15s %-26s %s\n", m.Name, m.Row, className(m.Class), m.Verdict, m.killers(maxKillers))
 	}
 	b.WriteString("\n")
 	for _, l := range r.summary() {
@@ -136,22 +140,27 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\nA mutant is killed when a check of the row it breaks failed (the failure is blamed on that row). " +
 		"\"Other rows\" are rows whose scenarios failed as well. Equivalent mutants make changes the contract allows: the suite must pass on them. " +
-		"A mutant is \"not checked through this driver\" when every scenario that can catch it was skipped through the driver (every scenario of its row, or every scenario that kills it through the wire driver).\n\n")
-	b.WriteString("| mutant | row | breaks | how | verdict | killed by | other rows failing |\n|---|---|---|---|---|---|---|\n")
+		"A mutant is \"not checked through this driver\" when every scenario that can catch it was skipped through the driver (every scenario of its row, or every scenario that kills it through the wire driver). " +
+		"Its class is the class of break it is a case of, named after what closes it (MUTATION.md, \"Classes of break\").\n\n")
+	b.WriteString("| mutant | row | class | breaks | how | verdict | killed by | other rows failing |\n|---|---|---|---|---|---|---|---|\n")
 	for _, m := range r.Mutants {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", mdCell(m.Name), m.Row, mdCell(m.Break), mdCell(m.How),
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(m.Name), m.Row, mdCell(className(m.Class)), mdCell(m.Break), mdCell(m.How),
 			m.Verdict, mdCell(m.killers(maxKillers)), mdCell(m.others()))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// WriteJSON writes the report as indented JSON.
+// WriteJSON writes the report as indented JSON, with the counts by class of break
+// (ByClass) as "classes".
 func (r Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return enc.Encode(struct {
+		Report
+		Classes []ClassTotals `json:"classes"`
+	}{r, r.ByClass()})
 }
 
 // WriteFiles writes <dir>/mutation.json and <dir>/mutation.md, and returns their paths.

@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	fset.Var(driver.Flag{Choice: &drv}, "driver", "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), an SDK adapter of drivers/ (node, python, java, tccli; `make drivers` installs them) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
 	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
-	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
+	list := fset.Bool("list", false, "print the catalogue (name, row, class of break, how, what it breaks) and exit")
 	quiet := fset.Bool("quiet", false, "no progress line per finished run")
 	known := fset.String("known-failures", "", "known-failure ledger of the driver's client (as conformance --known-failures): its own failures, listed, do not fail the reference; not applied to the wire reruns")
 	if err := fset.Parse(args); err != nil {
@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 			if m.Equivalent != "" {
 				eq = " [equivalent: " + m.Equivalent + "]"
 			}
-			fmt.Fprintf(stdout, "%-30s %-4s %-30s %s%s\n", m.Name, m.Row, m.How, m.Break, eq)
+			fmt.Fprintf(stdout, "%-30s %-4s %-15s %-30s %s%s\n", m.Name, m.Row, m.Class, m.How, m.Break, eq)
 		}
 		return 0
 	}
