@@ -18,7 +18,9 @@
 // shapes of a middleware), call.go (a request as a middleware reads it), resign.go
 // (re-signing it, TC3 and v1), query.go (a query split as the emulator splits it),
 // json.go (the JSON helpers), answers.go (the emulator's answers, read and written) and
-// lookup.go (what the fixture holds).
+// lookup.go (what the fixture holds). classes.go names the classes of break, one of
+// which every entry is a case of (Mutant.Class), each after the mechanism of the
+// harness that closes it.
 package mutants
 
 import (
