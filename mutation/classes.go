@@ -42,7 +42,7 @@ func (r Report) ByClass() []ClassTotals {
 		}
 		groups[m.Class] = append(groups[m.Class], m)
 	}
-	var out []ClassTotals
+	out := []ClassTotals{} // [] in mutation.json for a run of no mutant
 	for _, c := range order {
 		if len(groups[c]) > 0 {
 			out = append(out, ClassTotals{Class: c, Totals: count(groups[c])})
