@@ -179,3 +179,45 @@ func TestEveryRuleAppliesToItsWholeScope(t *testing.T) {
 		assert.True(t, (r.judge == nil) != (r.judgeJob == nil) || r.Scope == AnyResponse, r.Name)
 	}
 }
+
+// Through an SDK driver, every round trip the driver saw is the endpoint's answer and is
+// judged as a wire exchange (its HTTP status and Content-Type where the headers were
+// seen); the SDK's view of the last trip is judged too, without claiming its RequestId
+// twice; a trip the adapter reported without seeing it is not the endpoint's.
+func TestRoundTripsOfAnSDKAreJudged(t *testing.T) {
+	u, err := NewUniversal(Options{Fixture: rulesFixture(t), Assumed: true})
+	require.NoError(t, err)
+	spec := wire.NewSpec("us-a", signing.Credential{SecretID: "AKIDa", SecretKey: "ka"})
+	trip := func(status int, header http.Header, body string) wire.RoundTrip {
+		req := listing("AKIDa", `{"UserStoreId":"us-a"}`)
+		return wire.RoundTrip{Method: req.Method, URL: req.URL, ReqHeader: req.ReqHeader, ReqBody: req.ReqBody, Status: status, RespHeader: header, Body: []byte(body)}
+	}
+	json := http.Header{"Content-Type": {"application/json"}}
+	call := func(decoded string, trips ...wire.RoundTrip) *wire.Exchange {
+		return &wire.Exchange{Method: "POST", URL: "http://127.0.0.1:9/", Body: []byte(decoded), SDK: &wire.SDKView{Trips: trips}}
+	}
+	throttled := fmt.Sprintf(`{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"m"},"RequestId":"%s"}}`, nextID())
+	rid := nextID()
+	good := `{"Response":{"JobSet":[` + j1 + `,` + j2 + `],"RequestId":"` + rid + `"}}`
+	for _, tc := range []struct {
+		name string
+		ex   *wire.Exchange
+		want []string
+	}{
+		{"a retried call, as received", call(good, trip(200, json, throttled), trip(200, json, good)), nil},
+		{"a member given twice, the SDK reading the last", call(good,
+			trip(200, json, `{"Response":{"JobSet":[`+j1+`,`+j2+`],"RequestId":"`+nextID()+`","JobSet":[]}}`)), []string{"T6/T7"}},
+		{"HTTP 400, headers seen", call(good, trip(400, json, `{"Response":{"JobSet":[`+j1+`,`+j2+`],"RequestId":"`+nextID()+`"}}`)), []string{"T5"}},
+		{"HTTP 400, headers not seen", call(good, trip(400, nil, `{"Response":{"JobSet":[`+j1+`,`+j2+`],"RequestId":"`+nextID()+`"}}`)), nil},
+		{"a job missing on the wire", call(good, trip(200, json, `{"Response":{"JobSet":[`+j1+`],"RequestId":"`+nextID()+`"}}`)), []string{"S1"}},
+		{"a trip reported, not seen", call(`{"Response":{"JobSet":[`+j1+`,`+j2+`],"RequestId":"`+nextID()+`"}}`, trip(200, http.Header{wire.NoteHeader: {"x"}}, `{"Response":{}}`)), nil},
+		{"no trip: the SDK's view alone", call(`{"Response":{"JobSet":[` + j1 + `],"RequestId":"` + nextID() + `"}}`), []string{"S1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, labels(u.Judge(tc.ex, spec, tc.name)))
+		})
+	}
+	// The SDK's view repeats the RequestId of the trip it decoded, which is claimed once:
+	// the same RequestId in another call is a T8 violation.
+	assert.Equal(t, []string{"T8"}, labels(u.Judge(call(good, trip(200, json, good)), spec, "again")))
+}

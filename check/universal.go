@@ -56,8 +56,9 @@ type Rule struct {
 	// Assumed is set for a rule of an assumed row, or of the assumed part of a mixed
 	// one: it is judged only in a run that judges assumed behaviour (Options.Assumed).
 	Assumed bool
-	// Wire is set for a rule of what only the wire driver sees (the HTTP status and
-	// the Content-Type), which an SDK does not hand its caller.
+	// Wire is set for a rule of what an SDK does not hand its caller (the HTTP status
+	// and the Content-Type): judged on the wire driver's exchanges, and on the round
+	// trips an SDK driver saw with their headers.
 	Wire bool
 	// judge gives the violations of one exchange, each a RowError (or errors wrapping
 	// them); for AnyJob, of the i-th job.
@@ -163,11 +164,37 @@ func rules() []Rule {
 // was made from spec (nil when unknown), and returns the violations, one RowError per
 // rule and row, each naming the request. An exchange without a response (a transport
 // error) breaks none: the step that sent it reports it.
+//
+// Through an SDK driver, ex is what the SDK handed its caller, and every HTTP round trip
+// the driver saw (ex.SDK.Trips: retries included) is the endpoint's own answer: each is
+// judged as a wire exchange too, the HTTP status and Content-Type where the driver saw
+// the headers, so that a break the SDK's decoding hides (a member given twice, read
+// once) is still the endpoint's. The SDK's view of the last trip then repeats a
+// RequestId already judged new, and is not claimed again.
 func (u *Universal) Judge(ex *wire.Exchange, spec *wire.Spec, scenario string) []*RowError {
-	if ex == nil || ex.Err != nil {
+	if ex == nil {
 		return nil
 	}
-	x := &view{u: u, ex: ex, spec: spec, scenario: scenario}
+	var out []*RowError
+	seen := false
+	if ex.SDK != nil {
+		for _, t := range ex.SDK.Trips {
+			if raw := t.Exchange(); raw != nil {
+				out = append(out, u.judge(raw, spec, scenario, false)...)
+				seen = true
+			}
+		}
+	}
+	if ex.Err != nil {
+		return out
+	}
+	return append(out, u.judge(ex, spec, scenario, seen)...)
+}
+
+// judge applies the rules to one exchange; echo is set for an SDK's view of a response
+// whose RequestId was judged on the wire already.
+func (u *Universal) judge(ex *wire.Exchange, spec *wire.Spec, scenario string, echo bool) []*RowError {
+	x := &view{u: u, ex: ex, spec: spec, scenario: scenario, echo: echo}
 	var out []*RowError
 	apply := func(r Rule, errs []error) {
 		if u.opts.Applied != nil {
@@ -178,7 +205,7 @@ func (u *Universal) Judge(ex *wire.Exchange, spec *wire.Spec, scenario string) [
 	byScope := func(s Scope) []Rule {
 		var rs []Rule
 		for _, r := range u.rules {
-			if r.Scope == s && u.applies(r) && (!r.Wire || ex.SDK == nil) {
+			if r.Scope == s && u.applies(r) && (!r.Wire || ex.SDK == nil && ex.RespHeader != nil) {
 				rs = append(rs, r)
 			}
 		}
@@ -233,6 +260,7 @@ type view struct {
 	resp     gjson.Result   // Response
 	jobs     []gjson.Result // the JobSet of a success
 	call     call           // the request, as known()
+	echo     bool           // an SDK's view of a response judged on the wire (Judge)
 }
 
 // blame groups errs by the rows they name: one RowError per label, naming the request,

@@ -196,7 +196,7 @@ func (t *adapterDriver) exchange(in intent, o Outcome, sent, received time.Time)
 	if len(trips) == 0 && len(o.Retries) > 0 {
 		// The adapter knows of retries but not of the round trips: one reported try per
 		// retry, then the last, answered as the SDK reported it.
-		note := http.Header{"X-Harness-Note": {"reported by the adapter, not seen on the wire"}}
+		note := http.Header{wire.NoteHeader: {"reported by the adapter, not seen on the wire"}}
 		for _, code := range o.Retries {
 			ex.SDK.Trips = append(ex.SDK.Trips, wire.RoundTrip{Status: http.StatusOK, RespHeader: note, Body: errorEnvelope(code, "", ""), Sent: sent, Received: received})
 		}

@@ -61,6 +61,21 @@ type RoundTrip struct {
 	Received    time.Time
 }
 
+// NoteHeader marks a RoundTrip an adapter reported without seeing it on the wire (it
+// knew of a retry, not of its HTTP): its body is what the SDK said, not the endpoint.
+const NoteHeader = "X-Harness-Note"
+
+// Exchange is the round trip as the wire driver would have recorded it: the endpoint's
+// own answer, nil when there is none (no response, or a trip NoteHeader marks). Its
+// RespHeader is nil when the driver did not see the headers.
+func (t RoundTrip) Exchange() *Exchange {
+	if t.Err != nil || t.Status == 0 || t.RespHeader.Get(NoteHeader) != "" {
+		return nil
+	}
+	return &Exchange{Method: t.Method, URL: t.URL, ReqHeader: t.ReqHeader, ReqBody: t.ReqBody,
+		Status: t.Status, RespHeader: t.RespHeader, Body: t.Body, Sent: t.Sent, Received: t.Received}
+}
+
 // Code is the error code of the response, "" for anything else.
 func (t RoundTrip) Code() string {
 	if t.Err != nil || !gjson.ValidBytes(t.Body) {
