@@ -28,6 +28,21 @@ Feature: Rate limit
       | rate-limit-apart-other-owner | 20       |
     Then all 40 of them succeed
 
+  # Seconds are counted whole: a server that carries state from one second to the next (a
+  # sliding window, a token bucket, a window that opens at the first request, throttled
+  # requests charged to the next second, a counter reset late) lets 20 pass late in one
+  # second but fewer than 20 early in the next, which it must not. The two bursts fall
+  # within one second of each other, the first ending before a local second boundary
+  # and the next starting just after it. When the responses carry an HTTP Date header
+  # (the server's clock, to the second), the Dates must show the first burst in one
+  # second and the next in the second after; bursts the Dates show in one second shared
+  # one budget of the server, and are sent again (after three attempts: inconclusive).
+  # Without Date headers the local clock decides, as for the other bursts.
+  @R1 @rate-limit @fixture @id:R1-budget-whole-next-second
+  Scenario: An owner's budget is whole again in the next second: of 30 requests late in one second and 20 early in the next, the first 20 of each second pass
+    When 30 requests of the fixture credential "rate-limit-next-second" arrive late in one second and 20 more early in the next
+    Then in each second the first 20 succeed and the others get the error "RequestLimitExceeded" or one of its sub-codes
+
   @R2 @rate-limit @fixture @id:R2-half-limit-never-throttled
   Scenario: Requests at half the limit are never throttled
     When 20 requests of the fixture credential "rate-limit-steady" are sent at 10 per second

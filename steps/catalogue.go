@@ -399,6 +399,8 @@ func catalogue() []Step {
 				return time.Duration(n-1) * time.Second / time.Duration(rate)
 			}},
 		{Pattern: `^(\d+) badly signed and then (\d+) good requests of the fixture credential "([^"]*)" arrive within one second$`, Judges: true, Fixture: true, run: func(w *world) any { return w.bs.badThenGood }},
+		{Pattern: `^(\d+) requests of the fixture credential "([^"]*)" arrive late in one second and (\d+) more early in the next$`, Judges: true, Fixture: true, run: func(w *world) any { return w.bs.lateThenEarly }},
+		{Pattern: `^in each second the first (\d+) succeed and the others get the error "([^"]*)" or one of its sub-codes$`, Judges: true, run: func(w *world) any { return w.bs.eachSecond }},
 		{Pattern: `^exactly (\d+) of them succeed$`, Judges: true, run: func(w *world) any { return w.bs.exactlySucceed }},
 		{Pattern: `^the others get the error "([^"]*)" or one of its sub-codes$`, Judges: true, run: func(w *world) any { return w.bs.othersLimited }},
 		{Pattern: `^all (\d+) of them succeed$`, Judges: true, run: func(w *world) any { return w.bs.allSucceed }},

@@ -79,6 +79,7 @@ var checkSentences = []string{
 	// A burst of two requests that both got the fuzzed answer, one of them badly signed.
 	"exactly 1 of them succeed",
 	`the others get the error "RequestLimitExceeded" or one of its sub-codes`,
+	`in each second the first 1 succeed and the others get the error "RequestLimitExceeded" or one of its sub-codes`,
 	"all 2 of them succeed",
 	`the 1 badly signed requests get the error "AuthFailure.SignatureFailure"`,
 	"all 1 good requests succeed",
@@ -93,6 +94,7 @@ var sendingChecks = []string{
 	`^these requests arrive within one second:$`,
 	`^(\d+) requests of the fixture credential "([^"]*)" are sent at (\d+) per second$`,
 	`^(\d+) badly signed and then (\d+) good requests of the fixture credential "([^"]*)" arrive within one second$`,
+	`^(\d+) requests of the fixture credential "([^"]*)" arrive late in one second and (\d+) more early in the next$`,
 	`^(\d+) requests of the fixture credential "([^"]*)" arrive within one second from an SDK client with RateLimitExceededMaxRetries (\d+)$`,
 }
 

@@ -167,15 +167,7 @@ func (bs *bursts) withinOneSecond(ctx context.Context, groups [][]shot) error {
 			return err
 		}
 		out := bs.fire(groups, reqs)
-		first, last := out[0].sent, out[0].received
-		for _, o := range out {
-			if o.sent.Before(first) {
-				first = o.sent
-			}
-			if o.received.After(last) {
-				last = o.received
-			}
-		}
+		first, last := extent(out)
 		bs.last = &burst{outcomes: out, attempts: attempt, span: last.Sub(first)}
 		if first.Unix() == last.Unix() {
 			return nil
@@ -183,6 +175,64 @@ func (bs *bursts) withinOneSecond(ctx context.Context, groups [][]shot) error {
 	}
 	return &SkipError{Kind: result.SkipInconclusive, Reason: fmt.Sprintf("%s: every one of %d bursts straddled a second boundary (the last took %s from first send to last answer); the limit cannot be judged per second on this endpoint",
 		bs.sc.label(), burstAttempts, bs.last.span.Round(time.Millisecond))}
+}
+
+// lateThenEarly sends late requests of role late in one second and early more just
+// after the next second begins (R1: the budget is whole again in the next second,
+// whatever the first second spent). The first burst starts lateStart into a second at
+// least a second after the owner's last request, so that the owner starts fresh; the
+// next starts boundaryMargin past the following boundary. An attempt whose bursts did
+// not fall in one second and the next (acrossBoundary: by the local clock, and by the
+// server's Date headers when it sends them) is made again, at most burstAttempts
+// times, and then the step is inconclusive.
+func (bs *bursts) lateThenEarly(ctx context.Context, late int, role string, early int) error {
+	if late < 1 || early < 1 || late > 200 || early > 200 {
+		return errors.New("harness error: want 1-200 requests in each second")
+	}
+	cred, err := bs.sc.fixtureCredential(role)
+	if err != nil {
+		return err
+	}
+	groups := [][]shot{make([]shot, late), make([]shot, early)}
+	for g := range groups {
+		for i := range groups[g] {
+			groups[g][i] = shot{role: role, cred: cred, second: g}
+		}
+	}
+	last, release, err := bs.hold(ctx, cred)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var why string
+	for attempt := 1; attempt <= burstAttempts; attempt++ {
+		// The requests are signed beforehand, so that each burst only sends them.
+		reqs, err := bs.prepareGroups(ctx, groups, time.Now())
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		start := now.Truncate(time.Second).Add(lateStart)
+		for start.Before(now.Add(steadyLead)) || (!last.IsZero() && start.Sub(last) < time.Second) {
+			start = start.Add(time.Second)
+		}
+		if err := waitUntil(ctx, start); err != nil {
+			return err
+		}
+		out := bs.fire(groups[:1], reqs[:1])
+		if err := waitPastBoundary(ctx); err != nil {
+			return err
+		}
+		out = append(out, bs.fire(groups[1:], reqs[1:])...)
+		first, end := extent(out)
+		bs.last = &burst{outcomes: out, attempts: attempt, span: end.Sub(first)}
+		last = end
+		if why = acrossBoundary(out); why == "" {
+			return nil
+		}
+	}
+	return &SkipError{Kind: result.SkipInconclusive, Reason: fmt.Sprintf("%s: in none of %d attempts did the two bursts fall in one second and the next (in the last, %s); the budget of the next second cannot be judged on this endpoint",
+		bs.sc.label(), burstAttempts, why)}
 }
 
 func (bs *bursts) burstTable(ctx context.Context, table *godog.Table) error {
@@ -353,6 +403,33 @@ func (bs *bursts) othersLimited(code string) error {
 		}
 		if o.problem != "" || !strings.HasPrefix(o.code+".", code+".") {
 			return check.Rowf(bs.sc.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(wire.Shorten(o.code, 80))), limited.Want, b.describe())
+		}
+	}
+	return nil
+}
+
+// eachSecond checks, second by second of the last step (one, or one and the next),
+// that the first n requests of the second succeeded (all of them when it sent fewer)
+// and the others got code or one of its sub-codes.
+func (bs *bursts) eachSecond(n int, code string) error {
+	b, err := bs.lastBurst()
+	if err != nil {
+		return err
+	}
+	limited := check.CodeUnder(code)
+	total, ok := map[int]int{}, map[int]int{}
+	for _, o := range b.outcomes {
+		total[o.second]++
+		switch {
+		case o.succeeded():
+			ok[o.second]++
+		case o.problem != "" || !strings.HasPrefix(o.code+".", code+"."):
+			return check.Rowf(bs.sc.label(), "a refused request got %s; want %s:\n%s", firstNonEmpty(o.problem, strconv.Quote(wire.Shorten(o.code, 80))), limited.Want, b.describe())
+		}
+	}
+	for s := range len(total) {
+		if want := min(n, total[s]); ok[s] != want {
+			return check.Rowf(bs.sc.label(), "%d of the %d requests of the %s second succeeded; want %d:\n%s", ok[s], total[s], [...]string{"first", "next"}[min(s, 1)], want, b.describe())
 		}
 	}
 	return nil
