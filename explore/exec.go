@@ -1,0 +1,189 @@
+package explore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ciam-harness/listjobs/check"
+	"github.com/ciam-harness/listjobs/driver"
+	"github.com/ciam-harness/listjobs/steps"
+	"github.com/ciam-harness/listjobs/wire"
+)
+
+// executor sends programs and judges their answers.
+type executor struct {
+	m      *model
+	suite  *steps.Suite
+	driver driver.Driver
+	region string // the run's X-TC-Region
+	// pacers keep each owner's ordinary traffic under the limit (steps.PacerRate per
+	// second): the bursts alone go past it, with keys nothing else uses.
+	mu     sync.Mutex
+	pacers map[string]*steps.Pacer
+	turn   map[string]int // the next key of each role (spread)
+	// ids are the RequestIds of the whole exploration (T8: one per request).
+	ids check.RequestIDs
+	// sent counts the requests sent; budget stops the exploration.
+	sent   int64
+	budget *budget
+	clock  *wire.Clock
+	// probeMu lets one probe of the rate limit run at a time.
+	probeMu sync.Mutex
+}
+
+// errBudget ends a program when the budget is spent.
+var errBudget = errors.New("the budget is spent")
+
+// pace waits for the owner of secretID.
+func (x *executor) pace(ctx context.Context, secretID string) (func(), error) {
+	owner := x.m.owner[secretID]
+	if owner == "" {
+		owner = "unknown owner"
+	}
+	x.mu.Lock()
+	p := x.pacers[owner]
+	if p == nil {
+		p = steps.NewPacer(steps.PacerRate, time.Second)
+		x.pacers[owner] = p
+	}
+	x.mu.Unlock()
+	return p.Wait(ctx)
+}
+
+// sendOne builds, paces and sends one request, and checks what every response holds to.
+func (x *executor) sendOne(ctx context.Context, r *req) (*wire.Exchange, []*check.RowError, error) {
+	spec, _, err := x.suite.BuildRequest(x.m.sentences(r))
+	if err != nil {
+		return nil, nil, fmt.Errorf("harness error: building a drawn request: %w", err)
+	}
+	if !x.budget.take(1) {
+		return nil, nil, errBudget
+	}
+	x.spread(spec, r.cred)
+	done, err := x.pace(ctx, spec.Cred.SecretID)
+	if err != nil {
+		return nil, nil, err
+	}
+	shot, err := x.driver.Prepare(ctx, spec, time.Now())
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("harness error: preparing a drawn request: %w", err)
+	}
+	ex := shot()
+	done()
+	x.clock.Note(ex)
+	return ex, check.Every(ex, &x.ids, "explore"), nil
+}
+
+// spread signs a request of a role with the next key of that role, in turn: the
+// printed scenario names the role, whose keys are alike for the contract (one account,
+// temporary or not), and each key's owner brings a rate-limit budget of its own.
+func (x *executor) spread(spec *wire.Spec, role string) {
+	keys := x.m.keys[role]
+	if len(keys) < 2 || spec.Cred.SecretID != keys[0].SecretID {
+		return
+	}
+	x.mu.Lock()
+	k := keys[x.turn[role]%len(keys)]
+	x.turn[role]++
+	x.mu.Unlock()
+	spec.Cred = signingCred(k)
+}
+
+// outcome is the judged answer of one request of a program.
+type outcome struct {
+	step int
+	r    *req
+	e    expectation
+	ex   *wire.Exchange
+}
+
+// execute runs a program and returns what it found.
+func (x *executor) execute(ctx context.Context, p program) ([]finding, error) {
+	var found []finding
+	var listings []listing
+	step := 0
+	for _, a := range p {
+		if ctx.Err() != nil {
+			return found, ctx.Err()
+		}
+		switch a.kind {
+		case actOne, actGroup:
+			outs := make([]outcome, len(a.reqs))
+			inv := make([][]*check.RowError, len(a.reqs))
+			errs := make([]error, len(a.reqs))
+			var wg sync.WaitGroup
+			for i, r := range a.reqs {
+				outs[i] = outcome{step: step + i, r: r, e: x.m.expect(r, x.region)}
+				send := func() { outs[i].ex, inv[i], errs[i] = x.sendOne(ctx, r) }
+				if a.kind == actOne {
+					send()
+				} else {
+					wg.Go(send)
+				}
+			}
+			wg.Wait()
+			for i, o := range outs {
+				if errs[i] != nil {
+					return found, errs[i]
+				}
+				for _, e := range inv[i] {
+					found = append(found, finding{step: o.step, err: e})
+				}
+				fs := x.m.judge(o.step, o.ex, o.e)
+				found = append(found, fs...)
+				if l, ok := x.listingOf(o); ok {
+					found = append(found, relate(listings, l)...)
+					listings = append(listings, l)
+				}
+			}
+			step += len(a.reqs)
+		case actBoundary:
+			if err := waitPastBoundary(ctx, 50*time.Millisecond); err != nil {
+				return found, err
+			}
+		default:
+			fs, err := x.probe(ctx, a, step)
+			if err != nil {
+				return found, err
+			}
+			found = append(found, fs...)
+			step++
+		}
+	}
+	return found, nil
+}
+
+// listingOf is the listing of a success the oracle expected, for the relations.
+func (x *executor) listingOf(o outcome) (listing, bool) {
+	if !o.e.success || o.r.method == "" {
+		return listing{}, false
+	}
+	a := read(o.ex)
+	if !a.ok {
+		return listing{}, false
+	}
+	ids := append([]string{}, a.ids...)
+	sortCompact(&ids)
+	l := listing{step: o.step, account: x.m.cred(o.r.cred).Account, store: o.e.store, ids: ids, whole: !o.e.filtered}
+	if o.e.filtered {
+		l.named = x.m.resolve(o.r).ids
+	}
+	return l, true
+}
+
+// waitPastBoundary sleeps until margin past the next second boundary of the local clock.
+func waitPastBoundary(ctx context.Context, margin time.Duration) error {
+	now := time.Now()
+	t := time.NewTimer(now.Truncate(time.Second).Add(time.Second + margin).Sub(now))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
