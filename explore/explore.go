@@ -60,6 +60,9 @@ type Options struct {
 	NoProbes bool
 	// Progress, when set, gets a line per failure found.
 	Progress io.Writer
+	// StopWhen, when set, ends the run after a failure whose rows it accepts (the
+	// mutation engine: a mutant is judged once its row is found broken).
+	StopWhen func(rows []string) bool
 }
 
 // Failure is one failure found, shrunk.
@@ -274,6 +277,10 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		}
 		for _, r := range append(st.target, st.last.rows...) {
 			masked[r] = true
+		}
+		if opts.StopWhen != nil && opts.StopWhen(f.Rows) {
+			report.Stopped = "a failure of the rows looked for"
+			break
 		}
 		if opts.MaxFailures > 0 && len(report.Failures) >= opts.MaxFailures {
 			report.Stopped = fmt.Sprintf("%d failures found (--max-failures)", opts.MaxFailures)

@@ -1,7 +1,6 @@
 package explore
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 
@@ -70,42 +69,49 @@ func pick(t *rapid.T, name string, none, n int) int {
 	return uniform(t, name+"#", n)
 }
 
-// program draws a program.
+// program draws a program: a sequence of actions, which rapid shrinks by dropping
+// actions and simplifying each.
 func (d *draws) program(t *rapid.T) program {
-	n := 1 + uniform(t, "actions", maxActions)
+	actions := rapid.SliceOfN(rapid.Custom(d.action), 1, maxActions).Draw(t, "actions")
 	var p program
-	for i := range n {
-		p = append(p, d.action(t, p, i))
+	for _, a := range actions {
+		if a.kind == actDerive {
+			prev := earlier(p)
+			if len(prev) == 0 {
+				continue
+			}
+			a = action{kind: actOne, reqs: []*req{derive(prev, a.n)}}
+		}
+		p = append(p, a)
+	}
+	if len(p) == 0 {
+		p = program{{kind: actOne, reqs: []*req{d.req(t, "last")}}}
 	}
 	return p
 }
 
-// action draws the i-th action of p.
-func (d *draws) action(t *rapid.T, p program, i int) action {
-	kind := uniform(t, fmt.Sprintf("kind %d", i), 100)
+// actDerive is an action of the draws only: a request made from earlier ones (derive).
+const actDerive actionKind = -1
+
+// action draws one action.
+func (d *draws) action(t *rapid.T) action {
+	kind := uniform(t, "kind", 100)
 	switch {
-	case kind < 55 || len(p) == 0 && kind < 80:
-		return action{kind: actOne, reqs: []*req{d.req(t, fmt.Sprint(i))}}
+	case kind < 55:
+		return action{kind: actOne, reqs: []*req{d.req(t, "")}}
 	case kind < 70:
 		// A request of an earlier step again (S7), or its JobIds reordered, repeated or
 		// joined with another's (S8).
-		if prev := earlier(p); len(prev) > 0 {
-			return action{kind: actOne, reqs: []*req{d.derive(t, prev, i)}}
-		}
-		return action{kind: actOne, reqs: []*req{d.req(t, fmt.Sprint(i))}}
+		return action{kind: actDerive, n: []int{uniform(t, "base", 64), uniform(t, "how", 4), uniform(t, "other", 64)}}
 	case kind < 80:
-		k := 2 + uniform(t, fmt.Sprintf("group %d", i), maxGroup-1)
-		a := action{kind: actGroup}
-		for j := range k {
-			a.reqs = append(a.reqs, d.req(t, fmt.Sprintf("%d.%d", i, j)))
-		}
-		return a
+		reqs := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) *req { return d.req(t, "") }), 2, maxGroup).Draw(t, "group")
+		return action{kind: actGroup, reqs: reqs}
 	case kind < 81:
 		return action{kind: actBoundary}
 	case kind < 83 && d.bursts:
-		return d.burst(t, i)
+		return d.burst(t)
 	}
-	return action{kind: actOne, reqs: []*req{d.req(t, fmt.Sprint(i))}}
+	return action{kind: actOne, reqs: []*req{d.req(t, "")}}
 }
 
 // earlier are the requests of p with JobIds listed or absent on a fixture store.
@@ -121,13 +127,13 @@ func earlier(p program) []*req {
 	return out
 }
 
-// derive draws a request related to earlier ones: the same again, its JobIds reversed
-// or with one repeated, or the union of two requests' JobIds.
-func (d *draws) derive(t *rapid.T, prev []*req, i int) *req {
-	base := prev[uniform(t, fmt.Sprintf("derive %d", i), len(prev))]
+// derive makes a request related to earlier ones (how = n: base, how, other): the same
+// again, its JobIds reversed or with one repeated, or the union of two requests' JobIds.
+func derive(prev []*req, n []int) *req {
+	base := prev[n[0]%len(prev)]
 	r := *base
 	r.list = slices.Clone(base.list)
-	switch how := uniform(t, fmt.Sprintf("how %d", i), 4); how {
+	switch n[1] {
 	case 1:
 		slices.Reverse(r.list)
 	case 2:
@@ -135,7 +141,7 @@ func (d *draws) derive(t *rapid.T, prev []*req, i int) *req {
 			r.list = append(r.list, r.list[0])
 		}
 	case 3:
-		other := prev[uniform(t, fmt.Sprintf("union %d", i), len(prev))]
+		other := prev[n[2]%len(prev)]
 		if other.role == r.role && other.ids == idsList && r.ids == idsList {
 			r.list = append(r.list, other.list...)
 		}
@@ -144,11 +150,11 @@ func (d *draws) derive(t *rapid.T, prev []*req, i int) *req {
 }
 
 // burst draws a probe of the rate limit with keys of the fixture's rate-limit roles.
-func (d *draws) burst(t *rapid.T, i int) action {
+func (d *draws) burst(t *rapid.T) action {
 	has := func(role string) bool { return slices.Contains(d.m.limitRoles, role) }
 	var choices []action
 	if has("rate-limit-one-owner") {
-		n := 21 + uniform(t, fmt.Sprintf("burst %d", i), 10)
+		n := 21 + uniform(t, "burst", 10)
 		choices = append(choices, action{kind: actBurst, roles: []string{"rate-limit-one-owner"}, n: []int{n}})
 	}
 	if has("rate-limit-shared") && has("rate-limit-shared-same-owner") {
@@ -166,7 +172,7 @@ func (d *draws) burst(t *rapid.T, i int) action {
 	if len(choices) == 0 {
 		return action{kind: actBoundary}
 	}
-	return choices[uniform(t, fmt.Sprintf("probe %d", i), len(choices))]
+	return choices[uniform(t, "probe", len(choices))]
 }
 
 // can tells whether the driver's client can send what a step needs.
@@ -223,10 +229,7 @@ func (d *draws) req(t *rapid.T, name string) *req {
 	case -1:
 	case 0, 1:
 		r.ids = idsList
-		n := uniform(t, "count "+name, 15)
-		for j := range n {
-			r.list = append(r.list, d.jobID(t, fmt.Sprintf("%s.%d", name, j)))
-		}
+		r.list = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) jobID { return d.jobID(t, name) }), 0, 14).Draw(t, "JobIds "+name)
 	case 2:
 		r.ids = idsNull
 		if !d.caps.Nulls {

@@ -481,10 +481,12 @@ func (m *model) sentences(r *req) []steps.Sentence {
 	case storeMissing:
 		add(`the parameter "UserStoreId" is removed`)
 	}
-	if res.idsRaw != "" {
+	// The parameters, unless the body or the query is written out whole.
+	written := r.enc > 0 || r.store == storeNotObject || r.store == storeEmptyBody
+	if res.idsRaw != "" && !written {
 		add("the parameter \"JobIds\" is `%s`", res.idsRaw)
 	}
-	if r.undef != "" {
+	if r.undef != "" && !written {
 		add("the parameter \"%s\" is `\"x\"`", r.undef)
 	}
 	switch r.pad {

@@ -126,7 +126,10 @@ func exploreOne(ctx context.Context, opts Options, eo ExploreOptions, m mutants.
 	}
 	defer d.Close()
 	rep, err := explore.Run(ctx, explore.Options{BaseURL: srv.URL, Region: vocab.DefaultRegion, Fixture: opts.Fixture, Driver: d, Clock: clock,
-		Seed: eo.Seed, Budget: eo.Budget, Duration: eo.Duration})
+		Seed: eo.Seed, Budget: eo.Budget, Duration: eo.Duration,
+		// A mutant is judged once its row is found broken; the reference and the
+		// equivalent mutants are explored with the whole budget.
+		StopWhen: func(rows []string) bool { return m.Equivalent == "" && slices.Contains(rows, m.Row) }})
 	if err != nil {
 		res.Verdict, res.Error = Errored, err.Error()
 		return res
