@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,8 @@ type executor struct {
 	sent   int64
 	budget *budget
 	clock  *wire.Clock
+	// trace gets each request sent (Options.Trace).
+	trace io.Writer
 	// probeMu lets one probe of the rate limit run at a time.
 	probeMu sync.Mutex
 }
@@ -118,6 +122,7 @@ func (x *executor) execute(ctx context.Context, p program) ([]finding, error) {
 			var wg sync.WaitGroup
 			for i, r := range a.reqs {
 				outs[i] = outcome{step: step + i, r: r, e: x.m.expect(r, x.region)}
+				x.traceReq(r)
 				send := func() { outs[i].ex, inv[i], errs[i] = x.sendOne(ctx, r) }
 				if a.kind == actOne {
 					send()
@@ -168,11 +173,23 @@ func (x *executor) listingOf(o outcome) (listing, bool) {
 	}
 	ids := append([]string{}, a.ids...)
 	sortCompact(&ids)
-	l := listing{step: o.step, account: x.m.cred(o.r.cred).Account, store: o.e.store, ids: ids, whole: !o.e.filtered}
+	l := listing{step: o.step, account: x.m.cred(o.r.cred).Account, store: o.e.store, region: regionOf(o.r, x.region), ids: ids, whole: !o.e.filtered}
 	if o.e.filtered {
 		l.named = x.m.resolve(o.r).ids
 	}
 	return l, true
+}
+
+// traceReq writes a request's sentences on one line to the trace.
+func (x *executor) traceReq(r *req) {
+	if x.trace == nil {
+		return
+	}
+	var texts []string
+	for _, s := range x.m.sentences(r) {
+		texts = append(texts, s.Text+s.Doc)
+	}
+	fmt.Fprintln(x.trace, strings.Join(texts, " | "))
 }
 
 // waitPastBoundary sleeps until margin past the next second boundary of the local clock.

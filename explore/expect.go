@@ -191,9 +191,9 @@ func (m *model) expect(r *req, targetRegion string) expectation {
 				allow("S2")
 			}
 		}
-		if r.undef != "" {
-			bad("P6", check.OneOf("UnknownParameter"))
-		}
+	}
+	if paramsRead && r.undef != "" {
+		bad("P6", check.OneOf("UnknownParameter"))
 	}
 	if r.pad != padNone {
 		allow("S3")

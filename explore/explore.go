@@ -60,6 +60,9 @@ type Options struct {
 	NoProbes bool
 	// Progress, when set, gets a line per failure found.
 	Progress io.Writer
+	// Trace, when set, gets each request drawn and sent, as its sentences on one line,
+	// in the order drawn: the same seed and budget give the same trace.
+	Trace io.Writer
 	// StopWhen, when set, ends the run after a failure whose rows it accepts (the
 	// mutation engine: a mutant is judged once its row is found broken).
 	StopWhen func(rows []string) bool
@@ -201,7 +204,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	start := time.Now()
 	b := newBudget(ctx, opts.Budget, opts.Duration)
-	x := &executor{m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, budget: b, clock: opts.Clock}
+	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, budget: b, clock: opts.Clock}
 	hasProbes := len(m.limitRoles) > 0 && !opts.NoProbes
 	d := &draws{m: m, caps: opts.Driver.Capabilities(), listJobsOnly: opts.ListJobsOnly, bursts: hasProbes && opts.Driver.Capabilities().Wire, pads: !opts.NoProbes}
 	report := Report{Seed: opts.Seed, Budget: opts.Budget, Duration: opts.Duration.String()}

@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -18,5 +19,29 @@ func TestReferencePasses(t *testing.T) {
 				t.Errorf("false positive on %s:\n%s\n%s", f.Rows, f.Error, f.Feature)
 			}
 		})
+	}
+}
+
+// The same seed and budget draw and send the same requests; another seed others.
+func TestSameSeedSameRequests(t *testing.T) {
+	srv := start(t, emulator.Config{RateLimit: emulator.DefaultRateLimit})
+	fx := defaultFixture(t)
+	trace := func(seed uint64) string {
+		var b strings.Builder
+		rep := explore(t, srv.URL, fx, Options{Seed: seed, Budget: 150, NoProbes: true, Trace: &b})
+		if len(rep.Failures) > 0 {
+			t.Fatalf("seed %d: a failure on the reference: %s", seed, rep.Failures[0].Error)
+		}
+		return b.String()
+	}
+	a, b, c := trace(21), trace(21), trace(22)
+	if a != b {
+		t.Errorf("seed 21 sent other requests the second time:\n%s\n----\n%s", a, b)
+	}
+	if a == c {
+		t.Error("seeds 21 and 22 sent the same requests")
+	}
+	if n := strings.Count(a, "\n"); n < 100 {
+		t.Errorf("seed 21 sent %d requests; want about 150 (80%% of the budget: the rest is kept for shrinking)", n)
 	}
 }

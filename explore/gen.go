@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -35,6 +36,7 @@ type program []action
 
 // limits of a program.
 const (
+	largeStore = 500
 	maxActions = 8
 	maxGroup   = 4
 )
@@ -108,7 +110,7 @@ func (d *draws) action(t *rapid.T) action {
 		return action{kind: actGroup, reqs: reqs}
 	case kind < 81:
 		return action{kind: actBoundary}
-	case kind < 83 && d.bursts:
+	case kind < 84 && d.bursts:
 		return d.burst(t)
 	}
 	return action{kind: actOne, reqs: []*req{d.req(t, "")}}
@@ -180,189 +182,272 @@ func (d *draws) can(kind, value string) bool {
 	return d.caps.Missing(driver.Need{Kind: kind, Value: value}) == ""
 }
 
-// req draws one request: mostly conforming requests of every shape the contract
-// allows, and one or two deliberate breaks of a row in about half of them.
+// req draws one request: a conforming request of any shape the contract allows (its
+// key, store, method, JobIds, the encoding of its parameters, a listed region, the
+// headers the SDKs send...), which in six draws out of ten then breaks one row on
+// purpose, and now and then two (which error wins is a known gap: any of theirs is
+// allowed). Each break is one of many kinds, drawn alike, so that each comes up on
+// an otherwise conforming request often enough.
 func (d *draws) req(t *rapid.T, name string) *req {
 	m := d.m
 	wire := d.caps.Wire
-	r := &req{method: http.MethodPost}
+	r := &req{method: http.MethodPost, store: storeFixture, role: m.stores[0].Role}
 	r.cred = m.roles[uniform(t, "cred "+name, len(m.roles))]
-	// The user store.
-	r.store, r.role = storeFixture, m.stores[0].Role
-	switch k := pick(t, "store "+name, 70, 8); k {
-	case -1, 0, 1:
-		r.role = m.stores[uniform(t, "role "+name, len(m.stores))].Role
-	case 2:
-		if len(m.faultCodes) > 0 {
-			r.store, r.n = storeFault, uniform(t, "fault "+name, len(m.faultCodes))
-		}
-	case 3:
-		r.store, r.n = storeUnknown, uniform(t, "unknown store "+name, len(unknownStores))
-	case 4:
-		r.store = storeEmpty
-	case 5:
-		r.store = []storeKind{storeMissing, storeNull}[uniform(t, "missing "+name, 2)]
-		if r.store == storeNull && !d.caps.Nulls {
-			r.store = storeMissing
-		}
-	case 6:
-		if wire {
-			r.store, r.n = storeNotString, uniform(t, "not string "+name, len(notStrings))
-		}
-	case 7:
-		if wire {
-			r.store, r.n = []storeKind{storeNotObject, storeEmptyBody}[uniform(t, "body "+name, 2)], uniform(t, "not object "+name, len(notObjects))
-		}
+	st := m.stores[uniform(t, "role "+name, len(m.stores))]
+	// A large store (thousands of jobs, a megabyte an answer) costs a hundred times a
+	// small one to judge: it is drawn one time in ten it comes up.
+	if len(st.Jobs) <= largeStore || uniform(t, "large "+name, 10) == 0 {
+		r.role = st.Role
 	}
-	// The method.
-	switch k := pick(t, "method "+name, 60, 4); {
-	case k >= 0 && k <= 2 && d.can(driver.NeedMethod, http.MethodGet):
+	if uniform(t, "get "+name, 10) < 3 && d.can(driver.NeedMethod, http.MethodGet) {
 		r.method = http.MethodGet
-	case k == 3 && wire:
-		r.method = []string{http.MethodPut, http.MethodDelete, http.MethodPatch}[uniform(t, "other method "+name, 3)]
 	}
-	if r.method != http.MethodPost && (r.store == storeNotObject || r.store == storeEmptyBody || r.store == storeNotString) {
-		r.store = storeMissing
-	}
-	// JobIds.
-	switch k := pick(t, "ids "+name, 35, 4); k {
-	case -1:
-	case 0, 1:
+	switch k := uniform(t, "ids "+name, 10); {
+	case k < 3:
+	case k < 9:
 		r.ids = idsList
 		r.list = rapid.SliceOfN(rapid.Custom(func(t *rapid.T) jobID { return d.jobID(t, name) }), 0, 14).Draw(t, "JobIds "+name)
-	case 2:
+	default:
 		r.ids = idsNull
-		if !d.caps.Nulls {
-			r.ids = idsList
-		}
-	case 3:
-		if wire && r.method == http.MethodPost {
-			r.ids, r.notArr = idsNotArray, uniform(t, "not array "+name, len(notArrays))
+		if !d.caps.Nulls || r.method == http.MethodGet {
+			r.ids = idsAbsent
 		}
 	}
-	if pick(t, "undefined "+name, 92, 1) == 0 {
-		r.undef = undefinedParams[uniform(t, "undefined name "+name, len(undefinedParams))]
-	}
-	// The encoding of the parameters.
-	if wire && r.ids != idsNotArray && r.store != storeNotObject && r.store != storeEmptyBody {
-		if k := pick(t, "encoding "+name, 70, 3); k >= 0 {
-			if r.method == http.MethodGet {
-				r.enc = encQueryUnsorted + k
-			} else if r.method == http.MethodPost && r.store != storeNotString {
-				r.enc = encBodyReversed + k
-			}
+	if wire && uniform(t, "encoding "+name, 10) < 3 {
+		if r.method == http.MethodGet {
+			r.enc = encQueryUnsorted + uniform(t, "query encoding "+name, 3)
+		} else {
+			r.enc = encBodyReversed + uniform(t, "body encoding "+name, 3)
 		}
 	}
-	// Headers.
-	switch k := pick(t, "region "+name, 80, 3); k {
-	case 0:
-		if d.can(driver.NeedHeader, "X-TC-Region") {
-			r.region = p3Regions[1:][uniform(t, "listed region "+name, len(p3Regions[1:]))]
-		}
-	case 1:
-		if d.can(driver.NeedHeader, "X-TC-Region") {
-			r.region = unknownRegion
-		}
-	case 2:
-		if wire {
-			r.region = "-"
-		}
+	if uniform(t, "region "+name, 10) == 0 && d.can(driver.NeedHeader, "X-TC-Region") {
+		r.region = p3Regions[1:][uniform(t, "listed region "+name, len(p3Regions)-1)]
 	}
-	if pick(t, "action "+name, 95, 2) >= 0 && !d.listJobsOnly && d.can(driver.NeedHeader, "X-TC-Action") {
-		if 1 == uniform(t, "action or version "+name, 2) {
-			r.action = otherActions[uniform(t, "other action "+name, len(otherActions))]
-		} else if d.can(driver.NeedHeader, "X-TC-Version") {
-			r.version = otherVersions[uniform(t, "other version "+name, len(otherVersions))]
-		}
-	} else if pick(t, "version "+name, 96, 1) >= 0 && d.can(driver.NeedHeader, "X-TC-Version") {
-		r.version = otherVersions[uniform(t, "other version "+name, len(otherVersions))]
-	}
-	if pick(t, "language "+name, 85, 1) >= 0 {
+	if uniform(t, "language "+name, 8) == 0 {
 		lang := languages[uniform(t, "language name "+name, len(languages))]
 		if d.can(driver.NeedHeader, "X-TC-Language") && d.can(driver.NeedLanguage, lang) {
 			r.lang = lang
 		}
 	}
-	r.sdkHdrs = pick(t, "sdk headers "+name, 85, 1) >= 0 && d.can(driver.NeedHeader, "X-TC-TraceId")
-	r.charset = wire && r.method == http.MethodPost && pick(t, "charset "+name, 85, 1) >= 0
-	r.close = wire && pick(t, "close "+name, 90, 1) >= 0
-	if wire {
-		r.signed = pick(t, "signed "+name, 88, len(signedLists)) + 1
+	r.sdkHdrs = uniform(t, "sdk headers "+name, 8) == 0 && d.can(driver.NeedHeader, "X-TC-TraceId")
+	r.charset = wire && r.method == http.MethodPost && uniform(t, "charset "+name, 8) == 0
+	r.close = wire && uniform(t, "close "+name, 10) == 0
+	if wire && uniform(t, "signed "+name, 10) == 0 {
+		r.signed = 1 + uniform(t, "signed list "+name, 2) // more headers than content-type;host
 	}
-	// The signature, the key and the token.
-	cred := m.cred(r.cred)
-	switch k := pick(t, "break "+name, 55, int(breakCount)-1); {
-	case k < 0:
-	default:
-		b := breakKind(k + 1)
-		r.brk, r.arg = b, uniform(t, "break arg "+name, 20)
-		ok := true
-		switch b {
-		case breakWrongKey, breakUnknownID:
-		case breakNoToken, breakWrongToken:
-			ok = cred.Token != ""
-		case breakBodyAfter, breakTypeAfter:
-			ok = wire && r.method == http.MethodPost && r.store != storeEmptyBody
-		case breakQueryAfter, breakOverMethod:
-			ok = wire && r.method == http.MethodGet || b == breakOverMethod && wire && r.method == http.MethodPost
-		case breakV1Param, breakV1NoRegion:
-			ok = false // drawn with signature v1 below
-		default:
-			ok = wire
-		}
-		if !ok {
-			r.brk, r.arg = breakNone, 0
-		}
-		switch r.brk {
-		case breakRegionAfter: // X-TC-Region is signed only when listed
-			r.region, r.signed = "", 2
-		case breakClaimed: // claimed over the list it was signed with
-			r.signed = 0
-		case breakTypeAfter: // changed to the charset after signing
-			r.charset = false
-		}
+	if uniform(t, "skew "+name, 12) == 0 && wire {
+		r.brk, r.arg = breakSkew, uniform(t, "skew seconds "+name, 4) // within the window
 	}
 	// Signature v1 (A7): the parameters in the query or a form body, no TC3 headers.
-	if (r.method == http.MethodGet || r.method == http.MethodPost) && pick(t, "v1 "+name, 90, 2) >= 0 {
+	if uniform(t, "v1 "+name, 12) == 0 {
 		method := []string{"HmacSHA1", "HmacSHA256"}[uniform(t, "v1 method "+name, 2)]
-		simple := r.enc == 0 && r.store != storeNotObject && r.store != storeEmptyBody && r.store != storeNull &&
-			r.ids != idsNotArray && r.ids != idsNull && r.store != storeNotString
-		if simple && d.can(driver.NeedSignMethod, method) {
+		if r.enc == 0 && r.ids != idsNull && d.can(driver.NeedSignMethod, method) {
 			r.v1 = method
-			r.region, r.action, r.version, r.lang, r.sdkHdrs, r.charset, r.close, r.signed = "", "", "", "", false, false, false, 0
-			switch r.brk {
-			case breakNone, breakWrongKey, breakUnknownID, breakSkew, breakNoToken, breakWrongToken:
-			default:
-				r.brk = breakNone
-			}
-			if wire && pick(t, "v1 break "+name, 85, 2) >= 0 {
-				r.brk = []breakKind{breakV1Param, breakV1NoRegion}[uniform(t, "v1 break kind "+name, 2)]
-				r.arg = uniform(t, "v1 param "+name, len(v1Params))
-			}
+			r.region, r.lang, r.sdkHdrs, r.charset, r.close, r.signed, r.brk = "", "", false, false, false, 0, breakNone
 		}
 	}
-	// The size limits (T10): rarely, a request padded to just under or over a limit.
-	if d.pads && wire && r.v1 == "" && r.enc == 0 && pick(t, "pad "+name, 97, 2) >= 0 &&
-		(r.store == storeFixture || r.store == storeUnknown) && r.ids != idsNotArray {
-		over := 1 == uniform(t, "pad over "+name, 2)
-		switch {
-		case r.method == http.MethodGet && over:
-			r.pad = padURLBig
-		case r.method == http.MethodGet:
+	// The size limits (T10): rarely, a request padded to just under a limit.
+	if d.pads && wire && r.v1 == "" && r.enc == 0 && uniform(t, "pad "+name, 40) == 0 {
+		r.pad, r.ids, r.list = padBodyOK, idsList, nil
+		if r.method == http.MethodGet {
 			r.pad = padURLOK
-		case r.method == http.MethodPost && over:
-			r.pad = padBodyBig
-		case r.method == http.MethodPost:
-			r.pad = padBodyOK
 		}
-		if r.pad != padNone {
-			r.ids, r.list = idsList, nil
-			if r.brk == breakBodyAfter || r.brk == breakQueryAfter {
-				r.brk = breakNone
-			}
-		}
+	}
+	// The rows broken on purpose.
+	n := 0
+	switch v := uniform(t, "breaks "+name, 10); {
+	case v >= 4 && v < 9:
+		n = 1
+	case v == 9:
+		n = 2
+	}
+	for k := range n {
+		d.violate(t, r, uniform(t, fmt.Sprintf("break %d %s", k, name), len(violations)))
 	}
 	return r
+}
+
+// violations are the ways a request breaks a row on purpose; each returns false when
+// it does not apply to the request (or the driver cannot send it), which then stays
+// as it is.
+var violations = []func(d *draws, t *rapid.T, r *req) bool{
+	func(d *draws, t *rapid.T, r *req) bool { // a fault rule's store (T7)
+		if len(d.m.faultCodes) == 0 {
+			return false
+		}
+		r.store, r.n = storeFault, uniform(t, "fault", len(d.m.faultCodes))
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P8
+		r.store, r.n = storeUnknown, uniform(t, "unknown store", len(unknownStores))
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { r.store = storeEmpty; return true }, // P9
+	func(d *draws, t *rapid.T, r *req) bool { // S9: a store of another account
+		for _, s := range d.m.stores {
+			if s.Account != d.m.cred(r.cred).Account {
+				r.store, r.role = storeFixture, s.Role
+				return true
+			}
+		}
+		return false
+	},
+	func(d *draws, t *rapid.T, r *req) bool { r.store = storeMissing; return true }, // P4
+	func(d *draws, t *rapid.T, r *req) bool { // P10
+		if !d.caps.Nulls || r.method != http.MethodPost || r.v1 != "" {
+			return false
+		}
+		r.store = storeNull
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P5
+		if !d.caps.Wire || r.method != http.MethodPost || r.v1 != "" || r.enc != 0 {
+			return false
+		}
+		r.store, r.n = storeNotString, uniform(t, "not string", len(notStrings))
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P7, P4
+		if !d.caps.Wire || r.method != http.MethodPost || r.v1 != "" || r.pad != padNone {
+			return false
+		}
+		r.store, r.n = []storeKind{storeNotObject, storeEmptyBody}[uniform(t, "body", 2)], uniform(t, "not object", len(notObjects))
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P5
+		if !d.caps.Wire || r.method != http.MethodPost || r.v1 != "" || r.pad != padNone {
+			return false
+		}
+		r.ids, r.notArr = idsNotArray, uniform(t, "not array", len(notArrays))
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P6
+		r.undef = undefinedParams[uniform(t, "undefined", len(undefinedParams))]
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P3
+		if r.v1 != "" {
+			if !d.caps.Wire {
+				return false
+			}
+			r.brk = breakV1NoRegion
+			return true
+		}
+		if !d.caps.Wire {
+			return false
+		}
+		r.region = "-"
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P3
+		if r.v1 != "" || !d.can(driver.NeedHeader, "X-TC-Region") {
+			return false
+		}
+		r.region = unknownRegion
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P1
+		if r.v1 != "" || d.listJobsOnly || !d.can(driver.NeedHeader, "X-TC-Action") {
+			return false
+		}
+		r.action = otherActions[uniform(t, "other action", len(otherActions))]
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // P2
+		if r.v1 != "" || !d.can(driver.NeedHeader, "X-TC-Version") {
+			return false
+		}
+		r.version = otherVersions[uniform(t, "other version", len(otherVersions))]
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // A1: SignedHeaders without content-type or host
+		if !d.caps.Wire || r.v1 != "" {
+			return false
+		}
+		r.signed = 3 + uniform(t, "signed list", 2)
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // T3
+		if !d.caps.Wire || r.v1 != "" {
+			return false
+		}
+		r.method = []string{http.MethodPut, http.MethodDelete, http.MethodPatch}[uniform(t, "other method", 3)]
+		r.enc, r.charset, r.pad = 0, false, padNone
+		if r.store == storeNotObject || r.store == storeEmptyBody || r.store == storeNotString || r.store == storeNull {
+			r.store = storeMissing
+		}
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // T10
+		if !d.pads || !d.caps.Wire || r.v1 != "" || r.enc != 0 || r.ids == idsNotArray || r.store == storeNotObject || r.store == storeEmptyBody {
+			return false
+		}
+		r.pad, r.ids, r.list = padBodyBig, idsList, nil
+		if r.method == http.MethodGet {
+			r.pad = padURLBig
+		}
+		return true
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // A3, A6, A4, A2, A5, A8: a break of the signature or the key
+		b := breakKind(1 + uniform(t, "break", int(breakCount)-1))
+		// A GET's query and a POST's body are what a signature covers most: they
+		// come up more often.
+		switch {
+		case r.method == http.MethodGet && uniform(t, "query break", 3) > 0:
+			b = breakQueryAfter
+		case r.method == http.MethodPost && uniform(t, "body break", 4) == 0:
+			b = breakBodyAfter
+		}
+		return d.breakWith(t, r, b)
+	},
+	func(d *draws, t *rapid.T, r *req) bool { // the same, with a second chance
+		return d.breakWith(t, r, breakKind(1+uniform(t, "break", int(breakCount)-1)))
+	},
+}
+
+// violate applies the k-th violation to r (when it applies).
+func (d *draws) violate(t *rapid.T, r *req, k int) {
+	violations[k](d, t, r)
+}
+
+// breakWith breaks r's signature, key or token in the way b, when it applies.
+func (d *draws) breakWith(t *rapid.T, r *req, b breakKind) bool {
+	wire := d.caps.Wire
+	cred := d.m.cred(r.cred)
+	ok := true
+	switch b {
+	case breakWrongKey, breakUnknownID:
+	case breakNoToken, breakWrongToken:
+		ok = cred.Token != ""
+	case breakSkew:
+		ok = wire
+	case breakV1Param, breakV1NoRegion:
+		ok = wire && r.v1 != ""
+	case breakBodyAfter, breakTypeAfter:
+		ok = wire && r.v1 == "" && r.method == http.MethodPost && r.store != storeEmptyBody && r.pad == padNone
+	case breakQueryAfter:
+		ok = wire && r.v1 == "" && r.method == http.MethodGet && r.pad == padNone
+	default:
+		ok = wire && r.v1 == ""
+	}
+	if r.v1 != "" && wire && (b == breakSkew || b > breakUnknownID && b < breakNoToken) {
+		b, ok = breakV1Param, true
+	}
+	if !ok {
+		return false
+	}
+	r.brk, r.arg = b, uniform(t, "break arg", 20)
+	switch b {
+	case breakSkew:
+		r.arg = 4 + uniform(t, "skew beyond", 4) // beyond the window: skews[4:]
+	case breakRegionAfter: // X-TC-Region is signed only when listed
+		r.region, r.signed = "", 2
+	case breakClaimed: // claimed over the list it was signed with
+		r.signed = 0
+	case breakTypeAfter: // changed to the charset after signing
+		r.charset = false
+	}
+	return true
 }
 
 // jobID draws one element of JobIds.

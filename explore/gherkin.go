@@ -55,7 +55,7 @@ func (m *model) scenarioSteps(p program, found []finding, region string) []gherk
 		switch a.kind {
 		case actOne, actGroup:
 			if a.kind == actGroup {
-				out = append(out, gherkinStep{kind: "#", text: fmt.Sprintf("the %d requests below were sent at once, each on a connection of its own", len(a.reqs))})
+				out = append(out, gherkinStep{kind: "#", text: fmt.Sprintf("the %d requests below were sent at once", len(a.reqs))})
 			}
 			for _, r := range a.reqs {
 				for i, s := range m.sentences(r) {

@@ -144,6 +144,10 @@ func (m *model) judgeJobs(ex *wire.Exchange, a answer, e expectation) []finding 
 	seen := map[string]int{}
 	var extra, twice []string
 	for i, id := range a.ids {
+		if v := a.jobsRaw[i].Get("Id"); !check.StringNonEmpty().Passes(v) {
+			add(finding{err: rowErr([]string{"J1"}, "Response.JobSet[%d].Id %s; want a non-empty string", i, check.Shown(v)), jrows: []string{"J1"}})
+			continue
+		}
 		seen[id]++
 		if seen[id] == 2 {
 			twice = append(twice, id)
@@ -203,7 +207,7 @@ func (m *model) compareJob(store, id string, got gjson.Result) []string {
 	var rows []string
 	for _, f := range jobFields {
 		g, w := got.Get(f.field), want.Get(f.field)
-		if !g.Exists() || canonical(g.Raw) != canonical(w.Raw) {
+		if !g.Exists() || g.Raw != w.Raw && canonical(g.Raw) != canonical(w.Raw) {
 			rows = append(rows, f.row)
 		}
 	}
@@ -211,7 +215,7 @@ func (m *model) compareJob(store, id string, got gjson.Result) []string {
 		g, w := got.Get(f.field), want.Get(f.field)
 		gNull, wNull := !g.Exists() || g.Type == gjson.Null, !w.Exists() || w.Type == gjson.Null
 		switch {
-		case gNull && wNull:
+		case gNull && wNull, g.Raw == w.Raw:
 		case gNull != wNull || !g.IsArray() || !sameElements(g, w):
 			rows = append(rows, f.row)
 		}
@@ -265,6 +269,7 @@ type listing struct {
 	step    int
 	account string
 	store   string
+	region  string // a real service may hold other data in another region
 	ids     []string // the set returned, sorted
 	named   []string // the JobIds sent, in order; nil: the whole store
 	whole   bool
@@ -277,8 +282,10 @@ type listing struct {
 func relate(earlier []listing, now listing) []finding {
 	var out []finding
 	var same []listing
+	// An earlier listing without jobs relates to nothing: the printed scenario
+	// remembers listings, and the catalogue refuses to remember an empty one.
 	for _, l := range earlier {
-		if l.store == now.store && l.account == now.account {
+		if len(l.ids) > 0 && l.store == now.store && l.account == now.account && l.region == now.region {
 			same = append(same, l)
 		}
 	}

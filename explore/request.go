@@ -573,16 +573,20 @@ func (m *model) breakSentences(r *req, res resolved, add func(string, ...any)) {
 	case breakBodyAfter:
 		signed := body(res.params, r.enc)
 		var changed string
-		if r.arg%2 == 0 || res.idsRaw == "" {
+		if r.arg%3 == 0 {
 			changed = "{ " + strings.TrimPrefix(signed, "{") // white space added
-		} else {
+		} else { // other JobIds, or JobIds added
 			p := slices.Clone(res.params)
-			for i := range p {
-				if p[i].Name == "JobIds" {
-					p[i].Raw = json.RawMessage(`["job-explore-unknown-0"]`)
-				}
+			other := wire.Param{Name: "JobIds", Raw: json.RawMessage(`["job-explore-unknown-0"]`)}
+			if i := slices.IndexFunc(p, func(x wire.Param) bool { return x.Name == "JobIds" }); i >= 0 {
+				p[i] = other
+			} else {
+				p = append(p, other)
 			}
 			changed = body(p, r.enc)
+		}
+		if changed == signed {
+			changed = "{ " + strings.TrimPrefix(signed, "{")
 		}
 		if strings.Contains(changed, "\n") {
 			changed = strings.Join(strings.Fields(changed), " ")
