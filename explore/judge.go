@@ -269,7 +269,7 @@ type listing struct {
 	step    int
 	account string
 	store   string
-	region  string // a real service may hold other data in another region
+	region  string   // a real service may hold other data in another region
 	ids     []string // the set returned, sorted
 	named   []string // the JobIds sent, in order; nil: the whole store
 	whole   bool

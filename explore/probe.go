@@ -45,15 +45,12 @@ func (m *model) probeStore(c fixture.Credential) string {
 
 // probe runs a probe action and judges it.
 func (x *executor) probe(ctx context.Context, a action, step int) ([]finding, error) {
-	total := 0
-	for _, n := range a.n[:len(a.roles)] {
-		total += n
-	}
-	if a.kind == actBadGood {
-		total = a.n[0] + a.n[1]
-	}
-	if a.kind == actSteady {
-		total = a.n[0]
+	total := a.n[0] // actSteady: n requests at a rate
+	if a.kind != actSteady {
+		total = 0
+		for _, n := range a.n { // a burst's requests per key, or the bad and the good
+			total += n
+		}
 	}
 	if !x.budget.take(int64(total)) {
 		return nil, errBudget

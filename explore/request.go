@@ -105,8 +105,6 @@ const (
 
 // The values the draws pick from.
 var (
-	// listedRegions are region names P3 accepts (ap-guangzhou is the default).
-	listedRegions = []string{"ap-shanghai", "ap-beijing", "ap-singapore", "na-siliconvalley", "eu-frankfurt", "sa-saopaulo"}
 	// unknownRegion is no Tencent Cloud region (P3).
 	unknownRegion = "xx-nowhere-1"
 	// unknownIDs are job ids no store holds.
@@ -665,7 +663,7 @@ func regionOf(r *req, target string) string {
 
 // isListedRegion tells whether name is a region name P3 accepts.
 func isListedRegion(name string) bool {
-	return name == vocab.DefaultRegion || slices.Contains(listedRegions, name) || slices.Contains(p3Regions, name)
+	return name == vocab.DefaultRegion || slices.Contains(p3Regions, name)
 }
 
 // p3Regions are the names CONTRACT.md's P3 lists.

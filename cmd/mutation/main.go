@@ -40,6 +40,10 @@ const (
 	// driver.
 	AdapterParallel      = 8
 	AdapterClockParallel = 4
+	// ExploreParallel is the default of --engine explore: an exploration judges every
+	// answer itself (a listing of 3000 jobs field for field), so it wants more CPU than
+	// a suite's run.
+	ExploreParallel = 6
 )
 
 // defaultParallel returns the defaults of --parallel and --clock-parallel for driver d.
@@ -73,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	only := fset.String("only", "", "comma-separated mutant names to run (default: the whole catalogue)")
 	var drv driver.Choice
 	fset.Var(driver.Flag{Choice: &drv}, "driver", "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), an SDK adapter of drivers/ (node, python, java, tccli; `make drivers` installs them) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
-	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
+	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:), %d explorations with --engine explore", DefaultParallel, AdapterParallel, ExploreParallel))
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, how, what it breaks) and exit")
 	quiet := fset.Bool("quiet", false, "no progress line per finished run")
@@ -134,6 +138,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		return 2
 	}
 	p, c := defaultParallel(drv)
+	if *engine == mutation.EngineExplore {
+		p = ExploreParallel
+	}
 	*parallel, *clockParallel = cmp.Or(*parallel, p), cmp.Or(*clockParallel, c)
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	if err != nil {
