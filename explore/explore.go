@@ -246,17 +246,24 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			if st.target == nil {
 				st.target = rows
 				b.setShrinking(true)
+				// Only the probes judge the R rows: shrinking a failure of others
+				// leaves them out (the printed scenario too).
+				x.noProbes = !slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, "R") })
 			}
 			if !intersects(rows, st.target) {
 				return
 			}
 			st.fails++
 			st.last = &caught{p: p, found: live, rows: rows}
+			if x.noProbes {
+				st.last.p = withoutProbes(p, live)
+			}
 			t.Fatalf("explore: a check of %s failed", label(st.target))
 		}
 		tb := &quietTB{name: "explore"}
 		rapid.Check(tb, prop)
 		b.setShrinking(false)
+		x.noProbes = false
 		report.Programs += st.programs
 		if st.harness != nil {
 			return report, st.harness
@@ -278,7 +285,9 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "explore: failure %d: %s (%d steps after shrinking)\n", len(report.Failures), label(f.Rows), f.Steps)
 		}
-		for _, r := range append(st.target, st.last.rows...) {
+		// The rows of the failure as shrunk are set aside; the other rows of the first
+		// failing program, if still broken, come up again in a later round.
+		for _, r := range st.last.rows {
 			masked[r] = true
 		}
 		if opts.StopWhen != nil && opts.StopWhen(f.Rows) {
@@ -346,6 +355,38 @@ func programKey(p program) string {
 		}
 	}
 	return b.String()
+}
+
+// withoutProbes is p without its waits and probes, its findings' steps renumbered
+// (found is changed in place).
+func withoutProbes(p program, found []finding) program {
+	var out program
+	renumber := map[int]int{}
+	old, now := 0, 0
+	for _, a := range p {
+		switch a.kind {
+		case actOne, actGroup:
+			for range a.reqs {
+				renumber[old] = now
+				old++
+				now++
+			}
+			out = append(out, a)
+		case actBoundary:
+		default:
+			old++
+		}
+	}
+	for i := range found {
+		found[i].step = renumber[found[i].step]
+		if r := found[i].rel; r != nil {
+			r.to = renumber[r.to]
+			for k := range r.of {
+				r.of[k] = renumber[r.of[k]]
+			}
+		}
+	}
+	return out
 }
 
 func stepsOf(p program) int {

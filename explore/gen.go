@@ -99,18 +99,18 @@ const actDerive actionKind = -1
 func (d *draws) action(t *rapid.T) action {
 	kind := uniform(t, "kind", 100)
 	switch {
-	case kind < 55:
+	case kind < 50:
 		return action{kind: actOne, reqs: []*req{d.req(t, "")}}
-	case kind < 70:
+	case kind < 75:
 		// A request of an earlier step again (S7), or its JobIds reordered, repeated or
 		// joined with another's (S8).
 		return action{kind: actDerive, n: []int{uniform(t, "base", 64), uniform(t, "how", 4), uniform(t, "other", 64)}}
-	case kind < 80:
+	case kind < 84:
 		reqs := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) *req { return d.req(t, "") }), 2, maxGroup).Draw(t, "group")
 		return action{kind: actGroup, reqs: reqs}
-	case kind < 81:
+	case kind < 85:
 		return action{kind: actBoundary}
-	case kind < 84 && d.bursts:
+	case kind < 88 && d.bursts:
 		return d.burst(t)
 	}
 	return action{kind: actOne, reqs: []*req{d.req(t, "")}}
@@ -449,6 +449,22 @@ func (d *draws) breakWith(t *rapid.T, r *req, b breakKind) bool {
 		r.signed = 0
 	case breakTypeAfter: // changed to the charset after signing
 		r.charset = false
+	case breakQueryAfter: // the request made to have what the change changes
+		r.arg = uniform(t, "query change", queryChanges)
+		switch r.arg {
+		case queryReordered, queryDash, queryFromEmpty:
+			r.enc = 0
+			if r.ids != idsList || len(r.list) == 0 {
+				r.ids, r.list = idsList, []jobID{{kind: idOwn}}
+			}
+		case queryEscapeCase:
+			r.enc = encQueryPercent
+		case querySpace:
+			r.enc, r.ids = encQueryPercent, idsList
+			r.list = append(slices.Clone(r.list), jobID{kind: idUnknown, n: slices.Index(unknownIDs, "job with spaces")})
+		}
+	case breakAuthForm:
+		r.arg = uniform(t, "form", len(authForms))
 	}
 	return true
 }

@@ -28,7 +28,7 @@ var (
 const rapidChecks = 1 << 30
 
 // rapidShrinkTime bounds the shrinking of one failure.
-const rapidShrinkTime = 60 * time.Second
+const rapidShrinkTime = 15 * time.Second
 
 // useSeed makes seed rapid's seed until release is called.
 func useSeed(seed uint64) (release func()) {

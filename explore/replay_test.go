@@ -32,6 +32,7 @@ func replay(t *testing.T, feature, url string, fx *fixture.Fixture) (int, string
 // printed as a scenario that runs as Gherkin: it fails against the mutant and passes
 // against the reference emulator.
 func TestPrintedScenarioFailsOnTheMutantAndPassesOnTheReference(t *testing.T) {
+	t.Parallel()
 	fx := defaultFixture(t)
 	for _, name := range []string{"filter-ignored", "signature-compared-in-part"} {
 		t.Run(name, func(t *testing.T) {

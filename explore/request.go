@@ -591,6 +591,11 @@ func (m *model) breakSentences(r *req, res resolved, add func(string, ...any)) {
 		}
 		add("the body is replaced after signing by `%s`", changed)
 	case breakQueryAfter:
+		if r.arg == queryFromEmpty {
+			add(`the query is exactly ""`)
+			add(`the query is replaced after signing by "%s"`, query(res.params, r.enc))
+			break
+		}
 		add(`the query is replaced after signing by "%s"`, alteredQuery(res.params, r.enc, r.arg))
 	case breakRegionAfter:
 		add("the X-TC-Region is changed to another Tencent Cloud region after signing")
@@ -626,24 +631,36 @@ func (m *model) breakSentences(r *req, res resolved, add func(string, ...any)) {
 	}
 }
 
-// alteredQuery is the signed query of the parameters changed in one way an exact
-// endpoint tells apart (A2): its pairs in another order, a value encoded another way
-// (%2D for '-', %20 for '+', lower-case escapes), or another JobIds.
+// The ways a GET's query is changed after signing (breakQueryAfter, its arg), each a
+// query an exact endpoint tells from the signed one (A1, A2) and a lenient one may not.
+const (
+	queryReordered = iota // the pairs in the other order
+	queryDash             // a '-' sent as %2D
+	queryEscapeCase       // a %2D sent as %2d
+	querySpace            // a %20 sent as '+'
+	queryAppended         // a JobIds.N added
+	queryFromEmpty        // signed over no query at all, sent with its parameters
+	queryChanges
+)
+
+// alteredQuery is the signed query of the parameters changed in the way how; when the
+// query has nothing to change that way, a JobIds.N is added.
 func alteredQuery(params []wire.Param, enc, how int) string {
 	signed := query(params, enc)
-	candidates := []string{}
-	if parts := strings.Split(signed, "&"); len(parts) > 1 {
-		rev := slices.Clone(parts)
-		slices.Reverse(rev)
-		candidates = append(candidates, strings.Join(rev, "&"))
-	}
-	for _, alt := range []struct{ from, to string }{{"-", "%2D"}, {"%2D", "-"}, {"+", "%20"}, {"%2d", "%2D"}, {"%2D", "%2d"}} {
-		if strings.Contains(signed, alt.from) {
-			candidates = append(candidates, strings.Replace(signed, alt.from, alt.to, 1))
+	c := signed
+	switch how {
+	case queryReordered:
+		if parts := strings.Split(signed, "&"); len(parts) > 1 {
+			slices.Reverse(parts)
+			c = strings.Join(parts, "&")
 		}
+	case queryDash:
+		c = strings.Replace(signed, "-", "%2D", 1)
+	case queryEscapeCase:
+		c = strings.Replace(signed, "%2D", "%2d", 1)
+	case querySpace:
+		c = strings.Replace(signed, "%20", "+", 1)
 	}
-	candidates = append(candidates, signed+"&JobIds.90=job-explore-unknown-0")
-	c := candidates[how%len(candidates)]
 	if c == signed {
 		c = signed + "&JobIds.90=job-explore-unknown-0"
 	}
