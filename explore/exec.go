@@ -26,6 +26,8 @@ type executor struct {
 	mu     sync.Mutex
 	pacers map[string]*steps.Pacer
 	turn   map[string]int // the next key of each role (spread)
+	// sentAt are the send times of each owner's requests within the last second or so.
+	sentAt map[string][]time.Time
 	// ids are the RequestIds of the whole exploration (T8: one per request).
 	ids check.RequestIDs
 	// sent counts the requests sent; budget stops the exploration.
@@ -61,28 +63,52 @@ func (x *executor) pace(ctx context.Context, secretID string) (func(), error) {
 }
 
 // sendOne builds, paces and sends one request, and checks what every response holds to.
-func (x *executor) sendOne(ctx context.Context, r *req) (*wire.Exchange, []*check.RowError, error) {
+func (x *executor) sendOne(ctx context.Context, r *req) (*wire.Exchange, []*check.RowError, bool, error) {
 	spec, _, err := x.suite.BuildRequest(x.m.sentences(r))
 	if err != nil {
-		return nil, nil, fmt.Errorf("harness error: building a drawn request: %w", err)
+		return nil, nil, false, fmt.Errorf("harness error: building a drawn request: %w", err)
 	}
 	if !x.budget.take(1) {
-		return nil, nil, errBudget
+		return nil, nil, false, errBudget
 	}
 	x.spread(spec, r.cred)
 	done, err := x.pace(ctx, spec.Cred.SecretID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	shot, err := x.driver.Prepare(ctx, spec, time.Now())
 	if err != nil {
 		done()
-		return nil, nil, fmt.Errorf("harness error: preparing a drawn request: %w", err)
+		return nil, nil, false, fmt.Errorf("harness error: preparing a drawn request: %w", err)
 	}
+	half := x.atHalfLimit(spec.Cred.SecretID)
 	ex := shot()
 	done()
 	x.clock.Note(ex)
-	return ex, check.Every(ex, &x.ids, "explore"), nil
+	return ex, check.Every(ex, &x.ids, "explore"), half, nil
+}
+
+// halfWindow is how far back atHalfLimit counts an owner's requests: a second, and a
+// margin for the requests still on their way.
+const halfWindow = 1100 * time.Millisecond
+
+// atHalfLimit records a request of the owner of secretID sent now, and tells whether
+// the owner sent at most half the limit (R2) within the last halfWindow, this one
+// included: then no one-second window of the server can hold more, and throttling it
+// breaks R2 as well as R1.
+func (x *executor) atHalfLimit(secretID string) bool {
+	owner := x.m.owner[secretID]
+	now := time.Now()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	recent := x.sentAt[owner][:0]
+	for _, t := range x.sentAt[owner] {
+		if now.Sub(t) < halfWindow {
+			recent = append(recent, t)
+		}
+	}
+	x.sentAt[owner] = append(recent, now)
+	return len(x.sentAt[owner]) <= limit/2
 }
 
 // spread signs a request of a role with the next key of that role, in turn: the
@@ -121,12 +147,13 @@ func (x *executor) execute(ctx context.Context, p program) ([]finding, error) {
 		case actOne, actGroup:
 			outs := make([]outcome, len(a.reqs))
 			inv := make([][]*check.RowError, len(a.reqs))
+			half := make([]bool, len(a.reqs))
 			errs := make([]error, len(a.reqs))
 			var wg sync.WaitGroup
 			for i, r := range a.reqs {
 				outs[i] = outcome{step: step + i, r: r, e: x.m.expect(r, x.region)}
 				x.traceReq(r)
-				send := func() { outs[i].ex, inv[i], errs[i] = x.sendOne(ctx, r) }
+				send := func() { outs[i].ex, inv[i], half[i], errs[i] = x.sendOne(ctx, r) }
 				if a.kind == actOne {
 					send()
 				} else {
@@ -141,7 +168,7 @@ func (x *executor) execute(ctx context.Context, p program) ([]finding, error) {
 				for _, e := range inv[i] {
 					found = append(found, finding{step: o.step, err: e})
 				}
-				fs := x.m.judge(o.step, o.ex, o.e)
+				fs := x.m.judge(o.step, o.ex, o.e, half[i])
 				found = append(found, fs...)
 				if l, ok := x.listingOf(o); ok {
 					found = append(found, relate(listings, l)...)

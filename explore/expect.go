@@ -70,6 +70,17 @@ func (e expectation) wants() string {
 	return strings.Join(ws, " or ")
 }
 
+// wantsOr describes the allowed answers, a success included.
+func (e expectation) wantsOr() string {
+	switch {
+	case e.success:
+		return "a success"
+	case e.otherRegion && len(e.violations) == 0:
+		return "a success or an error other than UnsupportedRegion"
+	}
+	return e.wants()
+}
+
 // expect is the oracle: what the contract says the answer to r, signed with a key of
 // role r.cred, must be. It follows CONTRACT.md's rows; where the contract leaves the
 // choice open (the order of two errors, [] or null, the order of JobSet), it allows

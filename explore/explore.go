@@ -204,7 +204,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	start := time.Now()
 	b := newBudget(ctx, opts.Budget, opts.Duration)
-	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, budget: b, clock: opts.Clock}
+	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, sentAt: map[string][]time.Time{}, budget: b, clock: opts.Clock}
 	hasProbes := len(m.limitRoles) > 0 && !opts.NoProbes
 	d := &draws{m: m, caps: opts.Driver.Capabilities(), listJobsOnly: opts.ListJobsOnly, bursts: hasProbes && opts.Driver.Capabilities().Wire, pads: !opts.NoProbes}
 	report := Report{Seed: opts.Seed, Budget: opts.Budget, Duration: opts.Duration.String()}
@@ -220,6 +220,16 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 				t.Fatalf(stopMessage)
 			}
 			p := d.program(t)
+			if st.probe != nil {
+				// Shrinking a probe's failure: a program fails when it holds that
+				// probe, without a request sent; the probe alone is run again once
+				// rapid is done (rerunProbe).
+				if slices.ContainsFunc(p, func(a action) bool { return sameProbe(a, *st.probe) }) {
+					st.fails++
+					t.Fatalf("explore: a check of %s failed", label(st.target))
+				}
+				return
+			}
 			key := programKey(p)
 			if st.passedKey(key) {
 				return
@@ -246,9 +256,13 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			if st.target == nil {
 				st.target = rows
 				b.setShrinking(true)
-				// Only the probes judge the R rows: shrinking a failure of others
-				// leaves them out (the printed scenario too).
-				x.noProbes = !slices.ContainsFunc(rows, func(r string) bool { return strings.HasPrefix(r, "R") })
+				// A failure no probe found shrinks without the waits and the probes
+				// (they take seconds each time; the printed scenario leaves them out).
+				x.noProbes = !slices.ContainsFunc(live, func(f finding) bool { return f.probe })
+				if i := slices.IndexFunc(live, func(f finding) bool { return f.probe }); i >= 0 {
+					a := probeAt(p, live[i].step)
+					st.probe = &a
+				}
 			}
 			if !intersects(rows, st.target) {
 				return
@@ -262,6 +276,9 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		}
 		tb := &quietTB{name: "explore"}
 		rapid.Check(tb, prop)
+		if st.probe != nil && st.harness == nil {
+			st.last, st.fails = x.rerunProbe(ctx, *st.probe, st.last, masked), 1
+		}
 		b.setShrinking(false)
 		x.noProbes = false
 		report.Programs += st.programs
@@ -271,7 +288,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 		if st.last == nil {
 			break
 		}
-		f := Failure{Rows: st.last.rows, Reproduced: st.fails > 1, Steps: stepsOf(st.last.p)}
+		f := Failure{Rows: st.last.rows, Reproduced: st.fails > 1 || st.last.again, Steps: stepsOf(st.last.p)}
 		var errs []string
 		for _, fd := range st.last.found {
 			errs = append(errs, fmt.Sprintf("step %d: %v", fd.step+1, fd.err))
@@ -319,6 +336,7 @@ type state struct {
 	passed   map[string]bool
 	programs int
 	target   []string // the rows of the first failure: shrinking keeps to them
+	probe    *action  // the probe whose failure is being shrunk, if a probe failed
 	last     *caught  // the latest failing program (the smallest, once shrunk)
 	fails    int
 	harness  error
@@ -342,6 +360,7 @@ type caught struct {
 	p     program
 	found []finding
 	rows  []string
+	again bool // a probe's failure, found again when run alone
 }
 
 // programKey identifies a program by its values: the same seed draws it again in a
@@ -355,6 +374,54 @@ func programKey(p program) string {
 		}
 	}
 	return b.String()
+}
+
+// sameProbe tells whether two actions are the same probe of the rate limit.
+func sameProbe(a, b action) bool {
+	return a.kind == b.kind && slices.Equal(a.roles, b.roles) && slices.Equal(a.n, b.n)
+}
+
+// probeAt is the probe that is step of p.
+func probeAt(p program, step int) action {
+	n := 0
+	for _, a := range p {
+		switch a.kind {
+		case actOne, actGroup:
+			n += len(a.reqs)
+		case actBoundary:
+		default:
+			if n == step {
+				return a
+			}
+			n++
+		}
+	}
+	return action{}
+}
+
+// rerunProbe runs a failing probe alone: the shrunk program, with what it finds now;
+// the first failure, found in a longer program, when it does not fail again (it is
+// then reported as not reproduced).
+func (x *executor) rerunProbe(ctx context.Context, a action, first *caught, masked map[string]bool) *caught {
+	p := program{a}
+	found, err := x.execute(ctx, p)
+	var live []finding
+	for _, f := range found {
+		if !allMasked(f.err.Rows, masked) {
+			live = append(live, f)
+		}
+	}
+	if err == nil && len(live) > 0 {
+		return &caught{p: p, found: live, rows: rowsOf(live), again: true}
+	}
+	var probed []finding
+	for _, f := range first.found {
+		if f.probe {
+			f.step = 0
+			probed = append(probed, f)
+		}
+	}
+	return &caught{p: p, found: probed, rows: rowsOf(probed)}
 }
 
 // withoutProbes is p without its waits and probes, its findings' steps renumbered

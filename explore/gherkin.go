@@ -28,11 +28,10 @@ var jSentences = map[string]string{
 
 // gherkinStep is one line of a scenario: its keyword is chosen when printed.
 type gherkinStep struct {
-	kind    string // "given", "when", "then", "#" (a comment)
-	text    string
-	doc     string
-	table   [][]string
-	comment bool
+	kind  string // "given", "and", "when", "then", or "#" (a comment)
+	text  string
+	doc   string
+	table [][]string
 }
 
 // scenarioSteps are the steps of program p, with the checks its findings need.
@@ -192,7 +191,9 @@ func joinAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// Scenario is a failure printed as a feature file: what runs it and what it says.
+// feature is a failure printed as a feature file: its scenario tagged with the rows
+// that failed, @fixture, @wire when a step needs the wire driver (the catalogue says),
+// and its case id.
 func (m *model) feature(title, id string, seed uint64, rows []string, body []gherkinStep, cat *steps.Catalogue) string {
 	var texts []plan.StepText
 	for _, s := range body {
@@ -205,7 +206,7 @@ func (m *model) feature(title, id string, seed uint64, rows []string, body []ghe
 		tags = append(tags, "@"+r)
 	}
 	tags = append(tags, vocab.TagFixture)
-	traits := cat.Analyze(append(slices.Clone(tags), vocab.TagFixture), texts)
+	traits := cat.Analyze(tags, texts)
 	if traits.Wire != "" {
 		tags = append(tags, vocab.TagWire)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/ciam-harness/listjobs/check"
+	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 	"github.com/ciam-harness/listjobs/wire"
 )
@@ -23,6 +24,7 @@ type finding struct {
 	// them by their catalogue sentences).
 	jrows []string
 	dupes bool // the answer listed a job twice
+	probe bool // found by a probe of the rate limit
 }
 
 // relation is a relation between listings that an answer broke (S7, S8): the answer to
@@ -82,7 +84,7 @@ func read(ex *wire.Exchange) answer {
 
 // judge checks the answer to one request against the oracle's expectation; the rows
 // every response holds to are check.Every's, applied by the caller.
-func (m *model) judge(step int, ex *wire.Exchange, e expectation) []finding {
+func (m *model) judge(step int, ex *wire.Exchange, e expectation, halfLimit bool) []finding {
 	a := read(ex)
 	var out []finding
 	add := func(err *check.RowError) {
@@ -99,6 +101,14 @@ func (m *model) judge(step int, ex *wire.Exchange, e expectation) []finding {
 		add(rowErr(union(blame, []string{"T7"}), "%s; want the error envelope of %s", a.unread, e.wants()))
 	case a.unread != "":
 		add(rowErr(union(blame, []string{"T6"}), "%s; want a success", a.unread))
+	case a.code != "" && !e.codeOK(a.code) && check.CodeUnder("RequestLimitExceeded").Passes(gjsonString(a.code)):
+		// Ordinary requests are paced under the limit: throttling them breaks R1, and
+		// R2 when their owner sent at most half the limit in the last second.
+		rows := []string{"R1"}
+		if halfLimit {
+			rows = append(rows, "R2")
+		}
+		add(rowErr(rows, "got the error %q on a request paced under %d per second and key owner (half the limit or less: %t); want %s", a.code, steps.PacerRate, halfLimit, e.wantsOr()))
 	case a.code != "" && !e.codeOK(a.code):
 		if e.success || e.otherRegion && len(e.violations) == 0 {
 			add(rowErr(blame, "got the error %q; want a success", a.code))

@@ -121,6 +121,9 @@ func (x *executor) probe(ctx context.Context, a action, step int) ([]finding, er
 			}
 		}
 	}
+	for i := range found {
+		found[i].probe = true
+	}
 	if len(found) > 0 {
 		// One finding per row is enough to tell.
 		seen := map[string]bool{}

@@ -625,7 +625,11 @@ func (m *model) breakSentences(r *req, res resolved, add func(string, ...any)) {
 	case breakWrongToken:
 		add(`the request carries the X-TC-Token "not-the-token-of-this-key"`)
 	case breakV1Param:
-		add(`the signature v1 parameter "%s" is changed after signing`, v1Params[r.arg%len(v1Params)])
+		name := v1Params[r.arg%len(v1Params)]
+		if name == "UserStoreId" && r.store != storeFixture && r.store != storeFault && r.store != storeUnknown {
+			name = "Nonce" // a request without a UserStoreId string has none to change
+		}
+		add(`the signature v1 parameter "%s" is changed after signing`, name)
 	case breakV1NoRegion:
 		add(`the signature v1 request is signed and sent without its parameter "Region"`)
 	}
@@ -634,12 +638,12 @@ func (m *model) breakSentences(r *req, res resolved, add func(string, ...any)) {
 // The ways a GET's query is changed after signing (breakQueryAfter, its arg), each a
 // query an exact endpoint tells from the signed one (A1, A2) and a lenient one may not.
 const (
-	queryReordered = iota // the pairs in the other order
-	queryDash             // a '-' sent as %2D
-	queryEscapeCase       // a %2D sent as %2d
-	querySpace            // a %20 sent as '+'
-	queryAppended         // a JobIds.N added
-	queryFromEmpty        // signed over no query at all, sent with its parameters
+	queryReordered  = iota // the pairs in the other order
+	queryDash              // a '-' sent as %2D
+	queryEscapeCase        // a %2D sent as %2d
+	querySpace             // a %20 sent as '+'
+	queryAppended          // a JobIds.N added
+	queryFromEmpty         // signed over no query at all, sent with its parameters
 	queryChanges
 )
 
