@@ -53,6 +53,8 @@ type draws struct {
 	bursts bool
 	// pads: the size probes may be drawn.
 	pads bool
+	// region is the run's X-TC-Region (the oracle's).
+	region string
 }
 
 // uniform draws a number below n, near uniformly: rapid's integers are biased to
@@ -78,11 +80,14 @@ func (d *draws) program(t *rapid.T) program {
 	var p program
 	for _, a := range actions {
 		if a.kind == actDerive {
-			prev := earlier(p)
+			prev := d.earlier(p)
 			if len(prev) == 0 {
 				continue
 			}
-			a = action{kind: actOne, reqs: []*req{derive(prev, a.n)}}
+			for _, r := range d.derive(prev, a.n) {
+				p = append(p, action{kind: actOne, reqs: []*req{r}})
+			}
+			continue
 		}
 		p = append(p, a)
 	}
@@ -104,7 +109,7 @@ func (d *draws) action(t *rapid.T) action {
 	case kind < 75:
 		// A request of an earlier step again (S7), or its JobIds reordered, repeated or
 		// joined with another's (S8).
-		return action{kind: actDerive, n: []int{uniform(t, "base", 64), uniform(t, "how", 4), uniform(t, "other", 64)}}
+		return action{kind: actDerive, n: []int{uniform(t, "base", 64), uniform(t, "how", 5), uniform(t, "other", 64)}}
 	case kind < 84:
 		reqs := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) *req { return d.req(t, "") }), 2, maxGroup).Draw(t, "group")
 		return action{kind: actGroup, reqs: reqs}
@@ -116,12 +121,13 @@ func (d *draws) action(t *rapid.T) action {
 	return action{kind: actOne, reqs: []*req{d.req(t, "")}}
 }
 
-// earlier are the requests of p with JobIds listed or absent on a fixture store.
-func earlier(p program) []*req {
+// earlier are the requests of p a success answers, with JobIds listed or absent:
+// those a request derived from them relates to.
+func (d *draws) earlier(p program) []*req {
 	var out []*req
 	for _, a := range p {
 		for _, r := range a.reqs {
-			if r.store == storeFixture && (r.ids == idsList || r.ids == idsAbsent) && r.pad == padNone {
+			if (r.ids == idsList || r.ids == idsAbsent) && r.pad == padNone && d.m.expect(r, d.region).success {
 				out = append(out, r)
 			}
 		}
@@ -129,10 +135,22 @@ func earlier(p program) []*req {
 	return out
 }
 
-// derive makes a request related to earlier ones (how = n: base, how, other): the same
-// again, its JobIds reversed or with one repeated, or the union of two requests' JobIds.
-func derive(prev []*req, n []int) *req {
+// derive makes requests related to earlier ones (n: which one, how, where to split):
+// the same again, its JobIds reversed or with one repeated, or its JobIds split in two
+// lists sent first, then whole (a ∪ b, S8).
+func (d *draws) derive(prev []*req, n []int) []*req {
 	base := prev[n[0]%len(prev)]
+	if n[1] >= 3 { // a ∪ b wants a request of two ids or more
+		var lists []*req
+		for _, p := range prev {
+			if len(p.list) >= 2 {
+				lists = append(lists, p)
+			}
+		}
+		if len(lists) > 0 {
+			base = lists[n[0]%len(lists)]
+		}
+	}
 	r := *base
 	r.list = slices.Clone(base.list)
 	switch n[1] {
@@ -142,13 +160,16 @@ func derive(prev []*req, n []int) *req {
 		if len(r.list) > 0 {
 			r.list = append(r.list, r.list[0])
 		}
-	case 3:
-		other := prev[n[2]%len(prev)]
-		if other.role == r.role && other.ids == idsList && r.ids == idsList {
-			r.list = append(r.list, other.list...)
+	case 3, 4:
+		if len(r.list) < 2 {
+			break
 		}
+		cut := 1 + n[2]%(len(r.list)-1)
+		a, b := r, r
+		a.list, b.list = slices.Clone(r.list[:cut]), slices.Clone(r.list[cut:])
+		return []*req{&a, &b, &r}
 	}
-	return &r
+	return []*req{&r}
 }
 
 // burst draws a probe of the rate limit with keys of the fixture's rate-limit roles.
@@ -401,7 +422,7 @@ var violations = []func(d *draws, t *rapid.T, r *req) bool{
 		return true
 	},
 	func(d *draws, t *rapid.T, r *req) bool { // A3, A6, A4, A2, A5, A8: a break of the signature or the key
-		b := breakKind(1 + uniform(t, "break", int(breakCount)-1))
+		b := weightedBreak(uniform(t, "break", breakWeightTotal))
 		// A GET's query and a POST's body are what a signature covers most: they
 		// come up more often.
 		switch {
@@ -412,6 +433,33 @@ var violations = []func(d *draws, t *rapid.T, r *req) bool{
 		}
 		return d.breakWith(t, r, b)
 	},
+}
+
+// breakWeights weigh each kind of break by how many values it draws from (authForms,
+// skews...), so that each value of each kind comes up about as often.
+var breakWeights = map[breakKind]int{
+	breakSkew: 4, breakScopeDate: 2, breakScopeSvc: 2, breakAuthForm: len(authForms), breakClaimed: len(claimedLists),
+	breakBodyAfter: 2, breakQueryAfter: queryChanges, breakDigit: len(digits), breakMoved: 2, breakOverURI: len(overURIs),
+	breakV1Param: len(v1Params),
+}
+
+// breakWeightTotal is the sum of the weights of every kind of break (1 when unlisted).
+var breakWeightTotal = func() int {
+	n := 0
+	for b := breakKind(1); b < breakCount; b++ {
+		n += max(1, breakWeights[b])
+	}
+	return n
+}()
+
+// weightedBreak is the kind of break of a draw below breakWeightTotal.
+func weightedBreak(v int) breakKind {
+	for b := breakKind(1); b < breakCount; b++ {
+		if v -= max(1, breakWeights[b]); v < 0 {
+			return b
+		}
+	}
+	return breakWrongKey
 }
 
 // violate applies the k-th violation to r (when it applies).
