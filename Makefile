@@ -63,8 +63,8 @@ explore:
 ## the reference, every mutant and every equivalent mutant explored with one seed (SEED, 0: random)
 ## and a budget each (MUTATION_BUDGET requests, MUTATION_DURATION); the kill table in
 ## $(OUT)/mutation-explore/. Not part of make test (minutes); MUTATION.md has its table.
-MUTATION_BUDGET   ?= 1500
-MUTATION_DURATION ?= 45s
+MUTATION_BUDGET   ?= 3000
+MUTATION_DURATION ?= 90s
 mutation-explore:
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/mutation --engine explore --seed $(SEED) --budget $(MUTATION_BUDGET) --duration $(MUTATION_DURATION) --out $(OUT)/mutation-explore $(MUTATION_FLAGS)
 

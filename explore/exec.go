@@ -30,8 +30,7 @@ type executor struct {
 	sentAt map[string][]time.Time
 	// ids are the RequestIds of the whole exploration (T8: one per request).
 	ids check.RequestIDs
-	// sent counts the requests sent; budget stops the exploration.
-	sent   int64
+	// budget counts the requests sent and stops the exploration.
 	budget *budget
 	clock  *wire.Clock
 	// noProbes leaves the waits and the probes of a program out (while shrinking a

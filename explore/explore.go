@@ -115,7 +115,6 @@ type budget struct {
 	deadline  time.Time
 	shrinkEnd time.Time // the deadline while shrinking
 	shrinking bool
-	spent     bool
 	used      int64 // requests sent
 	ctx       context.Context
 }
@@ -141,7 +140,6 @@ func (b *budget) take(n int64) bool {
 		end, floor = b.shrinkEnd, 0
 	}
 	if b.ctx.Err() != nil || !end.IsZero() && time.Now().After(end) || b.left >= 0 && b.left-n < floor {
-		b.spent = true
 		return false
 	}
 	if b.left >= 0 {
