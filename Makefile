@@ -45,7 +45,7 @@ CONFORMANCE_FLAGS += --known-failures $(KNOWN_FAILURES)
 MUTATION_DRIVER += --known-failures $(KNOWN_FAILURES)
 endif
 
-.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation drivers adapters drift clients
+.PHONY: conformance test vet fmt-check staticcheck actionlint mutation-mechanical unit emulator bench scale fuzz build mutation stability sdk-mutation drivers adapters drift clients explore mutation-explore
 
 ## conformance: run the suite (embedded emulator unless ENDPOINT is set); DRIVER=sdk sends
 ## every request through the official Go SDK instead of the harness's own signed HTTP,
@@ -54,6 +54,28 @@ endif
 conformance:
 	@echo "conformance: building the harness (a first build can take tens of seconds), then running the suite"
 	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance $(CONFORMANCE_FLAGS)
+
+## explore: the model-based explorer (conformance explore, package explore) against the embedded emulator,
+## or ENDPOINT (with DRIVER, as conformance): sequences of requests drawn from everything the contract
+## lets a caller vary, judged by an oracle computed from the fixture; each failure shrunk and printed
+## as a scenario of the suite's sentences ($(OUT)/explore/failure-N.feature), with its seed.
+## SEED (0: random, printed) repeats a run; BUDGET requests and DURATION bound it: a vendor runs
+## it long with DURATION=1h BUDGET=0. EXPLORE_FLAGS adds flags (--max-failures 1, --no-probes).
+SEED      ?= 0
+BUDGET    ?= 2000
+DURATION  ?= 2m
+EXPLORE_FLAGS ?=
+explore:
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/conformance explore --seed $(SEED) --budget $(BUDGET) --duration $(DURATION) $(EXPLORE_FLAGS) $(CONFORMANCE_FLAGS)
+
+## mutation-explore: make mutation with the explorer alone as the judge (cmd/mutation --engine explore):
+## the reference, every mutant and every equivalent mutant explored with one seed (SEED, 0: random)
+## and a budget each (MUTATION_BUDGET requests, MUTATION_DURATION); the kill table in
+## $(OUT)/mutation-explore/. Not part of make test (minutes); MUTATION.md has its table.
+MUTATION_BUDGET   ?= 3000
+MUTATION_DURATION ?= 90s
+mutation-explore:
+	$(GO) run -ldflags '$(LDFLAGS)' ./cmd/mutation --engine explore --seed $(SEED) --budget $(MUTATION_BUDGET) --duration $(MUTATION_DURATION) --out $(OUT)/mutation-explore $(MUTATION_FLAGS)
 
 ## test: formatting, vet, staticcheck, actionlint, every Go test under the race detector, the adapters' own
 ## tests, the suite itself, then the mutation run (the suite against the reference and every mutant)
@@ -189,9 +211,19 @@ sdk-mutation:
 	$(GO) run ./cmd/sdk-mutation --out $(OUT) $(SDK_MUTATION_FLAGS)
 
 ## stability: the reference must pass RUNS (20) consecutive full runs of the suite,
-## rate-limit scenarios included, against the embedded emulator.
+## rate-limit scenarios included, against the embedded emulator; then RUNS explorations
+## (seeds 1..RUNS, STABILITY_BUDGET requests and STABILITY_DURATION each), and RUNS runs of
+## the suite and of the explorer against the reference emulator with --null-empty (a
+## ciam-emulator on 127.0.0.1:$(STABILITY_PORT)): no false positive.
+STABILITY_BUDGET   ?= 1000
+STABILITY_DURATION ?= 30s
+STABILITY_PORT     ?= 9419
+# PRIMARY is the first "primary" key of the default fixture, "SECRETID SECRETKEY": the key of the runs
+# against a ciam-emulator started by URL (make stability, make clients). Read when a recipe uses it.
+PRIMARY = $(shell awk -F'"' '/\{/ {r=""; i=""; k=""} $$2=="role" {r=$$4} $$2=="secretId" {i=$$4} $$2=="secretKey" {k=$$4} \
+	/\}/ {if (r=="primary" && i!="" && k!="") {print i " " k; exit}}' testdata/fixture.json)
 stability:
-	@mkdir -p $(OUT)/stability && $(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/stability/conformance ./cmd/conformance && \
+	@mkdir -p $(OUT)/stability && $(GO) build -ldflags '$(LDFLAGS)' -o $(OUT)/stability/ ./cmd/conformance ./cmd/ciam-emulator && \
 	start=$$(date +%s); \
 	for i in $$(seq 1 $(RUNS)); do \
 		if ! $(OUT)/stability/conformance --format progress --out $(OUT)/stability > $(OUT)/stability/run.log 2>&1; then \
@@ -200,7 +232,28 @@ stability:
 		fi; \
 		echo "stability: run $$i/$(RUNS) passed ($$(grep -o '[0-9]* scenarios ([0-9]* passed)' $(OUT)/stability/run.log))"; \
 	done; \
-	echo "stability: $(RUNS)/$(RUNS) consecutive full runs passed in $$(( $$(date +%s) - start ))s on $$(nproc) CPUs"
+	echo "stability: $(RUNS)/$(RUNS) consecutive full runs passed in $$(( $$(date +%s) - start ))s on $$(nproc) CPUs"; \
+	for i in $$(seq 1 $(RUNS)); do \
+		if ! $(OUT)/stability/conformance explore --seed $$i --budget $(STABILITY_BUDGET) --duration $(STABILITY_DURATION) --out $(OUT)/stability > $(OUT)/stability/explore.log 2>&1; then \
+			echo "stability: exploration $$i of $(RUNS) FAILED (seed $$i); its output:"; tail -60 $(OUT)/stability/explore.log; exit 1; \
+		fi; \
+		echo "stability: exploration $$i/$(RUNS) passed ($$(tail -3 $(OUT)/stability/explore.log | grep -o '[0-9]* programs, [0-9]* requests in [0-9.]*s'))"; \
+	done; \
+	$(OUT)/stability/ciam-emulator --addr 127.0.0.1:$(STABILITY_PORT) --null-empty > $(OUT)/stability/emulator.log 2>&1 & emu=$$!; \
+	trap "kill $$emu" EXIT; sleep 1; \
+	key="$(PRIMARY)"; [ -n "$$key" ] || { echo "stability: no primary key in testdata/fixture.json" >&2; exit 2; }; \
+	export TENCENTCLOUD_SECRET_ID="$${key% *}" TENCENTCLOUD_SECRET_KEY="$${key#* }"; \
+	null="--endpoint http://127.0.0.1:$(STABILITY_PORT) --profile emulator --fixture testdata/fixture.json"; \
+	for i in $$(seq 1 $(RUNS)); do \
+		if ! $(OUT)/stability/conformance $$null --format progress --out $(OUT)/stability > $(OUT)/stability/run.log 2>&1; then \
+			echo "stability: --null-empty run $$i of $(RUNS) FAILED; its output:"; grep -A40 -- '--- Failed steps' $(OUT)/stability/run.log | head -60; tail -6 $(OUT)/stability/run.log; exit 1; \
+		fi; \
+		if ! $(OUT)/stability/conformance explore $$null --seed $$((1000+i)) --budget $(STABILITY_BUDGET) --duration $(STABILITY_DURATION) --out $(OUT)/stability > $(OUT)/stability/explore.log 2>&1; then \
+			echo "stability: --null-empty exploration $$i of $(RUNS) FAILED (seed $$((1000+i))); its output:"; tail -60 $(OUT)/stability/explore.log; exit 1; \
+		fi; \
+		echo "stability: --null-empty run and exploration $$i/$(RUNS) passed"; \
+	done; \
+	echo "stability: every run and exploration passed in $$(( $$(date +%s) - start ))s on $$(nproc) CPUs"
 
 ## clients: the client matrix. The suite through every client (wire, sdk, and each SDK adapter of drivers/ that is
 ## installed: drivers/NAME/run --check), each against the embedded emulator and against a ciam-emulator --null-empty
@@ -217,8 +270,7 @@ clients:
 	echo "clients: building the harness into $$bin"; \
 	$(GO) build -ldflags '$(LDFLAGS)' -o "$$bin/" ./cmd/conformance ./cmd/ciam-emulator || exit 2; \
 	for v in $$(env | grep -Eo '^(CIAM|TENCENTCLOUD)_[A-Za-z0-9_]*='); do unset "$${v%=}"; done; \
-	key=$$(awk -F'"' '/\{/ {r=""; i=""; k=""} $$2=="role" {r=$$4} $$2=="secretId" {i=$$4} $$2=="secretKey" {k=$$4} \
-		/\}/ {if (r=="primary" && i!="" && k!="") {print i " " k; exit}}' $(CLIENTS_FIXTURE)); \
+	key="$(PRIMARY)"; \
 	if [ -z "$$key" ]; then echo "clients: no primary key found in $(CLIENTS_FIXTURE) for the --null-empty runs" >&2; exit 2; fi; \
 	"$$bin/ciam-emulator" --addr 127.0.0.1:0 --null-empty --fixture $(CLIENTS_FIXTURE) >"$$runs/ciam-emulator.log" 2>&1 & emu=$$!; \
 	trap 'kill $$emu 2>/dev/null; wait $$emu 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \

@@ -161,8 +161,11 @@ func percent(n, of int) float64 {
 type Report struct {
 	// Driver sent the requests (driver.Choice); SDK names the SDK under test and its
 	// version when the driver is an SDK's (the runner's Result.SDK), else "".
-	Driver        string    `json:"driver"`
-	SDK           string    `json:"sdk,omitempty"`
+	Driver string `json:"driver"`
+	SDK    string `json:"sdk,omitempty"`
+	// Engine is what judged the emulators: "" for the scenarios of the suite, else
+	// the explorer and its seed and budget (RunExplore).
+	Engine        string    `json:"engine,omitempty"`
 	Machine       string    `json:"machine"`
 	Parallel      int       `json:"parallel"`
 	ClockParallel int       `json:"clockParallel"`

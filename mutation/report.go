@@ -73,6 +73,9 @@ func (r Report) summary() []string {
 	if r.SDK != "" {
 		driver += ", " + r.SDK
 	}
+	if r.Engine != "" {
+		driver += "; judged by the " + r.Engine + ", not the scenarios"
+	}
 	lines := []string{
 		"driver: " + driver,
 		fmt.Sprintf("reference: %s (%d scenarios, %d skipped by the driver, %.1fs)", r.Reference.Verdict, r.Reference.Scenarios, r.Reference.Skipped, r.Reference.Seconds),

@@ -299,8 +299,8 @@ var sentencesOf = map[string][]string{
 }
 
 // TestResponseNearMisses are the explorer cases of the response values: each member of
-// each value the checks compare, in a conforming answer, judged by check.Every and the
-// checks of the value's rows (and the Job schema for a job's). A refused near miss must
+// each value the checks compare, in a conforming answer, judged by the rules of every exchange (check.Universal) and
+// the checks of the value's rows (and the Job schema for a job's). A refused near miss must
 // fail one of them, an accepted one none: a check that takes a near miss for the value
 // is too loose, one that refuses an accepted spelling a false positive against a
 // conforming endpoint.

@@ -37,8 +37,8 @@ type scenario struct {
 	cred, reader signing.Credential
 	known        []string       // sorted distinct job ids the scenario knows (a listing or the fixture)
 	last         *wire.Exchange // the last request sent and its response
-	// invariants are what its responses broke of the rows that hold for every
-	// response (check.Every): they fail it once its steps are done.
+	// invariants are what its exchanges broke of the rules of every exchange
+	// (check.Universal): they fail it once its steps are done.
 	invariants violations
 	// scaleHeld is set while the scenario holds Suite.scale (a @scale scenario).
 	scaleHeld bool

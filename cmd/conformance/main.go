@@ -2,7 +2,8 @@
 // default an embedded reference emulator) and exits 0 when every selected scenario
 // passed, 1 when one failed, 2 when the run could not start. See --help.
 //
-// conformance matrix DIR... puts the report folders of runs side by side (matrix.go).
+// conformance matrix DIR... puts the report folders of runs side by side (matrix.go);
+// conformance explore draws requests from the contract's input space (explore.go).
 package main
 
 import (
@@ -25,6 +26,12 @@ import (
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == matrixCommand {
 		os.Exit(matrixMain(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == exploreName {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := exploreCommand(ctx, os.Args[2:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	if wantsVersion(os.Args[1:]) {
 		printVersion(os.Stdout)

@@ -20,6 +20,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/driver"
@@ -39,6 +40,10 @@ const (
 	// driver.
 	AdapterParallel      = 8
 	AdapterClockParallel = 4
+	// ExploreParallel is the default of --engine explore: an exploration judges every
+	// answer itself (a listing of 3000 jobs field for field), so it wants more CPU than
+	// a suite's run.
+	ExploreParallel = 6
 )
 
 // defaultParallel returns the defaults of --parallel and --clock-parallel for driver d.
@@ -72,10 +77,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	only := fset.String("only", "", "comma-separated mutant names to run (default: the whole catalogue)")
 	var drv driver.Choice
 	fset.Var(driver.Flag{Choice: &drv}, "driver", "how the suite's requests are sent, as conformance --driver: wire, sdk (the official Go SDK), an SDK adapter of drivers/ (node, python, java, tccli; `make drivers` installs them) or exec:'CMD ARGS' (any adapter of DRIVERS.md); through an SDK driver, a mutant that only scenarios the driver skips can catch is \"not checked through this driver\", counted and no failure")
-	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:)", DefaultParallel, AdapterParallel))
+	parallel := fset.Int("parallel", 0, fmt.Sprintf("suites run at once (each against an emulator of its own); 0: %d, %d through an adapter driver (node, exec:), %d explorations with --engine explore", DefaultParallel, AdapterParallel, ExploreParallel))
 	clockParallel := fset.Int("clock-parallel", 0, fmt.Sprintf("suites run at once in the phase of the clock-bound (@rate-limit) scenarios; 0: %d, %d through an adapter driver", DefaultClockParallel, AdapterClockParallel))
 	list := fset.Bool("list", false, "print the catalogue (name, row, class of break, how, what it breaks) and exit")
 	quiet := fset.Bool("quiet", false, "no progress line per finished run")
+	engine := fset.String("engine", "suite", "what judges each emulator: suite (the scenarios) or explore (the model-based explorer alone, `conformance explore`, with --seed and --budget)")
+	seed := fset.Uint64("seed", 0, "--engine explore: the seed of every exploration (0: one picked at random, printed)")
+	budget := fset.Int64("budget", 600, "--engine explore: requests of each exploration")
+	duration := fset.Duration("duration", 40*time.Second, "--engine explore: time of each exploration")
 	known := fset.String("known-failures", "", "known-failure ledger of the driver's client (as conformance --known-failures): its own failures, listed, do not fail the reference; not applied to the wire reruns")
 	if err := fset.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,6 +138,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 		return 2
 	}
 	p, c := defaultParallel(drv)
+	if *engine == mutation.EngineExplore {
+		p = ExploreParallel
+	}
 	*parallel, *clockParallel = cmp.Or(*parallel, p), cmp.Or(*clockParallel, c)
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
 	if err != nil {
@@ -145,7 +157,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, mutate fu
 	if !*quiet {
 		opts.Progress = stderr
 	}
-	report, err := mutate(ctx, opts)
+	var report mutation.Report
+	switch *engine {
+	case "suite":
+		report, err = mutate(ctx, opts)
+	case mutation.EngineExplore:
+		if !drv.IsWire() {
+			fmt.Fprintln(stderr, "mutation: --engine explore explores through the wire driver only")
+			return 2
+		}
+		report, err = mutation.RunExplore(ctx, opts, mutation.ExploreOptions{Seed: *seed, Budget: *budget, Duration: *duration})
+	default:
+		fmt.Fprintf(stderr, "mutation: --engine %q: want suite or explore\n", *engine)
+		return 2
+	}
 	if err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "mutation: %v\n", err)
 		return 2
