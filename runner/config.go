@@ -492,9 +492,13 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 
 func printUsage(w io.Writer, fset *flag.FlagSet) {
 	fmt.Fprintf(w, `Usage: conformance [flags]
+       conformance explore [flags]         (conformance explore --help)
+       conformance matrix [flags] DIR...   (conformance matrix --help)
 
 Runs the ListJobs (CIAM 2022-03-31) conformance suite against an endpoint, by default
-an embedded reference emulator, and writes its reports into --out.
+an embedded reference emulator, and writes its reports into --out. explore draws
+requests from everything the contract lets a caller vary instead, and prints each
+failure as a scenario; matrix puts the report folders of runs side by side.
 
 Exit status:
   0  every selected scenario passed, was skipped, or is a failure the --known-failures
