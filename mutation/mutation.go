@@ -417,7 +417,7 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 	cfg.SecretID, cfg.SecretKey, cfg.Token = primary.SecretID, primary.SecretKey, primary.Token
 	cfg.Tags = tags
 	cfg.Format = "progress"
-	cfg.OutDir = filepath.Join(opts.OutDir, "runs", m.Name)
+	cfg.OutDir, cfg.Reports = runDir(opts.OutDir, m.Name, d.IsWire() && !opts.Driver.IsWire(), tags), RunReports
 	cfg.Driver = d
 	if !d.IsWire() {
 		cfg.KnownFailures = opts.KnownFailures
@@ -431,6 +431,26 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 		o.err = run.Err.Error()
 	}
 	return o
+}
+
+// RunReports are the report files of every run of the suite a mutation run makes:
+// what a reader needs to see why a mutant was killed or not (the whole set would cost
+// each of the hundreds of runs a third of a second).
+const RunReports = "ndjson,summary"
+
+// runDir is the folder of the reports of the run of the scenarios tags selects against
+// the emulator named name: out/runs/NAME/, with the clock-bound phase in clock-bound/
+// and a baseline rerun through the wire driver in wire/ below it, so that no run writes
+// over another's.
+func runDir(out, name string, baseline bool, tags string) string {
+	dir := filepath.Join(out, "runs", name)
+	if baseline {
+		dir = filepath.Join(dir, "wire")
+	}
+	if tags == runner.ClockBoundTag {
+		dir = filepath.Join(dir, "clock-bound")
+	}
+	return dir
 }
 
 // judge gives the verdict on m from the phases of the suite against it.

@@ -416,3 +416,18 @@ func TestKillTablesKeyOnIDs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `{"id":"A2-body-altered","feature":"a.feature","line":6,`)
 }
+
+// Every run of a mutation run keeps its reports in a folder of its own: the two phases
+// and a wire baseline rerun of one mutant never write over each other.
+func TestRunDirsDoNotOverlap(t *testing.T) {
+	dirs := map[string]bool{}
+	for _, baseline := range []bool{false, true} {
+		for _, tags := range phaseTags() {
+			dir := runDir("out", "m", baseline, tags)
+			assert.False(t, dirs[dir], "%s written twice", dir)
+			dirs[dir] = true
+			assert.True(t, strings.HasPrefix(dir, filepath.Join("out", "runs", "m")), dir)
+		}
+	}
+	assert.Len(t, dirs, 4)
+}
