@@ -436,7 +436,7 @@ func runSuite(ctx context.Context, opts Options, primary fixture.Credential, m m
 // RunReports are the report files of every run of the suite a mutation run makes:
 // what a reader needs to see why a mutant was killed or not (the whole set would cost
 // each of the hundreds of runs a third of a second).
-const RunReports = "ndjson,summary"
+const RunReports = "ndjson,markdown"
 
 // runDir is the folder of the reports of the run of the scenarios tags selects against
 // the emulator named name: out/runs/NAME/, with the clock-bound phase in clock-bound/

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	listjobs "github.com/ciam-harness/listjobs"
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/fixture"
 	"github.com/ciam-harness/listjobs/mutants"
@@ -430,4 +431,23 @@ func TestRunDirsDoNotOverlap(t *testing.T) {
 		}
 	}
 	assert.Len(t, dirs, 4)
+}
+
+// TestRunSuiteWritesItsReports runs the suite for real, one row against the reference
+// emulator, as every run of a mutation run does: its configuration (RunReports among
+// it) is accepted and the reports land in the run's folder.
+func TestRunSuiteWritesItsReports(t *testing.T) {
+	t.Parallel()
+	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
+	require.NoError(t, err)
+	primary, ok := fx.Credential(runner.DefaultCredentialRole)
+	require.True(t, ok)
+	out := t.TempDir()
+	o := runSuite(context.Background(), Options{Fixture: fx, OutDir: out}, primary, mutants.Mutant{Name: reference}, driver.Choice{}, "@S1 && ~"+runner.ClockBoundTag)
+	require.Empty(t, o.err)
+	assert.Equal(t, runner.ExitPassed, o.exit)
+	assert.NotEmpty(t, o.scenarios)
+	for _, name := range []string{"results.ndjson", "summary.md"} {
+		assert.FileExists(t, filepath.Join(runDir(out, reference, false, ""), name))
+	}
 }
