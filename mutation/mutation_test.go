@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -433,9 +434,11 @@ func TestRunDirsDoNotOverlap(t *testing.T) {
 	assert.Len(t, dirs, 4)
 }
 
-// TestRunSuiteWritesItsReports runs the suite for real, one row against the reference
+// TestRunSuiteWritesItsReports runs the suite for real, two rows against the reference
 // emulator, as every run of a mutation run does: its configuration (RunReports among
-// it) is accepted and the reports land in the run's folder.
+// it) is accepted, the reports land in the run's folder, and the probes of other
+// actions (P1) run: the emulator profile, whose key pool keeps a run from waiting on
+// one key's pace.
 func TestRunSuiteWritesItsReports(t *testing.T) {
 	t.Parallel()
 	fx, err := fixture.Read(bytes.NewReader(listjobs.DefaultFixture))
@@ -443,10 +446,18 @@ func TestRunSuiteWritesItsReports(t *testing.T) {
 	primary, ok := fx.Credential(runner.DefaultCredentialRole)
 	require.True(t, ok)
 	out := t.TempDir()
-	o := runSuite(context.Background(), Options{Fixture: fx, OutDir: out}, primary, mutants.Mutant{Name: reference}, driver.Choice{}, "@S1 && ~"+runner.ClockBoundTag)
+	o := runSuite(context.Background(), Options{Fixture: fx, OutDir: out}, primary, mutants.Mutant{Name: reference}, driver.Choice{}, "@S1,@P1&&~"+runner.ClockBoundTag)
 	require.Empty(t, o.err)
 	assert.Equal(t, runner.ExitPassed, o.exit)
 	assert.NotEmpty(t, o.scenarios)
+	p1 := 0
+	for _, s := range o.scenarios {
+		if slices.Contains(s.Rows, "P1") {
+			p1++
+			assert.Equal(t, result.Passed, s.Status, s.Name)
+		}
+	}
+	assert.Positive(t, p1, "the P1 probes ran")
 	for _, name := range []string{"results.ndjson", "summary.md"} {
 		assert.FileExists(t, filepath.Join(runDir(out, reference, false, ""), name))
 	}
