@@ -1,6 +1,7 @@
 package check
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -220,4 +221,21 @@ func TestRoundTripsOfAnSDKAreJudged(t *testing.T) {
 	// The SDK's view repeats the RequestId of the trip it decoded, which is claimed once:
 	// the same RequestId in another call is a T8 violation.
 	assert.Equal(t, []string{"T8"}, labels(u.Judge(call(good, trip(200, json, good)), spec, "again")))
+}
+
+// TestStringArrayReadsAsEncodingJSON: the JobIds of a request are read as encoding/json
+// would read them into a []string, whatever the value.
+func TestStringArrayReadsAsEncodingJSON(t *testing.T) {
+	for _, raw := range []string{`[]`, `["a"]`, `["a","b","a"]`, `["a",null]`, `[null]`, `["\u00e9\ud83d\ude00","a\"b"]`,
+		`[1]`, `["a",1]`, `[true]`, `[["a"]]`, `[{}]`, `{}`, `"a"`, `1`, `[`, `["a",]`, `[] []`, ` [ "a" , "b" ] `, ``, `nul`} {
+		var want []string
+		err := json.Unmarshal([]byte(raw), &want)
+		got, ok := stringArray([]byte(raw))
+		if assert.Equal(t, err == nil, ok, "%s", raw) && ok {
+			assert.Equal(t, len(want), len(got), "%s", raw)
+			for i := range want {
+				assert.Equal(t, want[i], got[i], "%s", raw)
+			}
+		}
+	}
 }
