@@ -114,8 +114,9 @@ func (m *model) expect(r *req, targetRegion string) expectation {
 		bad("A6", check.OneOf("AuthFailure.SignatureFailure"))
 	case breakUnknownID:
 		bad("A4", check.OneOf("AuthFailure.SecretIdNotFound"))
-	case breakCut: // a shorter signature may also be taken for a malformed header (A5)
+	case breakCut: // a shorter signature is not of A5's form either (Signature=<64 hex digits>)
 		bad("A2", check.CodeUnder("AuthFailure"))
+		bad("A5", check.CodeUnder("AuthFailure"))
 	case breakWrongKey, breakClaimed, breakBodyAfter, breakQueryAfter, breakRegionAfter, breakTypeAfter,
 		breakDigit, breakMoved, breakOverMethod, breakOverURI, breakV1Param:
 		bad("A2", check.OneOf("AuthFailure.SignatureFailure"))
@@ -126,6 +127,7 @@ func (m *model) expect(r *req, targetRegion string) expectation {
 	case breakV1NoRegion:
 		bad("P3", check.OneOf("MissingParameter"))
 	}
+	m.nearExpect(r, bad, allow)
 	if r.signed > 0 {
 		if l := signedLists[r.signed-1]; strings.Contains(l, "content-type") && strings.Contains(l, "host") {
 			allow("A1")

@@ -288,6 +288,11 @@ func (d *draws) req(t *rapid.T, name string) *req {
 	case v == 9:
 		n = 2
 	}
+	// One request in three with a break carries a near miss of a value the contract
+	// compares exactly (of some two hundred), and no other break.
+	if n > 0 && uniform(t, "near "+name, 3) == 0 && d.nearMiss(t, r) {
+		n = 0
+	}
 	for k := range n {
 		// Three breaks in five are of the signature or the key: there are more kinds of
 		// them (breakKind, most with several values) than of all the other rows together.

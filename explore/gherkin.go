@@ -166,6 +166,10 @@ func (m *model) checks(step int, r *req, e expectation, found []finding, remembe
 				then("the returned Ids are a subset of the known jobs")
 			}
 		}
+	case len(m.nearThen(r, e)) > 0:
+		for _, text := range m.nearThen(r, e) {
+			then("%s", text)
+		}
 	case e.otherRegion && len(e.violations) == 0:
 		then(`the response is a success or an error other than "UnsupportedRegion"`)
 	default:

@@ -33,6 +33,8 @@ type model struct {
 	owner map[string]string
 	// keys are the keys of each role of ordinary traffic, in fixture order.
 	keys map[string][]fixture.Credential
+	// near are the near misses of the table the requests may carry (nearCases).
+	near []nearCase
 }
 
 // rateLimitPrefix starts the roles of the keys the rate-limit probes hold exclusively

@@ -177,6 +177,7 @@ type req struct {
 	arg     int    // the break's argument (an index into its list, or seconds)
 	v1      string // "": TC3; else HmacSHA1 or HmacSHA256
 	pad     padKind
+	near    int // 0: none; else the near miss m.near[near-1] (nearMiss)
 }
 
 // jsonString is s as a JSON string.
@@ -542,6 +543,9 @@ func (m *model) sentences(r *req) []steps.Sentence {
 		add(`the request is signed with signature v1 and "%s"`, r.v1)
 	}
 	m.breakSentences(r, res, add)
+	if r.near > 0 {
+		add("%s", m.nearSentence(r))
+	}
 	return out
 }
 
