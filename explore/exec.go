@@ -38,6 +38,8 @@ type executor struct {
 	trace io.Writer
 	// probeMu lets one probe of the rate limit run at a time.
 	probeMu sync.Mutex
+	// lastProbe is when each owner's last probe request was answered (under probeMu).
+	lastProbe map[string]time.Time
 }
 
 // errBudget ends a program when the budget is spent.

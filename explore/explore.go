@@ -219,7 +219,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	start := time.Now()
 	b := newBudget(ctx, opts.Budget, opts.Duration)
-	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, sentAt: map[string][]time.Time{}, budget: b, clock: opts.Clock}
+	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, sentAt: map[string][]time.Time{}, lastProbe: map[string]time.Time{}, budget: b, clock: opts.Clock}
 	hasProbes := len(m.limitRoles) > 0 && !opts.NoProbes
 	d := &draws{m: m, region: opts.Region, caps: opts.Driver.Capabilities(), listJobsOnly: opts.ListJobsOnly, bursts: hasProbes && opts.Driver.Capabilities().Wire, pads: !opts.NoProbes}
 	report := Report{Seed: opts.Seed, Budget: opts.Budget, Duration: opts.Duration.String()}

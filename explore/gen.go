@@ -14,12 +14,13 @@ import (
 type actionKind int
 
 const (
-	actOne      actionKind = iota // one request
-	actGroup                      // several requests in flight at once
-	actBoundary                   // wait until just past the next second boundary
-	actBurst                      // a rate-limit burst within one second (R1)
-	actSteady                     // requests at half the limit (R2)
-	actBadGood                    // badly signed then good requests within one second (R3)
+	actOne       actionKind = iota // one request
+	actGroup                       // several requests in flight at once
+	actBoundary                    // wait until just past the next second boundary
+	actBurst                       // a rate-limit burst within one second (R1)
+	actSteady                      // requests at half the limit (R2)
+	actBadGood                     // badly signed then good requests within one second (R3)
+	actLateEarly                   // requests late in one second, more early in the next (R1)
 )
 
 // action is one step of a program: a request, several at once, a wait, or a probe of
@@ -28,7 +29,7 @@ type action struct {
 	kind  actionKind
 	reqs  []*req
 	roles []string // a burst's keys, by role
-	n     []int    // requests of each role (a burst); bad and good (actBadGood)
+	n     []int    // requests of each role (a burst); bad and good (actBadGood); late and early (actLateEarly)
 }
 
 // program is a drawn sequence of actions.
@@ -188,6 +189,10 @@ func (d *draws) burst(t *rapid.T) action {
 	}
 	if has("rate-limit-steady") {
 		choices = append(choices, action{kind: actSteady, roles: []string{"rate-limit-steady"}, n: []int{20, 10}})
+	}
+	if has("rate-limit-next-second") {
+		late, early := 15+uniform(t, "late", 16), 15+uniform(t, "early", 16)
+		choices = append(choices, action{kind: actLateEarly, roles: []string{"rate-limit-next-second"}, n: []int{late, early}})
 	}
 	if has("rate-limit-auth") {
 		choices = append(choices, action{kind: actBadGood, roles: []string{"rate-limit-auth"}, n: []int{10, 20}})

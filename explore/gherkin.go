@@ -95,6 +95,10 @@ func (m *model) scenarioSteps(p program, found []finding, region string) []gherk
 			out = append(out, gherkinStep{kind: "when", text: fmt.Sprintf(`%d requests of the fixture credential "%s" are sent at %d per second`, a.n[0], a.roles[0], a.n[1])},
 				gherkinStep{kind: "then", text: fmt.Sprintf("all %d of them succeed", a.n[0])})
 			step++
+		case actLateEarly:
+			out = append(out, gherkinStep{kind: "when", text: fmt.Sprintf(`%d requests of the fixture credential "%s" arrive late in one second and %d more early in the next`, a.n[0], a.roles[0], a.n[1])},
+				gherkinStep{kind: "then", text: fmt.Sprintf(`in each second the first %d succeed and the others get the error "RequestLimitExceeded" or one of its sub-codes`, limit)})
+			step++
 		case actBadGood:
 			out = append(out, gherkinStep{kind: "when", text: fmt.Sprintf(`%d badly signed and then %d good requests of the fixture credential "%s" arrive within one second`, a.n[0], a.n[1], a.roles[0])},
 				gherkinStep{kind: "then", text: fmt.Sprintf(`the %d badly signed requests get the error "AuthFailure.SignatureFailure"`, a.n[0])},

@@ -11,6 +11,8 @@ import (
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
 	"github.com/ciam-harness/listjobs/wire"
 )
@@ -55,4 +57,33 @@ func start(t testing.TB, cfg emulator.Config) *emulator.Server {
 	}
 	t.Cleanup(func() { srv.Close() })
 	return srv
+}
+
+// testModel is the model of fx with the near misses of a run against url.
+func testModel(fx *fixture.Fixture, url string) *model {
+	m := newModel(fx)
+	m.near = nearCases(m, vocab.DefaultRegion, url)
+	return m
+}
+
+// newExecutor is an executor of m's requests against url through the wire driver, as
+// Run makes one.
+func newExecutor(t testing.TB, url string, fx *fixture.Fixture, m *model) *executor {
+	t.Helper()
+	clock := &wire.Clock{}
+	d, err := driver.Wire.Open(context.Background(), driver.Env{Target: wire.Target{BaseURL: url, Region: vocab.DefaultRegion},
+		Client: &http.Client{Timeout: 20 * time.Second}, Clock: clock, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	first := m.cred(m.roles[0])
+	suite, err := steps.NewSuite(steps.Target{BaseURL: url, Region: vocab.DefaultRegion,
+		Credential:  signing.Credential{SecretID: first.SecretID, SecretKey: first.SecretKey, Token: first.Token},
+		UserStoreID: m.stores[0].ID, Fixture: fx, Driver: d, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &executor{m: m, suite: suite, driver: d, region: vocab.DefaultRegion, pacers: map[string]*steps.Pacer{}, turn: map[string]int{},
+		sentAt: map[string][]time.Time{}, lastProbe: map[string]time.Time{}, budget: newBudget(context.Background(), 0, time.Minute), clock: clock}
 }

@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
+	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/nearmiss"
-	"github.com/ciam-harness/listjobs/signing"
+	"github.com/ciam-harness/listjobs/runner"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
-	"github.com/ciam-harness/listjobs/wire"
 )
 
 // TestNearCasesCoverTheTable: the explorer draws from every request value of the
@@ -25,8 +25,7 @@ func TestNearCasesCoverTheTable(t *testing.T) {
 	t.Parallel()
 	fx := defaultFixture(t)
 	srv := start(t, emulator.Config{RateLimit: emulator.DefaultRateLimit})
-	m := newModel(fx)
-	m.near = nearCases(m, vocab.DefaultRegion, srv.URL)
+	m := testModel(fx, srv.URL)
 
 	want := map[string]int{}
 	for _, o := range nearmiss.Outlines() {
@@ -45,22 +44,7 @@ func TestNearCasesCoverTheTable(t *testing.T) {
 	}
 	t.Logf("%d cases of %d values", len(m.near), len(got))
 
-	clock := &wire.Clock{}
-	d, err := driver.Wire.Open(context.Background(), driver.Env{Target: wire.Target{BaseURL: srv.URL, Region: vocab.DefaultRegion},
-		Client: &http.Client{Timeout: 20 * time.Second}, Clock: clock, Timeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	first := m.cred(m.roles[0])
-	suite, err := steps.NewSuite(steps.Target{BaseURL: srv.URL, Region: vocab.DefaultRegion,
-		Credential:  signing.Credential{SecretID: first.SecretID, SecretKey: first.SecretKey, Token: first.Token},
-		UserStoreID: m.stores[0].ID, Fixture: fx, Driver: d, Clock: clock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := &executor{m: m, suite: suite, driver: d, region: vocab.DefaultRegion, pacers: map[string]*steps.Pacer{}, turn: map[string]int{},
-		sentAt: map[string][]time.Time{}, budget: newBudget(context.Background(), 0, time.Minute), clock: clock}
+	x := newExecutor(t, srv.URL, fx, m)
 	unmade := 0
 	for i, c := range m.near {
 		r := &req{cred: m.roles[0], store: storeFixture, role: m.stores[0].Role, method: http.MethodPost, near: i + 1}
@@ -97,5 +81,84 @@ func TestNearCasesCoverTheTable(t *testing.T) {
 	}
 	if unmade > len(m.near)/10 {
 		t.Errorf("%d of %d near misses could not be made", unmade, len(m.near))
+	}
+}
+
+// A near miss the reference refuses and a mutant accepts fails on the mutant's row, and
+// is printed as a scenario that fails against the mutant and passes against the
+// reference.
+func TestNearMissPrintedScenarioReplays(t *testing.T) {
+	t.Parallel()
+	fx := defaultFixture(t)
+	mutant, ok := mutants.ByName("secretid-case-insensitive")
+	if !ok {
+		t.Fatal("no mutant secretid-case-insensitive")
+	}
+	srv, err := mutant.Start(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	m := testModel(fx, srv.URL)
+	i := slices.IndexFunc(m.near, func(c nearCase) bool { return c.value.ID == "secretid" && c.member.Name == nearmiss.OtherCase })
+	if i < 0 {
+		t.Fatal("no near miss of the SecretId in another case")
+	}
+	p := program{{kind: actOne, reqs: []*req{{cred: m.roles[0], store: storeFixture, role: m.stores[0].Role, method: http.MethodPost, near: i + 1}}}}
+	printed := runAndPrint(t, newExecutor(t, srv.URL, fx, m), p)
+	if !strings.Contains(printed, "@"+mutant.Row) || !strings.Contains(printed, "the SecretId is sent as its near miss: another case") {
+		t.Fatalf("the failure is not on %s, or not printed with the near miss:\n%s", mutant.Row, printed)
+	}
+	replayBoth(t, printed, srv.URL, mutant.Row, fx)
+}
+
+// The probe of the next second's budget (R1) passes on the reference and fails on an
+// endpoint that counts a sliding second, and its printed scenario replays as such.
+func TestLateEarlyProbe(t *testing.T) {
+	t.Parallel()
+	fx := defaultFixture(t)
+	mutant, ok := mutants.ByName("rate-limit-sliding-window")
+	if !ok {
+		t.Fatal("no mutant rate-limit-sliding-window")
+	}
+	srv, err := mutant.Start(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ref := start(t, emulator.Config{RateLimit: emulator.DefaultRateLimit})
+	p := program{{kind: actLateEarly, roles: []string{"rate-limit-next-second"}, n: []int{30, 20}}}
+	if found, err := newExecutor(t, ref.URL, fx, testModel(fx, ref.URL)).execute(context.Background(), p); err != nil || len(found) > 0 {
+		t.Fatalf("the reference: %v %+v", err, found)
+	}
+	m := testModel(fx, srv.URL)
+	printed := runAndPrint(t, newExecutor(t, srv.URL, fx, m), p)
+	replayBoth(t, printed, srv.URL, "R1", fx)
+}
+
+// runAndPrint runs p, which must fail, and prints its failure as the explorer does.
+func runAndPrint(t *testing.T, x *executor, p program) string {
+	t.Helper()
+	found, err := x.execute(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) == 0 {
+		t.Fatal("no failure")
+	}
+	rows := rowsOf(found)
+	return x.m.feature("a failure", rows[0]+"-explore-test", 1, rows, x.m.scenarioSteps(p, found, vocab.DefaultRegion), steps.Steps())
+}
+
+// replayBoth runs a printed failure against the endpoint at url, where it must fail on
+// row, and against the reference, where it must pass.
+func replayBoth(t *testing.T, printed, url, row string, fx *fixture.Fixture) {
+	t.Helper()
+	if code, out := replay(t, printed, url, fx); code != runner.ExitFailed || !strings.Contains(out, row) {
+		t.Errorf("the printed scenario exits %d against the mutant; want %d on %s:\n%s\n%s", code, runner.ExitFailed, row, printed, out)
+	}
+	ref := start(t, emulator.Config{RateLimit: emulator.DefaultRateLimit})
+	if code, out := replay(t, printed, ref.URL, fx); code != runner.ExitPassed {
+		t.Errorf("the printed scenario exits %d against the reference; want %d:\n%s\n%s", code, runner.ExitPassed, printed, out)
 	}
 }

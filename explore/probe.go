@@ -10,6 +10,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/check"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/wire"
 )
 
@@ -23,10 +24,11 @@ const probeAttempts = 3
 
 // shotResult is one request of a probe and its answer.
 type shotResult struct {
-	owner string
-	bad   bool
-	ex    *wire.Exchange
-	a     answer
+	owner  string
+	bad    bool
+	second int // actLateEarly: 0 for the late requests, 1 for the early ones
+	ex     *wire.Exchange
+	a      answer
 }
 
 // probeStore is the user store a rate-limit key lists: "varied" when it is of the key's
@@ -61,9 +63,12 @@ func (x *executor) probe(ctx context.Context, a action, step int) ([]finding, er
 	var ok bool
 	var err error
 	for attempt := 0; attempt < probeAttempts && !ok; attempt++ {
-		if a.kind == actSteady {
+		switch a.kind {
+		case actSteady:
 			results, ok, err = x.steady(ctx, a)
-		} else {
+		case actLateEarly:
+			results, ok, err = x.lateEarly(ctx, a)
+		default:
 			results, ok, err = x.burst(ctx, a)
 		}
 		if err != nil {
@@ -109,6 +114,25 @@ func (x *executor) probe(ctx context.Context, a action, step int) ([]finding, er
 			if !r.a.ok {
 				fail("R2", "a request sent at %d per second got %s; want a success", a.n[1], describe(r.a))
 				break
+			}
+		}
+	case actLateEarly:
+		for g, when := range []string{"late in one second", "early in the next"} {
+			n, got := 0, 0
+			for _, r := range results {
+				if r.second != g {
+					continue
+				}
+				n++
+				switch {
+				case r.a.ok:
+					got++
+				case r.a.code == "" || !check.CodeUnder("RequestLimitExceeded").Passes(gjsonString(r.a.code)):
+					fail("R1", "a request sent %s got %s; want a success or RequestLimitExceeded (or a sub-code)", when, describe(r.a))
+				}
+			}
+			if want := min(n, limit); got != want {
+				fail("R1", "%d of the %d requests sent %s succeeded; want exactly %d: each second's budget is whole (%d per owner), whatever the second before spent", got, n, when, want, limit)
 			}
 		}
 	case actBadGood:
@@ -292,4 +316,56 @@ func (x *executor) steady(ctx context.Context, a action) ([]shotResult, bool, er
 		busiest = max(busiest, perSec[r.ex.Sent.Unix()])
 	}
 	return out, busiest == rate, nil
+}
+
+// lateEarly fires a.n[0] requests at once steps.LateStart into a second, at least a
+// second after the owner's last probe request, then a.n[1] more just past the next
+// boundary; ok is false when the two did not fall in one second and the next, within
+// one second in all (steps.AcrossBoundary, the suite's rule).
+func (x *executor) lateEarly(ctx context.Context, a action) ([]shotResult, bool, error) {
+	c := x.m.cred(a.roles[0])
+	var shots [2][]func() *wire.Exchange
+	for g := range shots {
+		for range a.n[g] {
+			shot, err := x.driver.Prepare(ctx, wire.NewSpec(x.m.probeStore(c), signingCred(c)), time.Now())
+			if err != nil {
+				return nil, false, fmt.Errorf("harness error: preparing a probe: %w", err)
+			}
+			shots[g] = append(shots[g], shot)
+		}
+	}
+	now := time.Now()
+	start := now.Truncate(time.Second).Add(steps.LateStart)
+	for start.Before(now.Add(5*time.Millisecond)) || start.Sub(x.lastProbe[c.Owner]) < time.Second {
+		start = start.Add(time.Second)
+	}
+	t := time.NewTimer(time.Until(start))
+	select {
+	case <-ctx.Done():
+		t.Stop()
+		return nil, false, ctx.Err()
+	case <-t.C:
+	}
+	var exs [2][]*wire.Exchange
+	var results []shotResult
+	for g := range shots {
+		if g == 1 {
+			if err := waitPastBoundary(ctx, steps.BoundaryMargin); err != nil {
+				return nil, false, err
+			}
+		}
+		exs[g] = make([]*wire.Exchange, len(shots[g]))
+		var wg sync.WaitGroup
+		for i, shot := range shots[g] {
+			wg.Go(func() { exs[g][i] = shot() })
+		}
+		wg.Wait()
+		for _, ex := range exs[g] {
+			results = append(results, shotResult{owner: c.Owner, second: g, ex: ex, a: read(ex)})
+			if ex.Received.After(x.lastProbe[c.Owner]) {
+				x.lastProbe[c.Owner] = ex.Received
+			}
+		}
+	}
+	return results, steps.AcrossBoundary(exs[0], exs[1]) == "", nil
 }

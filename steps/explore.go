@@ -107,3 +107,23 @@ func NewPacer(limit int, window time.Duration) *Pacer { return &Pacer{newPacer(l
 // Wait blocks until a request may be sent, and returns done, to be called once its
 // answer (or its transport error) is in.
 func (p *Pacer) Wait(ctx context.Context) (done func(), err error) { return p.p.wait(ctx) }
+
+// AcrossBoundary says why two bursts of exchanges did not fall in one second and the
+// next (by the local clock, within one second in all, and by the server's Date headers
+// when every response has one), or "" when they did: the rule of the suite's step that
+// sends requests late in one second and early in the next (R1).
+func AcrossBoundary(late, early []*wire.Exchange) string {
+	var outs []outcome
+	for g, exs := range [][]*wire.Exchange{late, early} {
+		for _, ex := range exs {
+			outs = append(outs, outcome{shot: shot{second: g}, sent: ex.Sent, received: ex.Received, date: dateOf(ex.RespHeader)})
+		}
+	}
+	return acrossBoundary(outs)
+}
+
+// LateStart is how far into a second the suite's late burst starts (R1).
+const LateStart = lateStart
+
+// BoundaryMargin is how far past a second boundary the suite's bursts start.
+const BoundaryMargin = boundaryMargin
