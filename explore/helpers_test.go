@@ -11,6 +11,7 @@ import (
 	"github.com/ciam-harness/listjobs/driver"
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
+	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/signing"
 	"github.com/ciam-harness/listjobs/steps"
 	"github.com/ciam-harness/listjobs/vocab"
@@ -30,13 +31,7 @@ func defaultFixture(t testing.TB) *fixture.Fixture {
 // explore runs an exploration of the endpoint at url through the wire driver.
 func explore(t testing.TB, url string, fx *fixture.Fixture, opts Options) Report {
 	t.Helper()
-	clock := &wire.Clock{}
-	d, err := driver.Wire.Open(context.Background(), driver.Env{Target: wire.Target{BaseURL: url, Region: vocab.DefaultRegion},
-		Client: &http.Client{Timeout: 20 * time.Second}, Clock: clock, Timeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d, clock := openWire(t, url)
 	opts.BaseURL, opts.Fixture, opts.Driver, opts.Clock = url, fx, d, clock
 	rep, err := Run(context.Background(), opts)
 	if err != nil {
@@ -70,13 +65,7 @@ func testModel(fx *fixture.Fixture, url string) *model {
 // Run makes one.
 func newExecutor(t testing.TB, url string, fx *fixture.Fixture, m *model) *executor {
 	t.Helper()
-	clock := &wire.Clock{}
-	d, err := driver.Wire.Open(context.Background(), driver.Env{Target: wire.Target{BaseURL: url, Region: vocab.DefaultRegion},
-		Client: &http.Client{Timeout: 20 * time.Second}, Clock: clock, Timeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d, clock := openWire(t, url)
 	first := m.cred(m.roles[0])
 	suite, err := steps.NewSuite(steps.Target{BaseURL: url, Region: vocab.DefaultRegion,
 		Credential:  signing.Credential{SecretID: first.SecretID, SecretKey: first.SecretKey, Token: first.Token},
@@ -86,4 +75,32 @@ func newExecutor(t testing.TB, url string, fx *fixture.Fixture, m *model) *execu
 	}
 	return &executor{m: m, suite: suite, driver: d, region: vocab.DefaultRegion, pacers: map[string]*steps.Pacer{}, turn: map[string]int{},
 		sentAt: map[string][]time.Time{}, lastProbe: map[string]time.Time{}, budget: newBudget(context.Background(), 0, time.Minute), clock: clock}
+}
+
+// openWire opens the wire driver on the endpoint at url, closed when the test ends.
+func openWire(t testing.TB, url string) (driver.Driver, *wire.Clock) {
+	t.Helper()
+	clock := &wire.Clock{}
+	d, err := driver.Wire.Open(context.Background(), driver.Env{Target: wire.Target{BaseURL: url, Region: vocab.DefaultRegion},
+		Client: &http.Client{Timeout: 20 * time.Second}, Clock: clock, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d, clock
+}
+
+// startMutant serves the mutant of the catalogue called name, with fx.
+func startMutant(t testing.TB, name string, fx *fixture.Fixture) (mutants.Mutant, *emulator.Server) {
+	t.Helper()
+	m, ok := mutants.ByName(name)
+	if !ok {
+		t.Fatalf("no mutant %s", name)
+	}
+	srv, err := m.Start(fx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return m, srv
 }

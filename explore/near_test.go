@@ -10,7 +10,6 @@ import (
 
 	"github.com/ciam-harness/listjobs/emulator"
 	"github.com/ciam-harness/listjobs/fixture"
-	"github.com/ciam-harness/listjobs/mutants"
 	"github.com/ciam-harness/listjobs/nearmiss"
 	"github.com/ciam-harness/listjobs/runner"
 	"github.com/ciam-harness/listjobs/steps"
@@ -90,15 +89,7 @@ func TestNearCasesCoverTheTable(t *testing.T) {
 func TestNearMissPrintedScenarioReplays(t *testing.T) {
 	t.Parallel()
 	fx := defaultFixture(t)
-	mutant, ok := mutants.ByName("secretid-case-insensitive")
-	if !ok {
-		t.Fatal("no mutant secretid-case-insensitive")
-	}
-	srv, err := mutant.Start(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	mutant, srv := startMutant(t, "secretid-case-insensitive", fx)
 	m := testModel(fx, srv.URL)
 	i := slices.IndexFunc(m.near, func(c nearCase) bool { return c.value.ID == "secretid" && c.member.Name == nearmiss.OtherCase })
 	if i < 0 {
@@ -113,19 +104,11 @@ func TestNearMissPrintedScenarioReplays(t *testing.T) {
 }
 
 // The probe of the next second's budget (R1) passes on the reference and fails on an
-// endpoint that counts a sliding second, and its printed scenario replays as such.
+// endpoint that counts a sliding second, and its printed scenario replays as such. It
+// runs alone (not in parallel): two bursts within one second need an idle CPU.
 func TestLateEarlyProbe(t *testing.T) {
-	t.Parallel()
 	fx := defaultFixture(t)
-	mutant, ok := mutants.ByName("rate-limit-sliding-window")
-	if !ok {
-		t.Fatal("no mutant rate-limit-sliding-window")
-	}
-	srv, err := mutant.Start(fx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	_, srv := startMutant(t, "rate-limit-sliding-window", fx)
 	ref := start(t, emulator.Config{RateLimit: emulator.DefaultRateLimit})
 	p := program{{kind: actLateEarly, roles: []string{"rate-limit-next-second"}, n: []int{30, 20}}}
 	if found, err := newExecutor(t, ref.URL, fx, testModel(fx, ref.URL)).execute(context.Background(), p); err != nil || len(found) > 0 {
