@@ -169,9 +169,9 @@ func (b *budget) exhausted() bool {
 // stopMessage ends a rapid check when the budget is spent: not a failure.
 const stopMessage = "explore: the budget is spent"
 
-// quietStart is how long an exploration waits before its first request: a window of
-// the rate limit (R1), so that none of its owners' budgets holds requests of a run
-// before it.
+// quietStart is how long an exploration waits before its first request and after its
+// last: a window of the rate limit (R1), so that none of its owners' budgets holds
+// requests of a run before it, nor holds its own requests for a run after it.
 const quietStart = 1100 * time.Millisecond
 
 // Run explores the endpoint of opts and reports what it found.
@@ -211,12 +211,21 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	}
 	// The endpoint may still count the last second of a run before this one (the
 	// suite, another exploration) against the same keys: the pacers start empty, so
-	// the first request waits until that second is over.
+	// the first request waits until that second is over. An exploration sends at its
+	// full pace until its last request, so it waits as long at its end too: the next
+	// run against the endpoint (the suite, whose pacers start empty as well) finds
+	// every budget as this one found it.
 	select {
 	case <-time.After(quietStart):
 	case <-ctx.Done():
 		return Report{}, ctx.Err()
 	}
+	defer func() {
+		select {
+		case <-time.After(quietStart):
+		case <-ctx.Done():
+		}
+	}()
 	start := time.Now()
 	b := newBudget(ctx, opts.Budget, opts.Duration)
 	x := &executor{trace: opts.Trace, m: m, suite: suite, driver: opts.Driver, region: opts.Region, pacers: map[string]*steps.Pacer{}, turn: map[string]int{}, sentAt: map[string][]time.Time{}, lastProbe: map[string]time.Time{}, budget: b, clock: opts.Clock}
