@@ -41,21 +41,12 @@ func javaFields(m *Model, structName, src string) error {
 	if start < 0 {
 		return fmt.Errorf("no public class %s", structName)
 	}
-	var doc strings.Builder
-	inComment := false
+	var doc docComment
 	serialized := ""
 	for _, line := range strings.Split(src[start:], "\n")[1:] {
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case inComment:
-			doc.WriteString("\n" + trimmed)
-			if strings.Contains(trimmed, "*/") {
-				inComment = false
-			}
-		case strings.HasPrefix(trimmed, "/**"):
-			doc.Reset()
-			doc.WriteString(trimmed)
-			inComment = !strings.Contains(trimmed, "*/")
+		case doc.read(trimmed):
 		case javaSerialized.MatchString(trimmed):
 			serialized = javaSerialized.FindStringSubmatch(trimmed)[1]
 		case strings.HasPrefix(trimmed, "private ") && serialized != "":
@@ -68,7 +59,7 @@ func javaFields(m *Model, structName, src string) error {
 				return fmt.Errorf("%s: %w", serialized, err)
 			}
 			if err := m.add(Field{Struct: structName, Name: serialized, Type: typ, Raw: f[1],
-				Nullable: commentNullable(structName, doc.String())}); err != nil {
+				Nullable: commentNullable(structName, doc.text.String())}); err != nil {
 				return err
 			}
 			serialized = ""

@@ -149,6 +149,30 @@ func array(elem string) string { return "array<" + strings.TrimPrefix(elem, "obj
 // tccli's value_allowed_null.
 const nullMarker = "可能返回 null"
 
+// docComment gathers the /** ... */ comment above a field of a Java class or a member
+// of a TypeScript interface, a line at a time: its documentation.
+type docComment struct {
+	text strings.Builder
+	open bool // inside a comment not yet closed
+}
+
+// read takes a trimmed line when it is (part of) a documentation comment, and tells
+// whether it was; a comment that starts replaces the one before.
+func (d *docComment) read(trimmed string) bool {
+	switch {
+	case d.open:
+		d.text.WriteString("\n" + trimmed)
+		d.open = !strings.Contains(trimmed, "*/")
+	case strings.HasPrefix(trimmed, "/**"):
+		d.text.Reset()
+		d.text.WriteString(trimmed)
+		d.open = !strings.Contains(trimmed, "*/")
+	default:
+		return false
+	}
+	return true
+}
+
 // commentNullable reads a field's nullable flag from its documentation: for an output
 // field, Yes when it carries nullMarker and No otherwise; for an input, Unsaid.
 func commentNullable(structName, doc string) Tri {

@@ -43,20 +43,11 @@ func FromNode(src []byte, source string) (Model, error) {
 // tsFields adds the members of an interface body; the comment above a member is its
 // documentation.
 func tsFields(m *Model, structName, body string) error {
-	var doc strings.Builder
-	inComment := false
+	var doc docComment
 	for _, line := range strings.Split(body, "\n") {
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case inComment:
-			doc.WriteString("\n" + trimmed)
-			if strings.Contains(trimmed, "*/") {
-				inComment = false
-			}
-		case strings.HasPrefix(trimmed, "/**"):
-			doc.Reset()
-			doc.WriteString(trimmed)
-			inComment = !strings.Contains(trimmed, "*/")
+		case doc.read(trimmed):
 		case trimmed == "":
 		default:
 			mem := tsMember.FindStringSubmatch(line)
@@ -68,13 +59,13 @@ func tsFields(m *Model, structName, body string) error {
 				return fmt.Errorf("%s: %w", mem[1], err)
 			}
 			if err := m.add(Field{Struct: structName, Name: mem[1], Type: typ, Raw: mem[3],
-				Required: tri(mem[2] == ""), Nullable: commentNullable(structName, doc.String())}); err != nil {
+				Required: tri(mem[2] == ""), Nullable: commentNullable(structName, doc.text.String())}); err != nil {
 				return err
 			}
-			doc.Reset()
+			doc.text.Reset()
 		}
 	}
-	if inComment {
+	if doc.open {
 		return fmt.Errorf("a comment that does not end")
 	}
 	return nil
