@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ciam-harness/listjobs/contract"
 	"github.com/ciam-harness/listjobs/drift"
+	"github.com/ciam-harness/listjobs/internal/cli"
 	"github.com/ciam-harness/listjobs/schemas"
 )
 
@@ -32,24 +32,12 @@ no stale explanation; 1: not; 2: could not run.
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("drift", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
 	root := fset.String("root", ".", "the repository, whose drivers/ holds the installed clients")
 	out := fset.String("out", "out", "the folder drift.md is written to (\"\": none)")
 	java := fset.String("java", "", "the Java SDK's sources: a sources jar or a folder (default: drivers/java's)")
 	strict := fset.Bool("strict", os.Getenv("CI") != "", "fail when a client the repository installs is not installed (default: when CI is set)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			fset.SetOutput(stdout)
-			fset.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "drift: %v (see --help)\n", err)
-		return 2
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "drift: unexpected argument %q (see --help)\n", fset.Arg(0))
-		return 2
+	if code, done := cli.Parse(fset, args, usage, stdout, stderr); done {
+		return code
 	}
 	if info, err := os.Stat(filepath.Join(*root, "drivers")); err != nil || !info.IsDir() {
 		fmt.Fprintf(stderr, "drift: --root %q: no drivers/ folder there: run it from the repository, or name it with --root\n", *root)

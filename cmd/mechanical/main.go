@@ -7,13 +7,13 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/ciam-harness/listjobs/internal/cli"
 	"github.com/ciam-harness/listjobs/mutation"
 )
 
@@ -21,22 +21,10 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("mechanical", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
 	report := fset.String("report", "out/gremlins.json", "gremlins' --output JSON report")
 	src := fset.String("src", "emulator", "the folder of the mutated sources the report names")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: mechanical [--report out/gremlins.json] [--src emulator]")
-			fset.SetOutput(stdout)
-			fset.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "mechanical: %v (see --help)\n", err)
-		return 2
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "mechanical: unexpected argument %q (see --help)\n", fset.Arg(0))
-		return 2
+	if code, done := cli.Parse(fset, args, "usage: mechanical [--report out/gremlins.json] [--src emulator]\n", stdout, stderr); done {
+		return code
 	}
 	ledger, err := mutation.ParseLedger(mutation.MechanicalLedger)
 	if err != nil {

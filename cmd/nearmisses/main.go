@@ -6,13 +6,13 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/ciam-harness/listjobs/contract"
+	"github.com/ciam-harness/listjobs/internal/cli"
 	"github.com/ciam-harness/listjobs/nearmiss"
 )
 
@@ -20,22 +20,10 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("nearmisses", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
 	out := fset.String("out", "features/"+nearmiss.FeatureFile, "the feature file to write")
 	check := fset.Bool("check", false, "write nothing: exit 1 when the file is not what the table gives")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: nearmisses [--out features/"+nearmiss.FeatureFile+"] [--check]")
-			fset.SetOutput(stdout)
-			fset.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "nearmisses: %v (see --help)\n", err)
-		return 2
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "nearmisses: unexpected argument %q (see --help)\n", fset.Arg(0))
-		return 2
+	if code, done := cli.Parse(fset, args, "usage: nearmisses [--out features/"+nearmiss.FeatureFile+"] [--check]\n", stdout, stderr); done {
+		return code
 	}
 	c, err := contract.Load()
 	if err != nil {

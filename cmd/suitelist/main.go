@@ -5,13 +5,13 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/ciam-harness/listjobs/internal/cli"
 	"github.com/ciam-harness/listjobs/suitelist"
 )
 
@@ -19,22 +19,10 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("suitelist", flag.ContinueOnError)
-	fset.SetOutput(io.Discard)
 	dir := fset.String("dir", "features", "the folder of the feature files and of "+suitelist.File)
 	today := fset.String("today", time.Now().UTC().Format(time.DateOnly), "the since of a new id (YYYY-MM-DD)")
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: suitelist [--dir features] [--today YYYY-MM-DD]")
-			fset.SetOutput(stdout)
-			fset.PrintDefaults()
-			return 0
-		}
-		fmt.Fprintf(stderr, "suitelist: %v (see --help)\n", err)
-		return 2
-	}
-	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "suitelist: unexpected argument %q (see --help)\n", fset.Arg(0))
-		return 2
+	if code, done := cli.Parse(fset, args, "usage: suitelist [--dir features] [--today YYYY-MM-DD]\n", stdout, stderr); done {
+		return code
 	}
 	if _, err := time.Parse(time.DateOnly, *today); err != nil {
 		fmt.Fprintf(stderr, "suitelist: --today %q: want a date YYYY-MM-DD\n", *today)
