@@ -64,15 +64,7 @@ var clientsPage = template.Must(template.New("clients").Funcs(template.FuncMap{
 		return out
 	},
 	"passed": func(c Cell) []CellScenario { return c.ByVerdict(result.Passed) },
-	"verdictWords": func(st result.Status) string {
-		switch st {
-		case NotJudged:
-			return "not judged"
-		case result.KnownFailure:
-			return "known failure"
-		}
-		return string(st)
-	},
+	"verdictWords": verdictText,
 }).Parse(clientsTemplate))
 
 // cellHint is the short text a cell shows beside its symbol: the word of its kind, and

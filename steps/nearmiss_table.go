@@ -327,12 +327,9 @@ func (tp *tamper) nearMissInAuthorization(spec *wire.Spec, v nearmiss.Value, m n
 		alg, scope, signed, sig := signing.Algorithm, "tc3_request", strings.Join(a.SignedHeaders, ";"), a.Signature
 		own := map[nearmiss.Carrier]string{nearmiss.CarrierAlgorithm: alg, nearmiss.CarrierScopeTerminator: scope,
 			nearmiss.CarrierSignedHeaders: signed, nearmiss.CarrierSignature: sig}[v.Carrier]
-		if v.Literal != "" && own != v.Literal {
-			return "", fmt.Errorf("harness error: the request's %s is %q where the near-miss table has %q", v.Compared, own, v.Literal)
-		}
-		miss, ok := m.Of(own)
-		if !ok {
-			return "", fmt.Errorf("harness error: the %s %q has no near miss of the kind %q", v.Compared, own, m.Name)
+		miss, err := sentNearMiss(v, m, own)
+		if err != nil {
+			return "", err
 		}
 		switch v.Carrier {
 		case nearmiss.CarrierAlgorithm:
@@ -373,15 +370,12 @@ func signOverNearMiss(req *http.Request, body []byte, spec *wire.Spec, v nearmis
 	header := strings.ToLower(v.Field)
 	own := map[nearmiss.Carrier]string{nearmiss.CarrierScopeDate: date, nearmiss.CarrierScopeService: service,
 		nearmiss.CarrierSignedMethod: method, nearmiss.CarrierSignedURI: uri, nearmiss.CarrierSignedHeaderValue: lookup(header)}[v.Carrier]
-	if v.Literal != "" && own != v.Literal {
-		return fmt.Errorf("harness error: the request's %s is %q where the near-miss table has %q", v.Compared, own, v.Literal)
-	}
 	if v.Carrier == nearmiss.CarrierSignedHeaderValue && !slices.Contains(a.SignedHeaders, header) {
 		return fmt.Errorf("harness error: the request does not sign %s", header)
 	}
-	miss, ok := m.Of(own)
-	if !ok {
-		return fmt.Errorf("harness error: the %s %q has no near miss of the kind %q", v.Compared, own, m.Name)
+	miss, err := sentNearMiss(v, m, own)
+	if err != nil {
+		return err
 	}
 	switch v.Carrier {
 	case nearmiss.CarrierScopeDate:
@@ -456,4 +450,17 @@ func respellAfterSigning(req *http.Request, body *[]byte, v nearmiss.Value, m ne
 	wire.SetBody(req, next)
 	*body = next
 	return nil
+}
+
+// sentNearMiss is member m of own, a value of the request as it is sent (after
+// signing), which must be the table's Literal when it has one.
+func sentNearMiss(v nearmiss.Value, m nearmiss.Member, own string) (string, error) {
+	if v.Literal != "" && own != v.Literal {
+		return "", fmt.Errorf("harness error: the request's %s is %q where the near-miss table has %q", v.Compared, own, v.Literal)
+	}
+	miss, ok := m.Of(own)
+	if !ok {
+		return "", fmt.Errorf("harness error: the %s %q has no near miss of the kind %q", v.Compared, own, m.Name)
+	}
+	return miss, nil
 }
