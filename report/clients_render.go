@@ -63,7 +63,7 @@ var clientsPage = template.Must(template.New("clients").Funcs(template.FuncMap{
 		}
 		return out
 	},
-	"passed": func(c Cell) []CellScenario { return c.ByVerdict(result.Passed) },
+	"passed":       func(c Cell) []CellScenario { return c.ByVerdict(result.Passed) },
 	"verdictWords": verdictText,
 }).Parse(clientsTemplate))
 
